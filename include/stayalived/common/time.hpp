@@ -1,0 +1,21 @@
+// Time types shared by the pure cores and the I/O shells. The pure cores never read a clock:
+// they receive a TimePoint as an argument (STYLE.md "pass the clock explicitly").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace stayalived {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+using Duration = Clock::duration;
+
+/// VRRPv3 expresses intervals in centiseconds (RFC 5798 section 5.2.7).
+using centiseconds = std::chrono::duration<std::int64_t, std::centi>;
+
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+}  // namespace stayalived

@@ -1,0 +1,49 @@
+// Pid files: written when the daemon starts, removed when it stops, and a guard against two
+// daemons sharing one pid file.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "stayalived/common/expected.hpp"
+
+namespace stayalived::daemon {
+
+/// An exclusively held pid file. The holder keeps an flock(2) on it for its whole life, so
+/// a second daemon is refused without any race and without trusting a possibly reused pid.
+/// A pid file without a lock (a crashed daemon, or one written by keepalived) is refused
+/// only if the pid in it is a live keepalived or stayalived process other than us.
+class PidFile {
+ public:
+  /// Takes `path`. Fails, naming the live daemon, if another one holds it.
+  static Result<PidFile> acquire(const std::string& path);
+
+  PidFile(PidFile&& other) noexcept;
+  PidFile& operator=(PidFile&& other) noexcept;
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+  ~PidFile();
+
+  /// Writes `pid` (after a fork, the child's) into the file.
+  Result<> write(pid_t pid);
+
+  /// Removes the file if it still is ours, and drops the lock.
+  void release();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  PidFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_ = -1;
+};
+
+/// The pid recorded in `path`, if the file exists and holds a number.
+std::optional<pid_t> read_pid(const std::string& path);
+
+/// True if `pid` is a live process whose command is keepalived or stayalived.
+bool is_live_daemon(pid_t pid);
+
+}  // namespace stayalived::daemon

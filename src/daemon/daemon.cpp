@@ -1,0 +1,56 @@
+#include "stayalived/daemon/daemon.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <csignal>
+
+namespace stayalived::daemon {
+
+Daemon::Daemon(const Options& opts, log::Logger& logger)
+    : opts_(opts), log_(logger, log::Source::Main), signals_(io_) {
+  for (int s : handled_signals()) signals_.add(s);
+}
+
+int Daemon::run() {
+  wait_for_signal();
+  io_.run();
+  return 0;
+}
+
+void Daemon::request_stop() {
+  boost::asio::post(io_, [this] { dispatch(SIGTERM); });
+}
+
+void Daemon::wait_for_signal() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;  // cancelled: we are stopping
+    dispatch(signo);
+    if (!stopping_) wait_for_signal();
+  });
+}
+
+void Daemon::dispatch(int signo) {
+  const auto f = function_of(signo);
+  if (!f) return;
+  if (*f == SignalFunction::Stop) {
+    // A second TERM while stopping is harmless: the first one is already being handled.
+    if (stopping_) return;
+    stopping_ = true;
+    log_.info("Stopping");
+    if (stop_handler_) stop_handler_();
+    signals_.cancel();
+    // Work the stop handler queued (last adverts, cleanup) still runs; then run() returns
+    // because nothing is left to do. Subsystems must close their sockets and timers.
+    return;
+  }
+  if (stopping_) {
+    log_.info("Ignoring {} signal while stopping", name(*f));
+    return;
+  }
+  if (auto it = handlers_.find(*f); it != handlers_.end() && it->second)
+    it->second();
+  else
+    log_.info("{} requested, but it is not implemented yet", name(*f));
+}
+
+}  // namespace stayalived::daemon

@@ -1,0 +1,164 @@
+// stayalived: entry point. Parses keepalived's command line, answers the one-shot requests
+// (--help, --version, --signum, -t), then daemonizes, takes the pid files and runs the loop.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stayalived/common/log.hpp"
+#include "stayalived/daemon/cli.hpp"
+#include "stayalived/daemon/daemon.hpp"
+#include "stayalived/daemon/pidfile.hpp"
+#include "stayalived/daemon/signals.hpp"
+#include "stayalived/daemon/version.hpp"
+
+namespace sd = stayalived::daemon;
+namespace slog = stayalived::log;
+
+namespace {
+
+// -s NAME: join the network namespace NAME (as created by `ip netns add`).
+bool enter_namespace(const std::string& name) {
+  const std::string path = "/run/netns/" + name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::fprintf(stderr, "Unable to open network namespace %s: %s\n", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  const bool ok = ::setns(fd, CLONE_NEWNET) == 0;
+  if (!ok) std::fprintf(stderr, "Unable to enter network namespace %s: %s\n", name.c_str(), std::strerror(errno));
+  ::close(fd);
+  return ok;
+}
+
+// Classic daemonization: the parent returns to the shell once the child is on its own.
+// Returns false in the parent (which must exit 0) and true in the child.
+bool daemonize(bool keep_stderr) {
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    std::fprintf(stderr, "fork: %s\n", std::strerror(errno));
+    std::exit(2);
+  }
+  if (pid > 0) return false;
+  ::setsid();
+  if (::chdir("/") != 0) { /* "/" always exists; nothing sensible to do otherwise */ }
+  const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, STDIN_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    if (!keep_stderr) ::dup2(null, STDERR_FILENO);
+    if (null > STDERR_FILENO) ::close(null);
+  }
+  return true;
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += (out.empty() ? "'" : " '") + a + "'";
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv, argv + argc);
+
+  auto parsed = sd::parse_command_line(args);
+  if (!parsed) {
+    std::fprintf(stderr, "%s\n", parsed.error().message.c_str());
+    return 1;
+  }
+  sd::Options& opts = *parsed;
+  for (const auto& w : opts.warnings) std::fprintf(stderr, "%s\n", w.c_str());
+  if (!opts.unexpected_args.empty()) {
+    std::string msg = "Unexpected argument(s): ";
+    for (const auto& a : opts.unexpected_args) msg += a + " ";
+    std::fprintf(stderr, "%s\n", msg.c_str());
+  }
+
+  if (opts.help) {
+    std::cerr << sd::usage("stayalived");
+    return 0;
+  }
+  if (opts.version) {
+    std::cerr << sd::version_text();
+    return 0;
+  }
+  if (opts.signum) {
+    const auto n = sd::signal_number(*opts.signum);
+    if (!n) {
+      std::fprintf(stderr, "Unknown sigfunc %s\n", opts.signum->c_str());
+      return 1;
+    }
+    std::printf("%d\n", *n);
+    return 0;
+  }
+  if (opts.genhash) {
+    std::fprintf(stderr, "genhash mode: use the genhash program (not built into this binary yet)\n");
+    return 1;
+  }
+  if (opts.umask) ::umask(*opts.umask);
+  if (opts.core_dump) {
+    const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    ::setrlimit(RLIMIT_CORE, &unlimited);
+  }
+  if (!opts.net_namespace.empty() && !enter_namespace(opts.net_namespace)) return 2;
+
+  if (opts.config_test) {
+    std::fprintf(stderr, "Configuration file %s: the configuration parser is not built yet\n",
+                 opts.use_file.c_str());
+    return 0;
+  }
+
+  // Take the pid files before forking, so that "already running" reaches the terminal.
+  auto pid_file = sd::PidFile::acquire(opts.pid);
+  if (!pid_file) {
+    std::fprintf(stderr, "%s\n", pid_file.error().message.c_str());
+    return 1;
+  }
+  // keepalived's monitoring scripts also look at the subsystems' pid files; we are one
+  // process, so they all name us.
+  std::vector<sd::PidFile> subsystem_pid_files;
+  for (const std::string* p : {&opts.vrrp_pid, &opts.checkers_pid}) {
+    auto f = sd::PidFile::acquire(*p);
+    if (!f) {
+      std::fprintf(stderr, "%s\n", f.error().message.c_str());
+      return 1;
+    }
+    subsystem_pid_files.push_back(std::move(*f));
+  }
+
+  // The parent leaves with _exit: its destructors must not remove the pid files the child
+  // now holds (the flock is shared with the child through the inherited descriptor).
+  if (!opts.dont_fork && !daemonize(opts.log.to_console)) ::_exit(0);
+
+  if (auto r = pid_file->write(::getpid()); !r) std::fprintf(stderr, "%s\n", r.error().message.c_str());
+  for (auto& f : subsystem_pid_files)
+    if (auto r = f.write(::getpid()); !r) std::fprintf(stderr, "%s\n", r.error().message.c_str());
+
+  slog::Logger logger(opts.log);
+  slog::Channel log(logger, slog::Source::Main);
+  log.info("Starting Stayalived v{} ({}), keepalived {} compatible", sd::kVersion, sd::kBuildDate,
+           sd::kKeepalivedCompat);
+  log.info("Command line: {}", command_line(args));
+
+  int status = 0;
+  {
+    sd::Daemon daemon(opts, logger);
+    status = daemon.run();
+  }
+
+  for (auto& f : subsystem_pid_files) f.release();
+  pid_file->release();
+  log.info("Stopped Stayalived v{} ({})", sd::kVersion, sd::kBuildDate);
+  return status;
+}
