@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# run.sh TARGET SECONDS: fuzz TARGET for SECONDS from its seed corpus; fail on any finding.
+# Findings (crash-*, leak-*, timeout-*) are kept in build/fuzz/findings/TARGET/.
+set -euo pipefail
+target=$1 seconds=$2
+bin="${SA_FUZZ_BIN_DIR:?}/$target"
+if [ ! -x "$bin" ]; then
+  echo "skipped: $bin not built (cmake --preset fuzz && cmake --build --preset fuzz)" >&2
+  exit 77
+fi
+seeds="$SA_SOURCE_DIR/tests/fuzz/corpus/$target"
+work=$(mktemp -d "/tmp/$target.XXXXXX")
+findings="$SA_FUZZ_BIN_DIR/../findings/$target"
+mkdir -p "$findings"
+trap 'rm -rf "$work"' EXIT
+dirs=("$work")
+[ -d "$seeds" ] && dirs+=("$seeds")
+# -timeout: one input taking over 10 s is a hang. -rss_limit_mb bounds memory.
+"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$findings/" "${dirs[@]}" 2>&1 | tail -25
