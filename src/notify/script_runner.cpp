@@ -150,9 +150,11 @@ ScriptRunner::~ScriptRunner() {
     r.signal = SIGKILL;
     r.pid = c->pid;
     if (c->pidfd.is_open()) {
+      // Blocking wait for a SIGKILLed child (a non-blocking pidfd would answer EAGAIN).
+      const int fd = c->pidfd.native_handle();
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
       siginfo_t si{};
-      while (::waitid(P_PIDFD, static_cast<id_t>(c->pidfd.native_handle()), &si, WEXITED) != 0 &&
-             errno == EINTR) {
+      while (::waitid(P_PIDFD, static_cast<id_t>(fd), &si, WEXITED) != 0 && errno == EINTR) {
       }
     }
     boost::system::error_code ignored;
