@@ -103,12 +103,4 @@ class SmtpAlerter {
   std::shared_ptr<State> state_;
 };
 
-/// One SMTP reply line: "250-first", "250 last", "250". Returns the code and whether more
-/// lines follow, or nothing if the line is not a reply line.
-struct SmtpReplyLine {
-  int code = 0;
-  bool more = false;
-};
-std::optional<SmtpReplyLine> parse_smtp_reply_line(std::string_view line);
-
 }  // namespace stayalived::notify
