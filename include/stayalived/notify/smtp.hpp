@@ -95,7 +95,9 @@ class SmtpAlerter {
   /// Nothing queued and no session running.
   bool idle() const;
 
+  /// Counters (pending is refreshed on each call).
   const Stats& stats() const;
+  /// The settings in use, with the defaults filled in (HELO name, From).
   const SmtpSettings& settings() const;
 
  private:
