@@ -495,8 +495,8 @@ TEST_CASE("smtp: defaults for HELO and From") {
 }
 
 TEST_CASE("smtp: an independent SMTP server (Python smtpd) receives the alert") {
-  if (std::system("python3 -c 'import smtpd' >/dev/null 2>&1") != 0) {
-    MESSAGE("python3 with smtpd not available: skipped");
+  if (std::system("/usr/bin/python3 -c 'import smtpd' >/dev/null 2>&1") != 0) {
+    MESSAGE("/usr/bin/python3 with smtpd not available: skipped");
     return;
   }
   char tmpl[] = "/tmp/sa_smtpd_XXXXXX";
