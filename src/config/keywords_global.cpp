@@ -444,7 +444,8 @@ void h_static_route_item(Builder& b, const Stmt& s) {
 void h_static_rule_item(Builder& b, const Stmt& s) {
   if (auto r = parse_rule_line(b, s, true)) b.cfg.static_rules.push_back(std::move(*r));
 }
-void h_global_defs(Builder& b, const Stmt& s) { b.extra_args(s, 0); }
+// keepalived ignores words after "global_defs".
+void h_global_defs(Builder&, const Stmt&) {}
 
 const KeywordDef kTop[] = {
     {"global_defs", KwKind::Block, Ctx::GlobalDefs, h_global_defs, 0},

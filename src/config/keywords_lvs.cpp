@@ -430,7 +430,7 @@ void h_rs_threshold(Builder& b, const Stmt& s) {
 
 template <class Spec>
 void open_checker(Builder& b, const Stmt& s, Spec spec) {
-  b.extra_args(s, 0);
+  (void)s;  // keepalived ignores words after this block keyword
   if (!b.rs) return b.skip_block();
   Checker c;
   c.spec = std::move(spec);
@@ -471,7 +471,7 @@ void h_conn(Builder& b, const Stmt& s) {
   }
 }
 void h_smtp_host(Builder& b, const Stmt& s) {
-  b.extra_args(s, 0);
+  (void)s;  // keepalived ignores words after this block keyword
   if (!b.ck) return b.skip_block();
   b.smtp_hosts_.emplace_back();
   b.smtp_host = &b.smtp_hosts_.back();
@@ -505,7 +505,7 @@ void h_http_virtualhost(Builder& b, const Stmt& s) {
   else if (auto* h = cur<HttpCheck>(b)) h->virtualhost = s.args[0].text;
 }
 void h_url(Builder& b, const Stmt& s) {
-  b.extra_args(s, 0);
+  (void)s;  // keepalived ignores words after this block keyword
   auto* h = cur<HttpCheck>(b);
   if (!h) return b.skip_block();
   Url u;
@@ -647,7 +647,7 @@ void h_bfd_name(Builder& b, const Stmt& s) {
 // --- SSL -----------------------------------------------------------------------------------
 
 void h_ssl(Builder& b, const Stmt& s) {
-  b.extra_args(s, 0);
+  (void)s;  // keepalived ignores words after this block keyword
   if (!b.cfg.ssl) b.cfg.ssl = SslConfig{};
   b.cfg.ssl->loc = s.loc;
   b.ssl = &*b.cfg.ssl;

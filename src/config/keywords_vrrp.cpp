@@ -212,7 +212,7 @@ void h_bfd_weight(Builder& b, const Stmt& s) {
 // --- garp_group --------------------------------------------------------------------------
 
 void h_garp_group(Builder& b, const Stmt& s) {
-  b.extra_args(s, 0);
+  (void)s;  // keepalived ignores words after this block keyword
   GarpGroup g;
   g.loc = s.loc;
   b.cfg.garp_groups.push_back(std::move(g));
@@ -610,7 +610,7 @@ void h_lvs_sync_daemon_interface(Builder& b, const Stmt& s) {
   b.vi->lvs_sync_daemon_interface = s.args[0].text;
 }
 void h_authentication(Builder& b, const Stmt& s) {
-  b.extra_args(s, 0);
+  (void)s;  // keepalived ignores words after this block keyword
   if (!b.vi) return;
   Authentication a;
   a.loc = s.loc;

@@ -128,12 +128,11 @@ void check_interface(VCtx& c, const VrrpInstance& v) {
   }
 }
 
-void validate_instance(VCtx& c, VrrpInstance& v, bool& any_missing_iface) {
+void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
   const std::string who = fmt::format("vrrp_instance {}", v.name);
   const GlobalDefs& g = c.cfg.global;
   if (!v.interface && v.unicast_peers.empty())
     c.diags.warn(v.loc, fmt::format("{}: no interface: set 'interface' (required unless unicast peers are given)", who));
-  (void)any_missing_iface;
 
   // Address family and VIPs.
   const Family fam = instance_family(v);
@@ -174,8 +173,15 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& any_missing_iface) {
   // advert_int precision: VRRPv2 whole seconds (RFC 3768 5.3.7), VRRPv3 centiseconds.
   // (The builder rounded to centiseconds; the exact value was kept for this check.)
 
-  if (v.virtual_ipaddress.empty())
+  if (v.virtual_ipaddress.empty()) {
+    if (v.strict_mode) {
+      // keepalived.conf(5) vrrp_strict: "0 VIPs not allowed"; keepalived drops the instance.
+      c.diags.warn(v.loc, fmt::format("{}: strict mode requires at least one virtual_ipaddress; instance ignored", who));
+      drop = true;
+      return;
+    }
     c.diags.warn(v.loc, fmt::format("{}: no virtual_ipaddress; at least one is sensible", who));
+  }
 
   const bool unicast = !v.unicast_peers.empty();
   if (!unicast) {
@@ -252,8 +258,11 @@ void prune_vrrp(VCtx& c) {
 // Phase 3: per-instance checks, after the scripts (which may remove vrrp_scripts).
 void validate_vrrp(VCtx& c) {
   auto& insts = c.cfg.vrrp_instances;
-  bool any_missing_iface = false;
-  for (auto& v : insts) validate_instance(c, v, any_missing_iface);
+  for (auto it = insts.begin(); it != insts.end();) {
+    bool drop = false;
+    validate_instance(c, *it, drop);
+    it = drop ? insts.erase(it) : it + 1;
+  }
   for (auto& g : c.cfg.sync_groups)
     validate_tracking(c, g.track, fmt::format("vrrp_sync_group {}", g.name), g.loc, std::nullopt, false);
   // Duplicate VRID on one interface and family (RFC 5798 5.2.3: the VRID identifies the
