@@ -21,6 +21,8 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
 std::optional<std::uint8_t> parse_scope(std::string_view w);
 /// The name of a scope value ("" if it has none).
 std::string_view scope_name(std::uint8_t v);
+/// The name of a route protocol number ("static", "bird", ...; "" if it has none).
+std::string_view protocol_name(std::uint8_t v);
 /// The name of a route type ("blackhole", ...).
 std::string_view route_type_name(RouteType t);
 

@@ -322,11 +322,17 @@ std::string route_line(const Route& r) {
   if (r.via) l += " via " + r.via->to_string();
   if (r.or_via) l += " or " + r.or_via->to_string();
   if (r.dev) l += " dev " + word(*r.dev);
-  if (r.scope) l += fmt::format(" scope {}", *r.scope);
+  if (r.scope) {
+    const auto n = detail::scope_name(*r.scope);
+    l += " scope " + (n.empty() ? std::to_string(*r.scope) : std::string(n));
+  }
   if (r.table) l += fmt::format(" table {}", *r.table);
   if (r.metric) l += fmt::format(" metric {}", *r.metric);
   if (r.tos) l += fmt::format(" tos {}", *r.tos);
-  if (r.protocol) l += fmt::format(" protocol {}", *r.protocol);
+  if (r.protocol) {
+    const auto n = detail::protocol_name(*r.protocol);
+    l += " protocol " + (n.empty() ? std::to_string(*r.protocol) : std::string(n));
+  }
   const auto metric = [&](std::string_view n, const std::optional<std::uint32_t>& v, RouteMetric m) {
     if (!v) return;
     l += fmt::format(" {}{} {}", n, (r.locked >> static_cast<unsigned>(m)) & 1 ? " lock" : "", *v);
@@ -700,7 +706,7 @@ void dump_virtual_server(Out& o, const VirtualServer& vs) {
   if (vs.persistence_engine) o.kv("persistence_engine {}", word(*vs.persistence_engine));
   if (vs.persistence_timeout) o.kv("persistence_timeout {}", vs.persistence_timeout->count());
   if (vs.persistence_granularity) o.kv("persistence_granularity {}", vs.persistence_granularity->to_string());
-  o.kv("protocol {}", to_string(vs.protocol));
+  if (!std::holds_alternative<VsFwmark>(vs.key)) o.kv("protocol {}", to_string(vs.protocol));
   if (vs.ha_suspend) o.line("ha_suspend");
   if (vs.smtp_alert) o.kv("smtp_alert {}", boolean(*vs.smtp_alert));
   if (vs.virtualhost) o.kv("virtualhost {}", word(*vs.virtualhost));

@@ -142,6 +142,12 @@ std::string_view scope_name(std::uint8_t v) {
   return {};
 }
 
+std::string_view protocol_name(std::uint8_t v) {
+  for (const auto& n : kProtos)
+    if (n.value == v) return n.name;
+  return {};
+}
+
 std::string_view route_type_name(RouteType t) { return kRouteTypes[static_cast<std::size_t>(t)].name; }
 
 std::optional<VirtualAddress> parse_address_line(Builder& b, const Stmt& item, AddressLine kind) {
