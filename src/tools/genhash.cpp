@@ -151,7 +151,7 @@ Expected<GenhashOptions, GenhashCliError> parse_genhash_args(const std::vector<s
                                                             GenhashInvocation how) {
   // keepalived: "if (argc <= 2) usage" (argc counts argv[0], and -T when started with it).
   const std::size_t needed = how == GenhashInvocation::Program ? 2 : 1;
-  if (args.size() < needed) return Unexpected(GenhashCliError{});
+  if (args.size() < needed) return Unexpected{GenhashCliError{}};
 
   GenhashOptions o;
   Parsed seen;
@@ -170,7 +170,7 @@ Expected<GenhashOptions, GenhashCliError> parse_genhash_args(const std::vector<s
       const auto eq = a.find('=');
       const Spec* s = find_long(std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2));
       if (s == nullptr || (s->arg == Arg::None && eq != std::string::npos))
-        return Unexpected(GenhashCliError{"Unknown option " + a});
+        return Unexpected{GenhashCliError{"Unknown option " + a}};
       std::string value;
       if (s->arg == Arg::Required) {
         if (eq != std::string::npos)
@@ -178,16 +178,16 @@ Expected<GenhashOptions, GenhashCliError> parse_genhash_args(const std::vector<s
         else if (i + 1 < args.size())
           value = args[++i];
         else
-          return Unexpected(GenhashCliError{"Missing parameter for option --"});  // sic
+          return Unexpected{GenhashCliError{"Missing parameter for option --"}};  // sic
       }
-      if (auto err = apply(s->short_name, value, o, seen)) return Unexpected(GenhashCliError{*err});
+      if (auto err = apply(s->short_name, value, o, seen)) return Unexpected{GenhashCliError{*err}};
       continue;
     }
     for (std::size_t j = 1; j < a.size(); ++j) {
       const Spec* s = find_short(a[j]);
-      if (s == nullptr) return Unexpected(GenhashCliError{std::string("Unknown option -") + a[j]});
+      if (s == nullptr) return Unexpected{GenhashCliError{std::string("Unknown option -") + a[j]}};
       if (s->arg == Arg::None) {
-        if (auto err = apply(s->short_name, {}, o, seen)) return Unexpected(GenhashCliError{*err});
+        if (auto err = apply(s->short_name, {}, o, seen)) return Unexpected{GenhashCliError{*err}};
         continue;
       }
       std::string value;
@@ -196,18 +196,18 @@ Expected<GenhashOptions, GenhashCliError> parse_genhash_args(const std::vector<s
       else if (i + 1 < args.size())
         value = args[++i];
       else
-        return Unexpected(GenhashCliError{std::string("Missing parameter for option -") + a[j]});
-      if (auto err = apply(s->short_name, value, o, seen)) return Unexpected(GenhashCliError{*err});
+        return Unexpected{GenhashCliError{std::string("Missing parameter for option -") + a[j]}};
+      if (auto err = apply(s->short_name, value, o, seen)) return Unexpected{GenhashCliError{*err}};
       break;
     }
   }
-  if (seen.help) return Unexpected(GenhashCliError{});
+  if (seen.help) return Unexpected{GenhashCliError{}};
   if (!operands.empty()) {
     std::string msg = "Unexpected argument(s):";
     for (const auto& op : operands) msg += " " + op;
-    return Unexpected(GenhashCliError{msg});
+    return Unexpected{GenhashCliError{msg}};
   }
-  if (!seen.server || !seen.port || !seen.url) return Unexpected(GenhashCliError{});
+  if (!seen.server || !seen.port || !seen.url) return Unexpected{GenhashCliError{}};
   return o;
 }
 
