@@ -26,6 +26,7 @@
 #include "stayalived/daemon/pidfile.hpp"
 #include "stayalived/daemon/signals.hpp"
 #include "stayalived/daemon/version.hpp"
+#include "stayalived/tools/genhash.hpp"
 
 namespace sd = stayalived::daemon;
 namespace slog = stayalived::log;
@@ -129,8 +130,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (opts.genhash) {
-    std::fprintf(stderr, "genhash mode: use the genhash program (not built into this binary yet)\n");
-    return 1;
+    return stayalived::tools::genhash_main(args[0], opts.genhash_args,
+                                           stayalived::tools::GenhashInvocation::DaemonFlag);
   }
   if (opts.umask) ::umask(*opts.umask);
   if (opts.core_dump) {
