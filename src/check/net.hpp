@@ -34,6 +34,20 @@ typename Protocol::endpoint to_asio(const Endpoint& ep) {
   return typename Protocol::endpoint(to_asio(ep.addr), ep.port);
 }
 
+/// An IPv6 link-local address needs the interface it lives on (keepalived.conf(5): bind_if
+/// is "needed if the bindto address is IPv6 link local"): the scope comes from bind_if.
+inline IpAddress scoped(IpAddress a, const ConnectOptions& c) {
+  const bool link_local = !a.is_v4() && a.bytes[0] == 0xfe && (a.bytes[1] & 0xc0) == 0x80;
+  if (link_local && a.scope_id == 0 && !c.bind_if.empty()) a.scope_id = ::if_nametoindex(c.bind_if.c_str());
+  return a;
+}
+
+/// The address and port to connect to, scoped.
+template <class Protocol>
+typename Protocol::endpoint target_of(const ConnectOptions& c) {
+  return to_asio<Protocol>(Endpoint{scoped(c.target.addr, c), c.target.port});
+}
+
 /// Opens `sock` for the target's family and applies bindto, bind_port, bind_if and fwmark.
 template <class Socket, class Protocol>
 boost::system::error_code open_with_options(Socket& sock, const ConnectOptions& c, Protocol proto) {
@@ -60,7 +74,7 @@ boost::system::error_code open_with_options(Socket& sock, const ConnectOptions& 
       local = *c.bindto;
     else
       local.family = c.target.addr.family;
-    sock.bind(to_asio<Protocol>(Endpoint{local, c.bind_port}), ec);
+    sock.bind(to_asio<Protocol>(Endpoint{scoped(local, c), c.bind_port}), ec);
     if (ec) return ec;
   }
   return {};

@@ -80,10 +80,10 @@ int open_icmp(const ConnectOptions& c, bool& raw) {
     }
   };
   if (c.bindto) {
-    fill(*c.bindto);
+    fill(net::scoped(*c.bindto, c));
     if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail();
   }
-  fill(c.target.addr);
+  fill(net::scoped(c.target.addr, c));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail();
   return fd;
 }

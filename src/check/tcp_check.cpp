@@ -26,7 +26,7 @@ class TcpProbe final : public ProbeOf<TcpCheck> {
     if (auto ec = net::open_with_options(sock, conn_, proto))
       co_return CheckResult::failure(Outcome::LocalError, ec.value());
     ctx.arm(ctx.timeout());
-    auto [ec] = co_await sock.async_connect(net::to_asio<tcp>(conn_.target),
+    auto [ec] = co_await sock.async_connect(net::target_of<tcp>(conn_),
                                             asio::as_tuple(asio::use_awaitable));
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ConnectTimeout);
     if (ec) co_return net::connect_failure(ec);

@@ -33,7 +33,7 @@ class UdpProbe final : public ProbeOf<UdpCheck> {
     if (auto ec = net::open_with_options(sock, conn_, proto))
       co_return CheckResult::failure(Outcome::LocalError, ec.value());
     boost::system::error_code ec;
-    sock.connect(net::to_asio<UdpProto>(conn_.target), ec);
+    sock.connect(net::target_of<UdpProto>(conn_), ec);
     if (ec) co_return net::connect_failure(ec);
 
     std::vector<std::uint8_t> random_payload;
