@@ -56,9 +56,14 @@ std::string format_vs(const VirtualServerKey& vs) {
   switch (vs.kind) {
     case VirtualServerKey::Kind::Address: return format_service(vs.endpoint, vs.protocol);
     case VirtualServerKey::Kind::Fwmark: return fmt::format("FWM {}", vs.fwmark);
-    case VirtualServerKey::Kind::Group: return fmt::format("[{}]:{}:0", vs.group, to_string(vs.protocol));
+    case VirtualServerKey::Kind::Group: return fmt::format("[{}]:0", vs.group);
   }
   return "?";
+}
+
+std::string format_rs(const Endpoint& rs, const VirtualServerKey& vs) {
+  if (vs.kind == VirtualServerKey::Kind::Fwmark) return fmt::format("[{}]:none:{}", rs.addr.to_string(), rs.port);
+  return format_service(rs, vs.protocol);
 }
 
 std::size_t hash_value(const Endpoint& ep) {

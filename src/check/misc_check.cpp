@@ -24,7 +24,7 @@ class MiscProbe final : public ProbeOf<MiscCheck> {
     const Duration timeout = spec_.timeout.value_or(ctx.timeout());
     // The runner enforces `timeout` itself (and kills); this deadline is the backstop that
     // keeps a misbehaving runner from holding the checker forever.
-    ctx.arm(timeout + std::chrono::seconds(3));
+    ctx.arm(timeout + std::chrono::seconds(5));
     const ScriptExit e = co_await ctx.scripts().run(spec_.script, timeout);
     switch (e.kind) {
       case ScriptExit::Kind::TimedOut: co_return CheckResult::failure(Outcome::ScriptTimeout);

@@ -181,8 +181,8 @@ class Runtime::Impl final : public RunOwner {
   void stop_checks();
 
   void checker_changed(std::uint32_t id, const Step& step, const CheckResult& r);
-  void update_rs(std::uint32_t ri);
-  void rs_transition(std::uint32_t ri, bool up);
+  void update_rs(std::uint32_t ri, const Slot* cause, const CheckResult& result);
+  void rs_transition(std::uint32_t ri, bool up, const std::string& message);
   void mark_dirty(std::uint32_t vi);
   void flush();
   void flush_vs(std::uint32_t vi);
@@ -489,7 +489,7 @@ void Runtime::Impl::checker_changed(std::uint32_t id, const Step& step, const Ch
   ++stats_.transitions;
   Slot& s = slots_[id];
   log_change(s, step, r);
-  for (std::uint32_t ri : s.subs) update_rs(ri);
+  for (std::uint32_t ri : s.subs) update_rs(ri, &s, r);
 }
 
 RealServerStatus Runtime::Impl::compute_status(std::uint32_t ri) const {
@@ -507,29 +507,30 @@ RealServerStatus Runtime::Impl::compute_status(std::uint32_t ri) const {
   return real_server_status(vs_[r.vs].def.real_servers[r.index].weight, states);
 }
 
-void Runtime::Impl::update_rs(std::uint32_t ri) {
+void Runtime::Impl::update_rs(std::uint32_t ri, const Slot* cause, const CheckResult& result) {
   const RealServerStatus st = compute_status(ri);
   RealServerStatus& old = rs_status_[ri];
   if (st == old) return;
   const bool alive_changed = st.alive != old.alive;
   old = st;
   mark_dirty(rs_[ri].vs);
+  const RsRec& r = rs_[ri];
+  const VsRec& v = vs_[r.vs];
+  const Endpoint& ep = v.def.real_servers[r.index].endpoint;
   if (alive_changed) {
-    rs_transition(ri, st.alive);
+    const std::string_view kind = cause != nullptr ? cause->probe->kind() : std::string_view("CHECK");
+    rs_transition(ri, st.alive, checker_message(kind, st.alive, result, ep));
   } else {
-    const RsRec& r = rs_[ri];
-    const VsRec& v = vs_[r.vs];
-    log_.info("Changing weight of service {} in VS {} to {}",
-              format_service(v.def.real_servers[r.index].endpoint, v.def.key.protocol), format_vs(v.def.key),
+    log_.info("Changing weight of service {} in VS {} to {}", format_rs(ep, v.def.key), format_vs(v.def.key),
               st.weight);
   }
 }
 
-void Runtime::Impl::rs_transition(std::uint32_t ri, bool up) {
+void Runtime::Impl::rs_transition(std::uint32_t ri, bool up, const std::string& message) {
   const RsRec& r = rs_[ri];
   const VsRec& v = vs_[r.vs];
   const RealServerDef& rs = v.def.real_servers[r.index];
-  const std::string rs_text = format_service(rs.endpoint, v.def.key.protocol);
+  const std::string rs_text = format_rs(rs.endpoint, v.def.key);
   const std::string vs_text = format_vs(v.def.key);
   if (up)
     log_.info("{} service {} to VS {}", rs.inhibit_on_failure ? "Enabling" : "Adding", rs_text, vs_text);
@@ -543,7 +544,7 @@ void Runtime::Impl::rs_transition(std::uint32_t ri, bool up) {
   }
   if (n != nullptr) {
     n->fifo_line(fifo_rs_line(rs.endpoint, v.def.key, up));
-    if (rs.smtp_alert) n->alert(rs_alert(globals_.router_id, rs.endpoint, v.def.key, up));
+    if (rs.smtp_alert) n->alert(rs_alert(globals_.router_id, rs.endpoint, v.def.key, up, message));
   }
 }
 
@@ -587,7 +588,9 @@ void Runtime::Impl::flush_vs(std::uint32_t vi) {
     }
     if (n != nullptr) {
       n->fifo_line(fifo_vs_line(v.def.key, q.up));
-      if (v.def.smtp_alert) n->alert(quorum_alert(globals_.router_id, v.def.key, q.up));
+      if (v.def.smtp_alert)
+        n->alert(quorum_alert(globals_.router_id, v.def.key, q.up ? QuorumEvent::Gained : QuorumEvent::Lost,
+                              q.quorum, q.hysteresis, q.alive_weight));
     }
   }
   if (!v.published || !(step.pool == v.last)) {
@@ -747,7 +750,7 @@ ApplyReport Runtime::Impl::apply(Definition def) {
           if (!probe) {
             ++rep.skipped;
             log_.error("{} for service {} in VS {} is not available in this build: checker ignored",
-                       kind_name(c.kind), format_service(rdef.endpoint, vdef.key.protocol), format_vs(vdef.key));
+                       kind_name(c.kind), format_rs(rdef.endpoint, vdef.key), format_vs(vdef.key));
             continue;
           }
           found = new_slot();
@@ -777,7 +780,7 @@ ApplyReport Runtime::Impl::apply(Definition def) {
           ++r.nslots;
         }
         log_.debug("Activating healthchecker for service {} for VS {}",
-                   format_service(rdef.endpoint, vdef.key.protocol), format_vs(vdef.key));
+                   format_rs(rdef.endpoint, vdef.key), format_vs(vdef.key));
       }
       // The runtime keeps the real server, not its checker definitions (they live in the
       // probes): bytes per real server, not kilobytes.
@@ -835,8 +838,26 @@ ApplyReport Runtime::Impl::apply(Definition def) {
     for (std::uint32_t k = 0; k < r.nslots; ++k) ++slots_[rs_slots_[r.slots_begin + k]].active;
   }
 
-  if (first_apply_ && globals_.rs_init_notifies) {
-    for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) rs_transition(ri, rs_status_[ri].alive);
+  if (first_apply_) {
+    // rs_init_notifies: "Send notifies at startup for real servers that are starting up".
+    if (globals_.rs_init_notifies) {
+      for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) {
+        const RsRec& r = rs_[ri];
+        const std::string_view kind = r.nslots > 0 ? slots_[rs_slots_[r.slots_begin]].probe->kind() : "CHECK";
+        const bool up = rs_status_[ri].alive;
+        rs_transition(ri, up, checker_message(kind, up, CheckResult::success(), vs_[r.vs].def.real_servers[r.index].endpoint));
+      }
+    }
+    // keepalived mails "Starting with quorum up" for virtual servers that start with quorum.
+    if (Notifier* n = hooks_.notifier.get(); n != nullptr) {
+      for (const auto& v : vs_) {
+        if (!v.def.smtp_alert || !v.quorum_up) continue;
+        std::int64_t w = 0;
+        for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i)
+          if (rs_status_[v.rs_begin + i].alive) w += rs_status_[v.rs_begin + i].weight;
+        n->alert(quorum_alert(globals_.router_id, v.def.key, QuorumEvent::StartingUp, v.def.quorum, v.def.hysteresis, w));
+      }
+    }
   }
   first_apply_ = false;
 
@@ -887,7 +908,7 @@ void Runtime::Impl::stop() {
       const RealServerDef& rs = v.def.real_servers[i];
       if (!rs.notify_down.empty()) {
         log_.info("Executing [{}] for service {} in VS {}", script_text(rs.notify_down),
-                  format_service(rs.endpoint, v.def.key.protocol), format_vs(v.def.key));
+                  format_rs(rs.endpoint, v.def.key), format_vs(v.def.key));
         if (n != nullptr) n->run_script(rs.notify_down);
       }
       if (n != nullptr) n->fifo_line(fifo_rs_line(rs.endpoint, v.def.key, false));
@@ -941,7 +962,7 @@ std::string Runtime::Impl::dump() const {
     for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
       const std::uint32_t ri = v.rs_begin + i;
       const RsRec& r = rs_[ri];
-      out += fmt::format("   RS {}: {} weight {}\n", format_service(v.def.real_servers[i].endpoint, v.def.key.protocol),
+      out += fmt::format("   RS {}: {} weight {}\n", format_rs(v.def.real_servers[i].endpoint, v.def.key),
                          rs_status_[ri].alive ? "alive" : "down", rs_status_[ri].weight);
       for (std::uint32_t k = 0; k < r.nslots; ++k) {
         const Slot& s = slots_[rs_slots_[r.slots_begin + k]];

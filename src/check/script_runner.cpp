@@ -32,6 +32,7 @@ namespace asio = boost::asio;
 
 namespace {
 
+constexpr auto kKillGrace = std::chrono::seconds(2);
 constexpr const char* kPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 struct Identity {
@@ -170,13 +171,21 @@ asio::awaitable<ScriptExit> ProcessRunner::run(const ScriptDef& script, Duration
   ScriptExit result;
   bool exited = co_await wait_exit(timeout);
   if (!exited) {
-    ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
-    ::kill(-pid, SIGKILL);  // the rest of its process group
+    // Like keepalived: SIGTERM to the process group (the script and what it started), then
+    // SIGKILL to whatever is left after a grace period.
     result.kind = ScriptExit::Kind::TimedOut;
-    exited = co_await wait_exit(std::chrono::seconds(2));
+    ::kill(-pid, SIGTERM);
+    exited = co_await wait_exit(kKillGrace);
+    if (!exited) {
+      ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+      ::kill(-pid, SIGKILL);
+      exited = co_await wait_exit(kKillGrace);
+    }
     if (!exited) {
       ++unreaped_;
       co_return result;  // the descriptor closes; the zombie stays until the kernel frees it
+    } else {
+      ::kill(-pid, SIGKILL);  // children of the script that ignored SIGTERM
     }
   }
   siginfo_t info{};

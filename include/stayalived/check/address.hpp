@@ -69,8 +69,12 @@ struct VirtualServerKey {
   friend bool operator==(const VirtualServerKey&, const VirtualServerKey&) = default;
 };
 
-/// keepalived's virtual server format: "[192.0.2.100]:tcp:80", "FWM 7", "[group]:tcp:0".
+/// keepalived's virtual server format: "[192.0.2.100]:tcp:80", "FWM 7", "[group]:0".
 std::string format_vs(const VirtualServerKey& vs);
+
+/// keepalived's format of a real server of `vs`: "[192.0.2.11]:tcp:80"; the real servers of
+/// a fwmark service have no protocol: "[192.0.2.11]:none:0".
+std::string format_rs(const Endpoint& rs, const VirtualServerKey& vs);
 
 /// A small hash for endpoints (dedup and lookups).
 std::size_t hash_value(const Endpoint& ep);

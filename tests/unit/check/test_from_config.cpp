@@ -187,7 +187,7 @@ TEST_CASE("from_config: groups suspend on their addresses; fwmark services are k
   const Definition d = from_config(c);
   CHECK(d.virtual_servers[0].suspend_addresses.size() == 3);
   CHECK(d.virtual_servers[0].suspend_addresses[2] == *IpAddress::parse("192.0.2.3"));
-  CHECK(format_vs(d.virtual_servers[0].key) == "[web]:tcp:0");
+  CHECK(format_vs(d.virtual_servers[0].key) == "[web]:0");
   CHECK(format_vs(d.virtual_servers[1].key) == "FWM 9");
   CHECK(d.virtual_servers[1].key.family == Family::V6);
 }

@@ -121,7 +121,9 @@ TEST_CASE("runtime: alpha real server comes up, goes down when its server dies, 
   CHECK(f.rec->has_fifo("RS [127.0.0.1]:tcp:" + std::to_string(ep.port) + " [192.0.2.100]:tcp:80 UP"));
   CHECK(f.rec->has_fifo("VS [192.0.2.100]:tcp:80 UP"));
   REQUIRE(f.rec->alerts.size() == 1);
-  CHECK(f.rec->alerts[0].subject.find("[lb1] Realserver") == 0);
+  CHECK(f.rec->alerts[0].subject ==
+        "[lb1] Realserver [127.0.0.1]:tcp:" + std::to_string(ep.port) + " of virtual server [192.0.2.100]:tcp:80 - UP");
+  CHECK(f.rec->alerts[0].body == "=> TCP CHECK succeed on service <=");
 
   server.reset();  // refused from now on
   REQUIRE(f.run_until([&] { return f.pool(0).members.empty(); }));
@@ -245,7 +247,8 @@ TEST_CASE("runtime: quorum lost brings in the sorry server and runs quorum_down"
   CHECK(ran);
   CHECK(f.rec->has_fifo("VS [192.0.2.100]:tcp:80 DOWN"));
   bool alerted = false;
-  for (const auto& a : f.rec->alerts) alerted |= a.subject == "[lb1] Virtual Server [192.0.2.100]:tcp:80 - DOWN";
+  for (const auto& a : f.rec->alerts)
+    alerted |= a.subject == "[lb1] Virtualserver [192.0.2.100]:tcp:80 - DOWN" && a.body == "=> Lost quorum 2+0=2 <= 1 <=";
   CHECK(alerted);
   f.rt->stop();
 }
