@@ -10,6 +10,7 @@ Step reduce(const CheckerState& state, const CheckTiming& timing, const CheckRes
   Step step{.state = state, .next_check = now + timing.delay_loop};
   if (result.outcome == Outcome::Cancelled) return step;
   CheckerState& s = step.state;
+  step.first = !state.has_run;
   s.has_run = true;
 
   if (result.ok()) {
@@ -27,13 +28,14 @@ Step reduce(const CheckerState& state, const CheckTiming& timing, const CheckRes
   }
 
   if (!state.up) return step;  // down stays down; checked every delay_loop
-  if (s.retries_used < timing.retry) {
+  if (state.has_run && s.retries_used < timing.retry) {
     ++s.retries_used;
     step.retrying = true;
     step.next_check = now + timing.delay_before_retry;
     return step;
   }
   s.up = false;
+  step.retries = s.retries_used;
   s.retries_used = 0;
   s.weight = {};
   step.change = Change::Down;
@@ -72,10 +74,6 @@ std::uint32_t ipvs_weight(std::int64_t w) {
 }
 
 }  // namespace
-
-bool initial_quorum(const VirtualServerDef& vs, std::span<const RealServerStatus> rs) {
-  return alive_weight(rs) >= vs.quorum;
-}
 
 PoolStep compute_pool(const VirtualServerDef& vs, std::span<const RealServerStatus> rs,
                       bool quorum_was_up) {

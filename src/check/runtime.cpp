@@ -397,7 +397,15 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
   } else if (s.active > 0) {
     schedule(id, step.next_check);
   }
-  if (step.change != Change::None) checker_changed(id, step, result);
+  if (step.change != Change::None) {
+    checker_changed(id, step, result);
+  } else if (step.first && result.ok()) {
+    // keepalived confirms the first success of a checker that started up.
+    if (s.probe->kind() == "TCP_CHECK")
+      log_.info("TCP connection to {} success.", service_of(s));
+    else
+      log_.info("{} on service {} success.", s.probe->kind(), service_of(s));
+  }
 }
 
 std::uint32_t Runtime::Impl::new_slot() {
@@ -477,8 +485,8 @@ void Runtime::Impl::log_change(const Slot& s, const Step& step, const CheckResul
     else
       log_.info("{} on service {} success.", kind, svc);
   } else if (step.change == Change::Down) {
-    if (s.timing.retry > 0 && s.state.has_run)
-      log_.info("{} on service {} failed after {} retries.", kind, svc, s.timing.retry);
+    if (step.retries > 0)
+      log_.info("{} on service {} failed after {} retries.", kind, svc, step.retries);
     else
       log_.info("{} on service {} failed.", kind, svc);
     log_.debug("{} on service {}: {} (code {})", kind, svc, to_string(r.outcome), r.code);
@@ -532,10 +540,14 @@ void Runtime::Impl::rs_transition(std::uint32_t ri, bool up, const std::string& 
   const RealServerDef& rs = v.def.real_servers[r.index];
   const std::string rs_text = format_rs(rs.endpoint, v.def.key);
   const std::string vs_text = format_vs(v.def.key);
-  if (up)
-    log_.info("{} service {} to VS {}", rs.inhibit_on_failure ? "Enabling" : "Adding", rs_text, vs_text);
+  // Observed on keepalived 2.2.7: "Adding service X to VS Y", "Removing service X from VS Y",
+  // and with inhibit_on_failure "Enabling service X of VS Y", "Disabling service X of VS Y".
+  if (rs.inhibit_on_failure)
+    log_.info("{} service {} of VS {}", up ? "Enabling" : "Disabling", rs_text, vs_text);
+  else if (up)
+    log_.info("Adding service {} to VS {}", rs_text, vs_text);
   else
-    log_.info("{} service {} from VS {}", rs.inhibit_on_failure ? "Disabling" : "Removing", rs_text, vs_text);
+    log_.info("Removing service {} from VS {}", rs_text, vs_text);
   const ScriptDef& script = up ? rs.notify_up : rs.notify_down;
   Notifier* n = hooks_.notifier.get();
   if (!script.empty()) {
@@ -588,9 +600,8 @@ void Runtime::Impl::flush_vs(std::uint32_t vi) {
     }
     if (n != nullptr) {
       n->fifo_line(fifo_vs_line(v.def.key, q.up));
-      if (v.def.smtp_alert)
-        n->alert(quorum_alert(globals_.router_id, v.def.key, q.up ? QuorumEvent::Gained : QuorumEvent::Lost,
-                              q.quorum, q.hysteresis, q.alive_weight));
+      const QuorumEvent ev = !q.up ? QuorumEvent::Lost : v.published ? QuorumEvent::Gained : QuorumEvent::StartingUp;
+      if (v.def.smtp_alert) n->alert(quorum_alert(globals_.router_id, v.def.key, ev, q.quorum, q.hysteresis, q.alive_weight));
     }
   }
   if (!v.published || !(step.pool == v.last)) {
@@ -814,7 +825,6 @@ ApplyReport Runtime::Impl::apply(Definition def) {
 
   // Virtual-server state: carried by key, else initial.
   for (auto& v : vs_) {
-    const std::span<const RealServerStatus> st(rs_status_.data() + v.rs_begin, v.def.real_servers.size());
     if (auto it = old_vs.find(v.def.key); it != old_vs.end()) {
       VsRec& o = old[it->second];
       v.quorum_up = o.quorum_up;
@@ -823,7 +833,7 @@ ApplyReport Runtime::Impl::apply(Definition def) {
       v.suspended = o.suspended;
       old_vs.erase(it);
     } else {
-      v.quorum_up = initial_quorum(v.def, st);
+      v.quorum_up = false;  // gained at the first evaluation if the weight is there
     }
     v.dirty = true;
   }
@@ -846,16 +856,6 @@ ApplyReport Runtime::Impl::apply(Definition def) {
         const std::string_view kind = r.nslots > 0 ? slots_[rs_slots_[r.slots_begin]].probe->kind() : "CHECK";
         const bool up = rs_status_[ri].alive;
         rs_transition(ri, up, checker_message(kind, up, CheckResult::success(), vs_[r.vs].def.real_servers[r.index].endpoint));
-      }
-    }
-    // keepalived mails "Starting with quorum up" for virtual servers that start with quorum.
-    if (Notifier* n = hooks_.notifier.get(); n != nullptr) {
-      for (const auto& v : vs_) {
-        if (!v.def.smtp_alert || !v.quorum_up) continue;
-        std::int64_t w = 0;
-        for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i)
-          if (rs_status_[v.rs_begin + i].alive) w += rs_status_[v.rs_begin + i].weight;
-        n->alert(quorum_alert(globals_.router_id, v.def.key, QuorumEvent::StartingUp, v.def.quorum, v.def.hysteresis, w));
       }
     }
   }

@@ -49,8 +49,10 @@ enum class Change : std::uint8_t {
 struct Step {
   CheckerState state{};
   Change change = Change::None;
-  TimePoint next_check;   ///< when to run the checker again
-  bool retrying = false;  ///< a failure absorbed by `retry` (the server stays up)
+  TimePoint next_check{};   ///< when to run the checker again
+  bool retrying = false;    ///< a failure absorbed by `retry` (the server stays up)
+  bool first = false;       ///< the checker's first result (keepalived logs its success)
+  unsigned retries = 0;     ///< Change::Down: the retries that preceded it
 };
 
 /// Applies one result. Semantics (keepalived.conf(5)):
@@ -59,7 +61,9 @@ struct Step {
 ///    it: misc_dynamic exit 0 leaves the weight unchanged); a change while up is
 ///    Change::Weight.
 ///  - failure of an up checker: while fewer than `retry` failures were absorbed, stays up and
-///    checks again after delay_before_retry; the failure after that takes it down.
+///    checks again after delay_before_retry; the failure after that takes it down. The very
+///    first check is not retried: a server that fails it goes down at once (observed on
+///    keepalived 2.2.7: "TCP_CHECK on service ... failed." one delay after start).
 ///  - failure of a down checker: stays down; next check after delay_loop.
 ///  - Cancelled: changes nothing.
 Step reduce(const CheckerState& state, const CheckTiming& timing, const CheckResult& result,
@@ -112,12 +116,10 @@ struct PoolStep {
   std::optional<QuorumChange> change{};
 };
 
-/// The quorum state a virtual server starts in: the sum of the weights of alive real servers
-/// reaches `quorum` (no hysteresis at start, no transition).
-bool initial_quorum(const VirtualServerDef& vs, std::span<const RealServerStatus> rs);
-
 /// Computes the desired pool of `vs` from its real servers' status (same order as
-/// vs.real_servers) and the previous quorum state. Quorum (keepalived.conf(5) `quorum`,
+/// vs.real_servers) and the previous quorum state. A virtual server starts without quorum:
+/// its first evaluation gains it when the weight is there (keepalived logs "Gained quorum"
+/// and runs quorum_up at start). Quorum (keepalived.conf(5) `quorum`,
 /// `hysteresis`): lost when the alive weight drops below quorum - hysteresis, gained when it
 /// reaches quorum + hysteresis. While quorum is lost and a sorry server is configured, the
 /// real servers leave the pool (inhibit_on_failure ones stay at weight 0) and the sorry

@@ -39,11 +39,31 @@ VirtualServerDef vs_with(std::size_t n, std::int64_t quorum, std::int64_t hyster
   return vs;
 }
 
+// A checker that has already run and is up.
+CheckerState running(const CheckTiming& t) {
+  CheckerState s = CheckerState::initial(t);
+  s.has_run = true;
+  return s;
+}
+
 }  // namespace
+
+TEST_CASE("reducer: the first check is not retried (keepalived 2.2.7)") {
+  const CheckTiming t = timing(3);
+  const Step st = reduce(CheckerState::initial(t), t, fail(), t0);
+  CHECK(st.first);
+  CHECK(st.change == Change::Down);
+  CHECK(st.retries == 0);
+  CHECK(st.next_check == t0 + seconds(6));
+  const Step ok1 = reduce(CheckerState::initial(t), t, ok(), t0);
+  CHECK(ok1.first);
+  CHECK(ok1.change == Change::None);
+  CHECK_FALSE(reduce(ok1.state, t, ok(), t0 + seconds(6)).first);
+}
 
 TEST_CASE("reducer: an up checker goes down only after `retry` extra failures") {
   const CheckTiming t = timing(2);
-  CheckerState s = CheckerState::initial(t);
+  CheckerState s = running(t);
   REQUIRE(s.up);
 
   Step st = reduce(s, t, fail(), t0);
@@ -59,6 +79,7 @@ TEST_CASE("reducer: an up checker goes down only after `retry` extra failures") 
 
   st = reduce(st.state, t, fail(), t0 + seconds(4));
   CHECK(st.change == Change::Down);
+  CHECK(st.retries == 2);
   CHECK_FALSE(st.state.up);
   CHECK_FALSE(st.retrying);
   CHECK(st.next_check == t0 + seconds(10));  // delay_loop once down
@@ -67,7 +88,7 @@ TEST_CASE("reducer: an up checker goes down only after `retry` extra failures") 
 
 TEST_CASE("reducer: a success between failures resets the retry count") {
   const CheckTiming t = timing(1);
-  Step st = reduce(CheckerState::initial(t), t, fail(), t0);
+  Step st = reduce(running(t), t, fail(), t0);
   REQUIRE(st.retrying);
   st = reduce(st.state, t, ok(), t0 + seconds(2));
   CHECK(st.change == Change::None);
@@ -81,8 +102,9 @@ TEST_CASE("reducer: a success between failures resets the retry count") {
 
 TEST_CASE("reducer: retry 0 takes the server down at the first failure") {
   const CheckTiming t = timing(0);
-  const Step st = reduce(CheckerState::initial(t), t, fail(), t0);
+  const Step st = reduce(running(t), t, fail(), t0);
   CHECK(st.change == Change::Down);
+  CHECK(st.retries == 0);
   CHECK(st.next_check == t0 + seconds(6));
 }
 
@@ -221,10 +243,12 @@ TEST_CASE("pool: without quorum the sorry server replaces the real servers") {
   CHECK(p.pool.members[2] == PoolMember{ep("192.0.2.250"), 0, true});
 }
 
-TEST_CASE("pool: initial quorum needs the full quorum, no hysteresis") {
+TEST_CASE("pool: a virtual server starts without quorum and gains it at its first evaluation") {
   const VirtualServerDef vs = vs_with(2, 2, 1);
-  const RealServerStatus one[] = {{true, 1}, {false, 1}};
   const RealServerStatus two[] = {{true, 1}, {true, 1}};
-  CHECK_FALSE(initial_quorum(vs, one));
-  CHECK(initial_quorum(vs, two));
+  const RealServerStatus three[] = {{true, 1}, {true, 2}};
+  CHECK_FALSE(compute_pool(vs, two, false).change);  // 2 < 2+1
+  const PoolStep p = compute_pool(vs, three, false);
+  REQUIRE(p.change);
+  CHECK(p.change->up);
 }
