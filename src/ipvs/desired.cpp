@@ -91,7 +91,11 @@ State build_desired(std::span<const VirtualServerSpec> vss, std::span<const Virt
       s.key = key;
       auto& e = out.put(s);
       e.dests.clear();
-      for (const auto& d : pool) e.dests[d.key] = d;
+      for (auto d : pool) {
+        // A real server written without a port takes the service's (per group entry).
+        if (d.key.port == 0 && !key.is_fwmark()) d.key.port = key.port;
+        e.dests[d.key] = d;
+      }
     }
   }
   return out;

@@ -40,10 +40,12 @@ OpError FakeBackend::run(const Op& op) {
     case OpKind::AddService:
       if (it != table.services.end()) return EEXIST;
       if (!schedulers.contains(op.service.scheduler)) return ENOENT;
+      if (!op.service.pe_name.empty() && !persistence_engines.contains(op.service.pe_name)) return ENOENT;
       break;
     case OpKind::EditService:
       if (it == table.services.end()) return ESRCH;
       if (!schedulers.contains(op.service.scheduler)) return ENOENT;
+      if (!op.service.pe_name.empty() && !persistence_engines.contains(op.service.pe_name)) return ENOENT;
       break;
     case OpKind::DeleteService:
       if (it == table.services.end()) return ESRCH;
@@ -59,7 +61,7 @@ OpError FakeBackend::run(const Op& op) {
       if (op.kind != OpKind::DeleteDest && op.dest.key.address.family != op.service.key.family &&
           op.dest.forward != Forward::Tunnel)
         return EINVAL;
-      if (op.dest.lower_threshold > op.dest.upper_threshold && op.dest.upper_threshold != 0) return EINVAL;
+      if (op.kind != OpKind::DeleteDest && op.dest.lower_threshold > op.dest.upper_threshold) return ERANGE;
       break;
     }
   }

@@ -1,6 +1,8 @@
-// An in-memory Backend with the kernel's semantics for unit tests: adding an existing
-// object fails with EEXIST, editing or deleting a missing one with ENOENT (ESRCH for a
-// missing service of a destination op), unknown schedulers with ENOENT. Tests can inject
+// An in-memory Backend with the kernel's semantics for unit tests, as measured on Linux
+// 6.1: adding an existing service or destination fails with EEXIST; any op on a missing
+// service with ESRCH; editing or deleting a missing destination with ENOENT; an unknown
+// scheduler or persistence engine with ENOENT; a lower threshold above the upper one with
+// ERANGE; a destination of another family than its service, unless tunnelled, EINVAL. Tests can inject
 // errors and change the table "under" the code being tested.
 #pragma once
 
@@ -23,6 +25,8 @@ class FakeBackend final : public Backend {
   Timeouts current_timeouts{900, 120, 300};
   /// Schedulers the "kernel" has (others fail with ENOENT, like a missing module).
   std::set<std::string> schedulers{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh"};
+  /// Persistence engines the "kernel" has.
+  std::set<std::string> persistence_engines{"sip"};
   /// Every op executed, in order (also the failed ones).
   std::vector<Op> log;
   /// Called before each op; a non-zero return fails it with that errno.
