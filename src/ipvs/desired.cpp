@@ -92,8 +92,9 @@ State build_desired(std::span<const VirtualServerSpec> vss, std::span<const Virt
       auto& e = out.put(s);
       e.dests.clear();
       for (auto d : pool) {
-        // A real server written without a port takes the service's (per group entry).
-        if (d.key.port == 0 && !key.is_fwmark()) d.key.port = key.port;
+        // Direct routing and tunnels cannot change the port: keepalived gives such a
+        // destination the service's port (0 for a fwmark service), per group entry.
+        if (d.forward != Forward::Masq) d.key.port = key.is_fwmark() ? 0 : key.port;
         e.dests[d.key] = d;
       }
     }

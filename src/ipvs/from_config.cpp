@@ -204,7 +204,29 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
       }
     }
     spec.forward = to_forward(vs.forwarding);
-    for (const auto& rs : vs.real_servers) spec.real_servers.push_back(real_server(rs));
+    const auto* vs_addr = std::get_if<config::VsAddress>(&vs.key);
+    for (const auto& rs : vs.real_servers) {
+      RealServerSpec r = real_server(rs);
+      bool direct = r.forward->method != Forward::Masq;
+      if (vs_addr != nullptr) {
+        // keepalived: a real server without a port takes the virtual server's; DR and TUN
+        // cannot translate ports, so a different one is reset.
+        if (r.port == 0) {
+          r.port = vs_addr->port;
+        } else if (direct && r.port != vs_addr->port) {
+          out.warnings.push_back(fmt::format("WARNING - virtual server {} and real server {} ports don't match - "
+                                             "resetting",
+                                             spec.name, r.key().to_string()));
+          r.port = vs_addr->port;
+        }
+      } else if (std::holds_alternative<config::VsFwmark>(vs.key) && direct && r.port != 0) {
+        out.warnings.push_back(fmt::format("WARNING - fwmark virtual server {}, real server {} has port specified - "
+                                           "clearing",
+                                           spec.name, r.key().to_string()));
+        r.port = 0;
+      }
+      spec.real_servers.push_back(r);
+    }
     if (vs.sorry_server) {
       RealServerSpec sorry;
       sorry.address = to_address(vs.sorry_server->address);

@@ -113,7 +113,8 @@ VirtualServerStatus initial_status(const VirtualServerSpec& vs);
 std::vector<Destination> desired_pool(const VirtualServerSpec& vs, const VirtualServerStatus& status);
 
 /// The whole desired table; `status[i]` belongs to `vss[i]` (missing entries: initial).
-/// A real server with port 0 takes the port of each (non-fwmark) service it serves.
+/// A DR or TUN destination takes the port of each service it serves (0 for fwmark
+/// services), as keepalived programs it; NAT destinations keep theirs.
 State build_desired(std::span<const VirtualServerSpec> vss, std::span<const VirtualServerStatus> status);
 
 /// Expands virtual_server_group lines into service keys for a protocol: every address of

@@ -179,3 +179,22 @@ TEST_CASE("desired: group ranges expand inclusively, IPv4 and IPv6, with bounds"
   REQUIRE(keys);
   CHECK(keys->size() == 2);
 }
+
+TEST_CASE("desired: DR and TUN destinations take each service's port, NAT keep theirs") {
+  VirtualServerSpec vs;
+  vs.services = {tcp("10.0.2.1", 80), tcp("10.0.2.2", 81), ServiceKey::fwmark_service(3)};
+  vs.forward = ForwardSpec{.method = Forward::Route};
+  vs.real_servers = {RealServerSpec{.address = ip("10.0.1.1"), .port = 8080},
+                     RealServerSpec{.address = ip("10.0.1.2"), .port = 0,
+                                    .forward = ForwardSpec{.method = Forward::Masq}}};
+  std::vector<VirtualServerSpec> vss{vs};
+  State s = build_desired(vss, {});
+  auto ports = [&](const ServiceKey& k) {
+    std::vector<std::string> out;
+    for (const auto& [dk, d] : s.find(k)->dests) out.push_back(dk.to_string());
+    return out;
+  };
+  CHECK(ports(tcp("10.0.2.1", 80)) == std::vector<std::string>{"10.0.1.1:80", "10.0.1.2:0"});
+  CHECK(ports(tcp("10.0.2.2", 81)) == std::vector<std::string>{"10.0.1.1:81", "10.0.1.2:0"});
+  CHECK(ports(ServiceKey::fwmark_service(3)) == std::vector<std::string>{"10.0.1.1:0", "10.0.1.2:0"});
+}

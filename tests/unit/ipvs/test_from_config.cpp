@@ -160,3 +160,32 @@ TEST_CASE("from_config: global LVS settings") {
   CHECK(r->sync_daemon->sync_id == 51);  // the instance's VRID
   CHECK(r->sync_daemon->vrrp_instance == std::optional<std::string>("VI_1"));
 }
+
+TEST_CASE("from_config: keepalived's real server ports (observed with keepalived 2.2.7)") {
+  cfg::Config c;
+  cfg::VirtualServer vs;
+  vs.key = cfg::VsAddress{cip("10.0.0.1"), 80};
+  vs.forwarding.method = cfg::ForwardingMethod::Dr;
+  vs.real_servers = {rs("10.0.1.1", 8080), rs("10.0.1.2", 8081), rs("10.0.1.4", 0)};
+  for (auto& r : vs.real_servers) r.forwarding = vs.forwarding;
+  vs.real_servers[1].forwarding.method = cfg::ForwardingMethod::Nat;
+  c.virtual_servers.push_back(vs);
+  cfg::VirtualServer fw;
+  fw.key = cfg::VsFwmark{5};
+  fw.real_servers = {rs("10.0.1.6", 8080), rs("10.0.1.7", 8080)};
+  fw.real_servers[0].forwarding.method = cfg::ForwardingMethod::Dr;
+  c.virtual_servers.push_back(fw);
+  auto r = from_config(c);
+  REQUIRE(r);
+  const auto& a = r->virtual_servers[0].real_servers;
+  CHECK(a[0].port == 80);    // DR: reset to the virtual server's port
+  CHECK(a[1].port == 8081);  // NAT translates: kept
+  CHECK(a[2].port == 80);    // no port: the virtual server's
+  const auto& f = r->virtual_servers[1].real_servers;
+  CHECK(f[0].port == 0);     // DR behind a fwmark: cleared
+  CHECK(f[1].port == 8080);  // NAT behind a fwmark: kept
+  REQUIRE(r->warnings.size() == 2);
+  CHECK(r->warnings[0] ==
+        "WARNING - virtual server [10.0.0.1]:tcp:80 and real server 10.0.1.1:8080 ports don't match - resetting");
+  CHECK(r->warnings[1] == "WARNING - fwmark virtual server FWM 5, real server 10.0.1.6:8080 has port specified - clearing");
+}
