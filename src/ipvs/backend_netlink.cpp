@@ -5,15 +5,18 @@
 // Writes are batched: up to `batch` messages go out in one sendmsg, each asking for an
 // ack. The kernel handles the messages of a datagram one after the other inside that
 // sendmsg (a failed one does not stop the next) and queues one ack per message, matched
-// back to its op by sequence number. So the socket never waits for the kernel to do work;
-// a poll() timeout only guards against a lost answer (ENOBUFS), which marks the affected
-// ops kLost so the Reconciler re-reads the table.
+// back to its op by sequence number; the acks are read 64 at a time with recvmmsg. So
+// the socket never waits for the kernel to do work; a poll() timeout only guards against
+// a lost answer (ENOBUFS), which marks the affected ops kLost so the Reconciler re-reads
+// the table. (The one wait that can take long is inside the kernel: sendmsg of a service
+// whose scheduler module is not loaded runs modprobe before it returns.)
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <array>
 #include <cerrno>
@@ -154,6 +157,30 @@ class NetlinkBackend final : public Backend {
     return std::move(*msgs);
   }
 
+  // Receives up to kAckSlots acks in one recvmmsg (each ack is its own datagram, so one
+  // call per ack would cost a syscall per write); waits first, up to kPollMillis. Returns
+  // the number of datagrams, or -errno.
+  int receive_acks() {
+    pollfd p{fd(), POLLIN, 0};
+    int pr;
+    do {
+      pr = ::poll(&p, 1, kPollMillis);
+    } while (pr < 0 && errno == EINTR);
+    if (pr == 0) return -ETIMEDOUT;
+    if (pr < 0) return -errno;
+    for (std::size_t i = 0; i < kAckSlots; ++i) {
+      ack_iov_[i] = iovec{ack_buf_.data() + i * kAckSize, kAckSize};
+      ack_hdr_[i] = mmsghdr{};
+      ack_hdr_[i].msg_hdr.msg_iov = &ack_iov_[i];
+      ack_hdr_[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n;
+    do {
+      n = ::recvmmsg(fd(), ack_hdr_.data(), kAckSlots, MSG_DONTWAIT, nullptr);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+  }
+
   // Sends a batch of `n` writes numbered from `first_seq` and collects their acks.
   std::vector<OpError> transact(std::span<const std::uint8_t> datagram, std::uint32_t first_seq, std::size_t n) {
     std::vector<OpError> acks(n, kLost);
@@ -163,13 +190,20 @@ class NetlinkBackend final : public Backend {
     }
     std::size_t pending = n;
     while (pending > 0) {
-      auto msgs = receive();
-      if (!msgs) break;  // ENOBUFS (acks dropped) or timeout: the rest stay kLost
-      for (const auto& m : *msgs) {
-        if (m.type != genl::kMsgError || m.seq < first_seq || m.seq - first_seq >= n) continue;
-        OpError& slot = acks[m.seq - first_seq];
-        if (slot == kLost) --pending;
-        slot = m.error;
+      int got = receive_acks();
+      if (got <= 0) break;  // ENOBUFS (acks dropped) or timeout: the rest stay kLost
+      for (int i = 0; i < got; ++i) {
+        // An ack larger than its slot (it never is: NETLINK_CAP_ACK) is not trusted.
+        if (ack_hdr_[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
+        auto msgs = genl::split(std::span<const std::uint8_t>(ack_buf_.data() + i * kAckSize, ack_hdr_[i].msg_len));
+        if (!msgs) continue;
+        counters_.received += msgs->size();
+        for (const auto& m : *msgs) {
+          if (m.type != genl::kMsgError || m.seq < first_seq || m.seq - first_seq >= n) continue;
+          OpError& slot = acks[m.seq - first_seq];
+          if (slot == kLost) --pending;
+          slot = m.error;
+        }
       }
     }
     return acks;
@@ -252,6 +286,11 @@ class NetlinkBackend final : public Backend {
   NetlinkOptions opts_;
   std::uint32_t seq_ = 0;
   std::vector<std::uint8_t> buf_;
+  static constexpr std::size_t kAckSlots = 64;
+  static constexpr std::size_t kAckSize = 256;
+  std::vector<std::uint8_t> ack_buf_ = std::vector<std::uint8_t>(kAckSlots * kAckSize);
+  std::array<iovec, kAckSlots> ack_iov_{};
+  std::array<mmsghdr, kAckSlots> ack_hdr_{};
   Counters counters_;
 };
 
