@@ -78,7 +78,13 @@ struct RealServerHealth {
 };
 
 /// The health of a virtual server's pool: one entry per real server (same order as
-/// VirtualServerSpec::real_servers) and the quorum state (next_quorum()).
+/// VirtualServerSpec::real_servers) and the quorum state.
+///
+/// From the checkers (check/health.hpp), per virtual server i of the config:
+///   real_servers[j] = {.alive = status[j].alive, .weight = status[j].weight}  (RealServerStatus)
+///   quorum_up       = PoolStep::quorum_up                                    (compute_pool)
+/// so that quorum transitions (and their notify scripts) have one owner, the checkers;
+/// next_quorum() is keepalived's rule for callers without them (tools, tests).
 struct VirtualServerStatus {
   std::vector<RealServerHealth> real_servers{};
   bool quorum_up = true;
