@@ -182,7 +182,11 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
     if (vs.sched_flag1) s.flags |= svc_flag::kSched1;
     if (vs.sched_flag2) s.flags |= svc_flag::kSched2;
     if (vs.sched_flag3) s.flags |= svc_flag::kSched3;
-    if (vs.ops) s.flags |= svc_flag::kOnePacket;
+    // "one packet scheduling requires UDP - resetting" (keepalived 2.2.7).
+    if (vs.ops && vs.protocol == config::Protocol::Udp && !std::holds_alternative<config::VsFwmark>(vs.key))
+      s.flags |= svc_flag::kOnePacket;
+    else if (vs.ops)
+      out.warnings.push_back(fmt::format("Virtual server {}: one packet scheduling requires UDP - resetting", spec.name));
     if (vs.hashed && vs.scheduler != config::Scheduler::Sh)
       out.warnings.push_back(fmt::format("{}: hashed only applies to sh scheduler - ignoring", spec.name));
     // Persistence: a granularity (or engine) without a timeout still makes the service
@@ -191,7 +195,9 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
       s.flags |= svc_flag::kPersistent;
       s.timeout = vs.persistence_timeout ? static_cast<std::uint32_t>(vs.persistence_timeout->count()) : 360u;
     }
-    if (vs.persistence_engine) s.pe_name = *vs.persistence_engine;
+    // A persistence engine only takes effect on a persistent service (keepalived 2.2.7
+    // programs none without persistence_timeout or _granularity).
+    if (vs.persistence_engine && (s.flags & svc_flag::kPersistent)) s.pe_name = *vs.persistence_engine;
     std::uint16_t family = spec.services.empty() ? AF_INET : spec.services.front().family;
     s.netmask = Service::default_netmask(family);
     if (vs.persistence_granularity) {

@@ -1,6 +1,8 @@
 // From the config model to virtual server specs and the start/stop policy.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "helpers.hpp"
 #include "stayalived/ipvs/from_config.hpp"
 
@@ -188,4 +190,25 @@ TEST_CASE("from_config: keepalived's real server ports (observed with keepalived
   CHECK(r->warnings[0] ==
         "WARNING - virtual server [10.0.0.1]:tcp:80 and real server 10.0.1.1:8080 ports don't match - resetting");
   CHECK(r->warnings[1] == "WARNING - fwmark virtual server FWM 5, real server 10.0.1.6:8080 has port specified - clearing");
+}
+
+TEST_CASE("from_config: ops only on UDP, a persistence engine only when persistent") {
+  cfg::Config c;
+  cfg::VirtualServer vs;
+  vs.key = cfg::VsAddress{cip("10.0.0.1"), 80};
+  vs.ops = true;
+  vs.persistence_engine = "sip";
+  c.virtual_servers.push_back(vs);
+  vs.protocol = cfg::Protocol::Udp;
+  vs.persistence_timeout = std::chrono::seconds(60);
+  c.virtual_servers.push_back(vs);
+  auto r = from_config(c);
+  REQUIRE(r);
+  CHECK(r->virtual_servers[0].settings.flags == 0);
+  CHECK(r->virtual_servers[0].settings.pe_name.empty());
+  CHECK(r->virtual_servers[1].settings.flags == (svc_flag::kOnePacket | svc_flag::kPersistent));
+  CHECK(r->virtual_servers[1].settings.pe_name == "sip");
+  // (Also two quorum warnings: no real servers, total weight 0.)
+  CHECK(std::count(r->warnings.begin(), r->warnings.end(),
+                   "Virtual server [10.0.0.1]:tcp:80: one packet scheduling requires UDP - resetting") == 1);
 }

@@ -6,6 +6,7 @@
 //   down VS_INDEX ADDR:PORT | up VS_INDEX ADDR:PORT   a health flip of one real server
 //   reload FILE                                       a new config (health carried over)
 //   resync                                            re-read the table, report drift
+//   vrrp master | vrrp backup                         the lvs_sync_daemon's instance changed
 //   stop                                              shutdown (removes what we own)
 //   state                                             print our desired table
 // With --dump it only prints the kernel's table as our backend reads it, every field,
@@ -26,6 +27,7 @@
 #include "stayalived/ipvs/desired.hpp"
 #include "stayalived/ipvs/from_config.hpp"
 #include "stayalived/ipvs/reconciler.hpp"
+#include "stayalived/ipvs/sync_daemon.hpp"
 
 namespace ipvs = stayalived::ipvs;
 namespace slog = stayalived::log;
@@ -51,12 +53,16 @@ class Session {
     reconciler_.emplace(backend_, log_, opts);
     for (const auto& w : cfg_.warnings) log_.warning("{}", w);
     for (const auto& vs : cfg_.virtual_servers) status_.push_back(ipvs::initial_status(vs));
+    if (cfg_.sync_daemon) sync_.emplace(backend_, log_, *cfg_.sync_daemon);
   }
 
   std::string start() {
     auto t0 = std::chrono::steady_clock::now();
     auto before = backend_.counters();
     if (auto r = reconciler_->start(desired()); !r) return "error " + r.error().message;
+    if (sync_) {
+      if (auto r = sync_->start(); !r) return "error sync daemon: " + r.error().message;
+    }
     ipvs::Progress p = run();
     return report(p, before, t0);
   }
@@ -100,7 +106,17 @@ class Session {
       auto p = run();
       return report(p, before, t0) + fmt::format(" drift={}", *n);
     }
-    if (cmd == "stop") return report(reconciler_->shutdown(), before, t0);
+    if (cmd == "vrrp") {
+      std::string state;
+      in >> state;
+      if (!sync_) return "error no lvs_sync_daemon";
+      if (auto r = sync_->on_vrrp_state(state == "master"); !r) return "error " + r.error().message;
+      return report(ipvs::Progress{}, before, t0);
+    }
+    if (cmd == "stop") {
+      if (sync_) (void)sync_->stop();
+      return report(reconciler_->shutdown(), before, t0);
+    }
     if (cmd == "state") {
       std::string out;
       for (const auto& [k, e] : reconciler_->desired().services) {
@@ -161,6 +177,7 @@ class Session {
   ipvs::IpvsConfig cfg_;
   std::vector<ipvs::VirtualServerStatus> status_;
   std::optional<ipvs::Reconciler> reconciler_;
+  std::optional<ipvs::SyncDaemonController> sync_;
 };
 
 int usage() {

@@ -288,6 +288,7 @@ class Reader {
     }
     struct Pending {
       cfg::RealServer rs;
+      bool weight_set = false;
       bool forwarding_set = false;
       bool inhibit_set = false;
       std::optional<bool> alpha;
@@ -330,6 +331,8 @@ class Reader {
         vs.ops = true;
       } else if (k == "hashed") {
         vs.hashed = true;
+      } else if (k == "weight") {
+        vs.weight = static_cast<int>(num(arg(1)));
       } else if (k == "quorum") {
         vs.quorum = static_cast<std::uint32_t>(num(arg(1)));
       } else if (k == "hysteresis") {
@@ -355,7 +358,10 @@ class Reader {
         p.rs.port = static_cast<std::uint16_t>(num(arg(2)));
         bool inner = block([&](const std::vector<std::string>& r) {
           const auto& rk = r[0];
-          if (rk == "weight" && r.size() > 1) p.rs.weight = static_cast<int>(num(r[1]));
+          if (rk == "weight" && r.size() > 1) {
+            p.rs.weight = static_cast<int>(num(r[1]));
+            p.weight_set = true;
+          }
           if (rk == "lvs_method" || rk == "lb_kind") {
             p.rs.forwarding = forwarding(r);
             p.forwarding_set = true;
@@ -390,6 +396,7 @@ class Reader {
     // lvs_method and inhibit_on_failure unless they set their own.
     for (auto& p : pending) {
       if (!p.forwarding_set) p.rs.forwarding = vs.forwarding;
+      if (!p.weight_set && vs.weight) p.rs.weight = *vs.weight;
       if (!p.inhibit_set) p.rs.inhibit_on_failure = vs.inhibit_on_failure;
       vs.real_servers.push_back(std::move(p.rs));
     }
