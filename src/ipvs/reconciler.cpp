@@ -31,6 +31,11 @@ Reconciler::Reconciler(Backend& backend, log::Channel log, ReconcilerOptions opt
 
 Result<void> Reconciler::start(State desired) {
   if (opts_.timeouts) {
+    // keepalived puts the previous timeouts back when it stops (even with -I).
+    if (auto before = backend_.timeouts(); before)
+      saved_timeouts_ = *before;
+    else
+      log_.error("IPVS: cannot read the connection timeouts: {}", before.error().message);
     if (auto r = backend_.set_timeouts(*opts_.timeouts); !r)
       log_.error("IPVS: cannot set lvs_timeouts: {}", r.error().message);
   }
@@ -224,6 +229,11 @@ Progress Reconciler::shutdown() {
   Progress p;
   pending_.clear();
   next_ = 0;
+  if (saved_timeouts_) {
+    if (auto r = backend_.set_timeouts(*saved_timeouts_); !r)
+      log_.error("IPVS: cannot restore the connection timeouts: {}", r.error().message);
+    saved_timeouts_.reset();
+  }
   if (!opts_.release_on_stop) {
     log_.info("IPVS: leaving the rules in place (--dont-release-ipvs)");
     return p;

@@ -396,6 +396,8 @@ TEST_CASE("kernel: connection timeouts") {
   CHECK(t->tcp_fin == 120);  // unchanged
   CHECK(t->udp == 60);
   CHECK(vm::sh("ipvsadm -L --timeout") == "Timeout (tcp tcpfin udp): 7200 120 60\n");
+  (void)r.shutdown();  // as keepalived: the previous values come back
+  CHECK(vm::sh("ipvsadm -L --timeout") == "Timeout (tcp tcpfin udp): 900 120 300\n");
 }
 
 TEST_CASE("kernel: the sync daemon follows the VRRP state") {

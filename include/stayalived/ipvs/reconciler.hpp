@@ -42,7 +42,8 @@ struct ReconcilerOptions {
   bool flush_at_start = false;          ///< lvs_flush
   StopMode stop_mode = StopMode::RemoveEach;
   bool release_on_stop = true;          ///< false with -I, --dont-release-ipvs
-  std::optional<Timeouts> timeouts{};     ///< lvs_timeouts, set at start()
+  std::optional<Timeouts> timeouts{};     ///< lvs_timeouts: set at start(), the previous
+                                          ///< values restored at shutdown() (even with -I)
   unsigned rounds = 2;                  ///< plan executions per target (1 + re-plans)
 };
 
@@ -81,7 +82,8 @@ class Reconciler {
   /// Re-reads the table, logs every difference in what we own ("changed outside
   /// stayalived") and re-plans; returns the number of differences.
   [[nodiscard]] Result<std::size_t> resync();
-  /// Removes what we own as `stop_mode` says, unless release_on_stop is false.
+  /// Removes what we own as `stop_mode` says, unless release_on_stop is false; puts back
+  /// the connection timeouts that lvs_timeouts replaced.
   [[nodiscard]] Progress shutdown();
 
   /// The failures of the last round that could not be resolved by re-planning.
@@ -109,6 +111,7 @@ class Reconciler {
   bool round_failed_ = false;
   std::vector<Failure> round_failures_{};
   std::vector<Failure> unresolved_{};
+  std::optional<Timeouts> saved_timeouts_;
 };
 
 }  // namespace stayalived::ipvs

@@ -131,11 +131,17 @@ TEST_CASE("reconciler: lvs_flush empties the table at start") {
   CHECK(f.logged(Level::Info, "flushed"));
 }
 
-TEST_CASE("reconciler: lvs_timeouts are set at start") {
-  Fixture f;
-  Reconciler r(f.kernel, f.channel(), ReconcilerOptions{.timeouts = Timeouts{.tcp = 7200, .tcp_fin = 0, .udp = 60}});
-  REQUIRE(r.start(State{}));
-  CHECK(f.kernel.current_timeouts == Timeouts{7200, 120, 60});
+TEST_CASE("reconciler: lvs_timeouts are set at start and restored at stop, even with -I") {
+  for (bool release : {true, false}) {
+    Fixture f;
+    f.kernel.current_timeouts = Timeouts{100, 101, 102};
+    Reconciler r(f.kernel, f.channel(),
+                 ReconcilerOptions{.release_on_stop = release, .timeouts = Timeouts{.tcp = 7200, .tcp_fin = 0, .udp = 60}});
+    REQUIRE(r.start(State{}));
+    CHECK(f.kernel.current_timeouts == Timeouts{7200, 101, 60});
+    (void)r.shutdown();
+    CHECK(f.kernel.current_timeouts == Timeouts{100, 101, 102});
+  }
 }
 
 TEST_CASE("reconciler: a missing scheduler is named once; the rest continues") {
