@@ -125,6 +125,7 @@ App::App(Daemon& daemon, const Options& opts, log::Logger& logger)
       opts_(opts),
       logger_(logger),
       log_(logger, log::Source::Main),
+      hub_(daemon.io(), logger),
       reload_timer_(daemon.io(), log::Channel(logger, log::Source::Main), [this] { reload(); }) {}
 
 App::~App() {
@@ -149,6 +150,7 @@ void App::adopt_initial(config::LoadResult initial) {
 }
 
 void App::apply_global_runtime(const config::Config& cfg) {
+  hub_.configure(cfg);
   // `umask` in global_defs, unless -u was given (the command line wins, as in keepalived).
   if (!opts_.umask && cfg.global.umask) ::umask(static_cast<mode_t>(*cfg.global.umask));
   reload_timer_.configure(cfg.global.reload_time_file, cfg.global.reload_repeat);
@@ -275,6 +277,7 @@ void App::stop(std::function<void()> done) {
   auto next = std::make_shared<std::function<void()>>();
   *next = [this, remaining, next, done = std::move(done)]() {
     if (*remaining == 0) {
+      hub_.stop();
       done();
       *next = nullptr;  // break the self-reference
       return;

@@ -20,6 +20,7 @@
 #include "stayalived/config/load.hpp"
 #include "stayalived/daemon/cli.hpp"
 #include "stayalived/daemon/daemon.hpp"
+#include "stayalived/daemon/notify_hub.hpp"
 #include "stayalived/daemon/reload_time.hpp"
 #include "stayalived/daemon/subsystem.hpp"
 
@@ -75,6 +76,8 @@ class App {
   std::string status_line() const;
 
   const std::shared_ptr<const config::Config>& config() const { return config_; }
+  /// Scripts, FIFOs and SMTP alerts, shared by the subsystems.
+  NotifyHub& notify_hub() { return hub_; }
   /// Completed reloads (successful or not), for tests and config_save_dir names.
   unsigned reloads() const { return reloads_; }
 
@@ -90,6 +93,7 @@ class App {
   log::Logger& logger_;
   log::Channel log_;
   std::shared_ptr<const config::Config> config_;
+  NotifyHub hub_;
   std::vector<std::unique_ptr<Subsystem>> subsystems_;
   ReloadTimeWatcher reload_timer_;
   std::thread loader_;

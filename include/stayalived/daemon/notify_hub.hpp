@@ -1,0 +1,73 @@
+// The daemon's notification plumbing, one of each per process and lent to the subsystems:
+// the script runner (notify scripts, vrrp_script, MISC_CHECK), the notify FIFOs with their
+// reader scripts, and the SMTP alerter. Reconfigured from global_defs at start and on
+// reload; what did not change (an open FIFO, a running FIFO script) is kept.
+#pragma once
+
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "stayalived/check/notify.hpp"
+#include "stayalived/check/script.hpp"
+#include "stayalived/common/log.hpp"
+#include "stayalived/config/model.hpp"
+#include "stayalived/notify/fifo.hpp"
+#include "stayalived/notify/script_runner.hpp"
+#include "stayalived/notify/smtp.hpp"
+
+namespace stayalived::daemon {
+
+class NotifyHub {
+ public:
+  NotifyHub(boost::asio::io_context& io, log::Logger& logger);
+  ~NotifyHub();
+  NotifyHub(const NotifyHub&) = delete;
+  NotifyHub& operator=(const NotifyHub&) = delete;
+
+  /// Takes global_defs: FIFOs (and their scripts), SMTP settings, the default script user.
+  void configure(const config::Config& cfg);
+  /// Ends FIFO scripts and running scripts, drops queued mail (at shutdown).
+  void stop();
+
+  notify::ScriptRunner& runner() { return runner_; }
+  /// The configured FIFOs (null members: not configured).
+  notify::NotifyFifos fifos() const;
+  /// Queues an alert when smtp_server and notification_email are configured.
+  void alert(notify::AlertMail mail);
+  /// router_id, or the host name.
+  const std::string& router_id() const { return router_id_; }
+  /// Credentials for a script's `user [group]` (empty user: the default script user);
+  /// nullopt when it cannot run as anyone (keepalived drops such scripts).
+  std::optional<notify::Credentials> credentials(const std::string& user, const std::string& group) const;
+
+  /// The checkers' view of the hub.
+  std::shared_ptr<check::Notifier> check_notifier();
+  std::shared_ptr<check::ScriptRunner> check_script_runner();
+
+ private:
+  struct FifoSlot {
+    std::optional<config::Fifo> cfg;
+    std::optional<config::Script> script_cfg;
+    std::unique_ptr<notify::NotifyFifo> fifo;
+    std::unique_ptr<boost::asio::cancellation_signal> script_cancel;
+  };
+  void configure_fifo(FifoSlot& slot, const std::optional<config::Fifo>& f,
+                      const std::optional<config::Script>& script);
+  void stop_fifo_script(FifoSlot& slot);
+
+  boost::asio::io_context& io_;
+  log::Logger& logger_;
+  log::Channel log_;
+  notify::ScriptRunner runner_;
+  FifoSlot notify_, vrrp_, lvs_;
+  std::unique_ptr<notify::SmtpAlerter> alerter_;
+  std::optional<notify::SmtpSettings> smtp_settings_;
+  std::optional<notify::Credentials> default_credentials_;
+  std::string router_id_;
+};
+
+}  // namespace stayalived::daemon

@@ -1,0 +1,205 @@
+#include "lvs_subsystem.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/json/array.hpp>
+#include <fmt/format.h>
+
+#include "stayalived/check/from_config.hpp"
+#include "stayalived/ipvs/desired.hpp"
+
+namespace stayalived::daemon {
+
+namespace {
+// Writes per loop turn: a plan of thousands of writes must not hold the loop (VRRP adverts
+// share it); each turn is a few milliseconds of netlink at most.
+constexpr std::size_t kStepBudget = 256;
+}  // namespace
+
+LvsSubsystem::LvsSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts,
+                           NotifyHub& hub)
+    : io_(io), logger_(logger), log_(logger, log::Source::Check), opts_(opts), hub_(hub) {}
+
+LvsSubsystem::~LvsSubsystem() = default;
+
+bool LvsSubsystem::open_backend() {
+  if (backend_) return true;
+  auto b = ipvs::make_netlink_backend();
+  if (!b) {
+    // keepalived: "IPVS: Can't initialize ipvs: ..." — the checkers still run (notify
+    // scripts, alerts), the table is retried at the next reload.
+    log_.error("IPVS: Can't initialize ipvs: {}", b.error().message);
+    return false;
+  }
+  backend_ = std::move(*b);
+  ipvs::ReconcilerOptions ro = ipvs_cfg_.options;
+  ro.release_on_stop = !opts_.dont_release_ipvs;
+  reconciler_ = std::make_unique<ipvs::Reconciler>(*backend_, log_, ro);
+  return true;
+}
+
+void LvsSubsystem::configure(const config::Config& cfg) {
+  auto ic = ipvs::from_config(cfg);
+  if (!ic) {
+    log_.error("IPVS configuration: {}", ic.error());
+    ipvs_cfg_ = {};
+  } else {
+    ipvs_cfg_ = std::move(*ic);
+  }
+  for (const auto& w : ipvs_cfg_.warnings) log_.warning("{}", w);
+  index_.clear();
+  for (std::size_t i = 0; i < cfg.virtual_servers.size(); ++i) index_[check::key_of(cfg.virtual_servers[i])] = i;
+  status_.resize(ipvs_cfg_.virtual_servers.size());
+}
+
+void LvsSubsystem::start(const config::Config& cfg) {
+  configure(cfg);
+  for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i)
+    status_[i] = ipvs::initial_status(ipvs_cfg_.virtual_servers[i]);
+  if (!ipvs_cfg_.virtual_servers.empty() && open_backend()) {
+    auto r = reconciler_->start(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
+    if (!r) log_.error("IPVS: {}", r.error().message);
+    schedule_step();
+  }
+  check::Hooks hooks;
+  hooks.on_pool = [this](const check::DesiredPool& p) { on_pool(p); };
+  hooks.notifier = hub_.check_notifier();
+  hooks.scripts = hub_.check_script_runner();
+  checks_ = std::make_unique<check::Runtime>(io_, logger_, std::move(hooks));
+  std::vector<std::string> warnings;
+  checks_->apply(check::from_config(cfg, &warnings));
+  for (const auto& w : warnings) log_.warning("{}", w);
+  checks_->start();
+}
+
+void LvsSubsystem::reload(const config::Config& /*old_cfg*/, const config::Config& new_cfg) {
+  configure(new_cfg);
+  std::vector<std::string> warnings;
+  const auto report = checks_->apply(check::from_config(new_cfg, &warnings));
+  for (const auto& w : warnings) log_.warning("{}", w);
+  log_.info("Checkers: {} kept, {} added, {} removed", report.kept, report.added, report.removed);
+  // Health of every virtual server as the checkers now see it (indexes may have moved).
+  for (std::size_t i = 0; i < status_.size(); ++i) refresh_status(i);
+  if (!ipvs_cfg_.virtual_servers.empty() && open_backend() && reconciler_->desired().services.empty() &&
+      reconciler_->observed().services.empty()) {
+    auto r = reconciler_->start(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
+    if (!r) log_.error("IPVS: {}", r.error().message);
+  }
+  publish();
+}
+
+void LvsSubsystem::refresh_status(std::size_t i) {
+  if (i >= status_.size() || !checks_) return;
+  const auto views = checks_->real_servers(i);
+  auto& st = status_[i];
+  st.real_servers.resize(views.size());
+  for (std::size_t j = 0; j < views.size(); ++j) {
+    st.real_servers[j].alive = views[j].alive;
+    st.real_servers[j].weight = static_cast<std::uint32_t>(std::max<std::int64_t>(0, views[j].weight));
+  }
+  const auto pools = checks_->pools();
+  if (i < pools.size()) st.quorum_up = pools[i].quorum_up;
+}
+
+void LvsSubsystem::on_pool(const check::DesiredPool& pool) {
+  const auto it = index_.find(pool.vs);
+  if (it == index_.end()) return;
+  refresh_status(it->second);
+  status_[it->second].quorum_up = pool.quorum_up;
+  publish();
+}
+
+void LvsSubsystem::publish() {
+  if (!reconciler_ || stopped_) return;
+  reconciler_->set_desired(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
+  schedule_step();
+}
+
+void LvsSubsystem::schedule_step() {
+  if (stepping_ || !reconciler_) return;
+  stepping_ = true;
+  boost::asio::post(io_, [this] {
+    stepping_ = false;
+    if (!reconciler_ || stopped_) return;
+    const auto p = reconciler_->step(kStepBudget);
+    for (const auto& f : p.failures) log_.error("IPVS: {}", f.message());
+    if (p.more) schedule_step();
+  });
+}
+
+void LvsSubsystem::set_address_present(const config::IpAddress& addr, bool present) {
+  if (checks_) checks_->set_address_present(check::from_config(addr), present);
+}
+
+void LvsSubsystem::on_vrrp_state(const std::string& /*instance*/, bool /*master*/) {
+  // lvs_sync_daemon is driven from here once VRRP is wired (ipvs::SyncDaemonController).
+}
+
+void LvsSubsystem::stop(std::function<void()> done) {
+  stopped_ = true;
+  if (checks_) checks_->stop();
+  if (reconciler_) {
+    const auto p = reconciler_->shutdown();
+    for (const auto& f : p.failures) log_.error("IPVS: {}", f.message());
+  }
+  done();
+}
+
+void LvsSubsystem::write_data(std::string& out) const {
+  if (checks_) out += checks_->dump();
+}
+
+void LvsSubsystem::write_json(boost::json::object& root) const {
+  if (!checks_) return;
+  boost::json::array vss;
+  const auto pools = checks_->pools();
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    boost::json::object vs;
+    vs["name"] = i < ipvs_cfg_.virtual_servers.size() ? ipvs_cfg_.virtual_servers[i].name : std::string();
+    vs["quorum_up"] = pools[i].quorum_up;
+    vs["sorry_active"] = pools[i].sorry_active;
+    vs["suspended"] = checks_->suspended(i);
+    boost::json::array rss;
+    for (const auto& rs : checks_->real_servers(i)) {
+      boost::json::object o;
+      o["address"] = rs.endpoint.addr.to_string();
+      o["port"] = rs.endpoint.port;
+      o["alive"] = rs.alive;
+      o["weight"] = rs.weight;
+      o["checkers"] = rs.checkers;
+      o["checkers_up"] = rs.checkers_up;
+      rss.push_back(std::move(o));
+    }
+    vs["real_servers"] = std::move(rss);
+    vss.push_back(std::move(vs));
+  }
+  root["virtual_servers"] = std::move(vss);
+  const auto st = checks_->stats();
+  root["checker_stats"] = {{"checks_started", st.checks_started},
+                           {"checks_completed", st.checks_completed},
+                           {"checks_failed", st.checks_failed},
+                           {"checkers", st.checkers},
+                           {"unique_checkers", st.unique_checkers}};
+  boost::json::object ipvs;
+  ipvs["available"] = reconciler_ != nullptr;
+  if (reconciler_) {
+    ipvs["services"] = reconciler_->observed().services.size();
+    ipvs["destinations"] = reconciler_->observed().dest_count();
+    ipvs["unresolved_failures"] = reconciler_->unresolved().size();
+    if (backend_) ipvs["netlink_writes"] = backend_->counters().writes;
+  }
+  root["ipvs"] = std::move(ipvs);
+}
+
+std::string LvsSubsystem::status() const {
+  if (!checks_) return {};
+  std::size_t up = 0, total = 0;
+  for (std::size_t i = 0; i < status_.size(); ++i)
+    for (const auto& rs : checks_->real_servers(i)) {
+      ++total;
+      up += rs.alive ? 1 : 0;
+    }
+  if (total == 0) return {};
+  return fmt::format("real servers {}/{} up", up, total);
+}
+
+}  // namespace stayalived::daemon

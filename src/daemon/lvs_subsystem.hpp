@@ -1,0 +1,63 @@
+// Internal: the checkers and IPVS, together as keepalived's checker process is: checker
+// results become per-real-server health, health becomes the desired IPVS table, and the
+// Reconciler moves the kernel toward it in bounded steps on the loop.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "stayalived/check/runtime.hpp"
+#include "stayalived/daemon/cli.hpp"
+#include "stayalived/daemon/notify_hub.hpp"
+#include "stayalived/daemon/subsystem.hpp"
+#include "stayalived/ipvs/backend.hpp"
+#include "stayalived/ipvs/from_config.hpp"
+#include "stayalived/ipvs/reconciler.hpp"
+
+namespace stayalived::daemon {
+
+class LvsSubsystem final : public Subsystem {
+ public:
+  LvsSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub);
+  ~LvsSubsystem() override;
+
+  std::string_view name() const override { return "checkers"; }
+  void start(const config::Config& cfg) override;
+  void reload(const config::Config& old_cfg, const config::Config& new_cfg) override;
+  void stop(std::function<void()> done) override;
+  void write_data(std::string& out) const override;
+  void write_json(boost::json::object& root) const override;
+  std::string status() const override;
+
+  /// ha_suspend input: a VIP appeared on or left this host (VRRP became master or not).
+  void set_address_present(const config::IpAddress& addr, bool present);
+  /// lvs_sync_daemon follows the state of its VRRP instance.
+  void on_vrrp_state(const std::string& instance, bool master);
+
+ private:
+  void configure(const config::Config& cfg);
+  void on_pool(const check::DesiredPool& pool);
+  void refresh_status(std::size_t vs_index);
+  void publish();
+  void schedule_step();
+  bool open_backend();
+
+  boost::asio::io_context& io_;
+  log::Logger& logger_;
+  log::Channel log_;
+  const Options& opts_;
+  NotifyHub& hub_;
+  std::unique_ptr<check::Runtime> checks_;
+  ipvs::IpvsConfig ipvs_cfg_;
+  std::vector<ipvs::VirtualServerStatus> status_;
+  std::map<check::VirtualServerKey, std::size_t> index_;
+  std::unique_ptr<ipvs::Backend> backend_;
+  std::unique_ptr<ipvs::Reconciler> reconciler_;
+  bool stepping_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace stayalived::daemon

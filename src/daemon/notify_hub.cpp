@@ -1,0 +1,194 @@
+#include "stayalived/daemon/notify_hub.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "stayalived/notify/script_security.hpp"
+
+namespace stayalived::daemon {
+
+namespace {
+
+std::optional<notify::Credentials> resolve(const std::optional<config::RunAs>& who,
+                                           const std::optional<notify::Credentials>& fallback) {
+  if (!who) return fallback;
+  notify::SystemUserDatabase users;
+  auto c = notify::resolve_script_user(who->user, who->group, users);
+  if (!c) return std::nullopt;
+  return *c;
+}
+
+// check::Notifier over the hub: scripts through the one runner, lines to the LVS FIFOs,
+// alerts through the one SMTP queue.
+class HubCheckNotifier final : public check::Notifier {
+ public:
+  explicit HubCheckNotifier(NotifyHub& hub, log::Channel log) : hub_(hub), log_(log) {}
+  void run_script(const check::ScriptDef& script) override {
+    if (script.empty()) return;
+    auto who = hub_.credentials(script.user, script.group);
+    if (!who) {
+      log_.warning("Not running {}: no user to run it as", script.argv.front());
+      return;
+    }
+    notify::ScriptSpec spec;
+    spec.argv = script.argv;
+    spec.run_as = who;
+    auto log = log_;
+    const std::string name = script.argv.front();
+    hub_.runner().async_run(spec, [log, name](notify::ScriptResult r) {
+      if (!r.succeeded()) log.warning("Notify script {} {}", name, r.describe());
+    });
+  }
+  void fifo_line(const std::string& line) override { hub_.fifos().lvs_line(line); }
+  void alert(const check::Alert& a) override { hub_.alert(notify::AlertMail{a.subject, a.body}); }
+
+ private:
+  NotifyHub& hub_;
+  log::Channel log_;
+};
+
+// check::ScriptRunner (MISC_CHECK) over the hub's runner.
+class HubCheckScriptRunner final : public check::ScriptRunner {
+ public:
+  explicit HubCheckScriptRunner(NotifyHub& hub) : hub_(hub) {}
+  boost::asio::awaitable<check::ScriptExit> run(const check::ScriptDef& script, Duration timeout) override {
+    using Kind = check::ScriptExit::Kind;
+    auto who = hub_.credentials(script.user, script.group);
+    if (!who) co_return check::ScriptExit{Kind::SpawnFailed, EPERM};
+    notify::ScriptSpec spec;
+    spec.argv = script.argv;
+    spec.run_as = who;
+    spec.timeout = timeout;
+    const notify::ScriptResult r = co_await hub_.runner().async_run(spec, boost::asio::use_awaitable);
+    switch (r.outcome) {
+      case notify::ScriptOutcome::Exited: co_return check::ScriptExit{Kind::Exited, r.exit_status};
+      case notify::ScriptOutcome::Signaled: co_return check::ScriptExit{Kind::Signaled, r.signal};
+      case notify::ScriptOutcome::TimedOut: co_return check::ScriptExit{Kind::TimedOut, r.signal};
+      case notify::ScriptOutcome::Cancelled: co_return check::ScriptExit{Kind::TimedOut, r.signal};
+      case notify::ScriptOutcome::FailedToStart: co_return check::ScriptExit{Kind::SpawnFailed, r.error};
+    }
+    co_return check::ScriptExit{Kind::SpawnFailed, 0};
+  }
+
+ private:
+  NotifyHub& hub_;
+};
+
+}  // namespace
+
+NotifyHub::NotifyHub(boost::asio::io_context& io, log::Logger& logger)
+    : io_(io), logger_(logger), log_(logger, log::Source::Main), runner_(io) {}
+
+NotifyHub::~NotifyHub() { stop(); }
+
+void NotifyHub::configure(const config::Config& cfg) {
+  const auto& g = cfg.global;
+  router_id_ = g.router_id.value_or(notify::local_host_name());
+  notify::SystemUserDatabase users;
+  const auto def = notify::default_script_user(
+      g.script_user ? std::optional<std::string>(g.script_user->user) : std::nullopt,
+      g.script_user ? g.script_user->group : std::nullopt, g.enable_script_security, users);
+  default_credentials_ = def.credentials;
+
+  configure_fifo(notify_, g.notify_fifo, g.notify_fifo_script);
+  configure_fifo(vrrp_, g.vrrp_notify_fifo, g.vrrp_notify_fifo_script);
+  configure_fifo(lvs_, g.lvs_notify_fifo, g.lvs_notify_fifo_script);
+
+  std::optional<notify::SmtpSettings> smtp;
+  if (g.smtp_server && !g.notification_email.empty()) {
+    notify::SmtpSettings s;
+    s.server = *g.smtp_server;
+    s.port = g.smtp_port;
+    s.connect_timeout = g.smtp_connect_timeout;
+    s.helo_name = g.smtp_helo_name.value_or("");
+    s.from = g.notification_email_from.value_or("");
+    s.to = g.notification_email;
+    smtp = std::move(s);
+  }
+  const bool same = smtp.has_value() == smtp_settings_.has_value() &&
+                    (!smtp || (smtp->server == smtp_settings_->server && smtp->port == smtp_settings_->port &&
+                               smtp->connect_timeout == smtp_settings_->connect_timeout &&
+                               smtp->helo_name == smtp_settings_->helo_name &&
+                               smtp->from == smtp_settings_->from && smtp->to == smtp_settings_->to));
+  if (!same) {
+    // A changed server: mail already queued for the old one still goes there.
+    alerter_.reset();
+    smtp_settings_ = smtp;
+    if (smtp) alerter_ = std::make_unique<notify::SmtpAlerter>(io_, log::Channel(logger_, log::Source::Main), *smtp);
+  }
+}
+
+void NotifyHub::configure_fifo(FifoSlot& slot, const std::optional<config::Fifo>& f,
+                               const std::optional<config::Script>& script) {
+  if (slot.cfg == f && slot.script_cfg == script && (slot.fifo || !f)) return;
+  stop_fifo_script(slot);
+  slot.fifo.reset();
+  slot.cfg = f;
+  slot.script_cfg = script;
+  if (!f) return;
+  notify::NotifyFifo::Options o;
+  o.path = f->path;
+  if (f->run_as) o.owner = resolve(f->run_as, std::nullopt);
+  slot.fifo = std::make_unique<notify::NotifyFifo>(o, log::Channel(logger_, log::Source::Main));
+  if (!slot.fifo->is_open()) {
+    slot.fifo.reset();
+    return;
+  }
+  if (script && !script->argv.empty()) {
+    // The FIFO's reader runs for as long as the FIFO is configured (keepalived starts it
+    // with the FIFO's name as its last argument).
+    auto who = resolve(script->run_as, default_credentials_);
+    if (!who) {
+      log_.warning("Not starting FIFO script {}: no user to run it as", script->argv.front());
+      return;
+    }
+    notify::ScriptSpec spec;
+    spec.argv = notify::fifo_script_argv(script->argv, f->path);
+    spec.run_as = who;
+    slot.script_cancel = std::make_unique<boost::asio::cancellation_signal>();
+    auto log = log_;
+    runner_.async_run(spec, boost::asio::bind_cancellation_slot(
+                                slot.script_cancel->slot(), [log, path = f->path](notify::ScriptResult r) {
+                                  if (r.outcome != notify::ScriptOutcome::Cancelled)
+                                    log.warning("FIFO script for {} ended: {}", path, r.describe());
+                                }));
+  }
+}
+
+void NotifyHub::stop_fifo_script(FifoSlot& slot) {
+  if (slot.script_cancel) slot.script_cancel->emit(boost::asio::cancellation_type::terminal);
+  slot.script_cancel.reset();
+}
+
+void NotifyHub::stop() {
+  for (auto* s : {&notify_, &vrrp_, &lvs_}) stop_fifo_script(*s);
+  if (alerter_) alerter_->stop();
+}
+
+notify::NotifyFifos NotifyHub::fifos() const {
+  return notify::NotifyFifos{notify_.fifo.get(), vrrp_.fifo.get(), lvs_.fifo.get()};
+}
+
+void NotifyHub::alert(notify::AlertMail mail) {
+  if (alerter_) alerter_->send(std::move(mail));
+}
+
+std::optional<notify::Credentials> NotifyHub::credentials(const std::string& user,
+                                                         const std::string& group) const {
+  if (user.empty()) return default_credentials_;
+  notify::SystemUserDatabase users;
+  auto c = notify::resolve_script_user(user, group.empty() ? std::nullopt : std::optional<std::string>(group),
+                                       users);
+  if (!c) return std::nullopt;
+  return *c;
+}
+
+std::shared_ptr<check::Notifier> NotifyHub::check_notifier() {
+  return std::make_shared<HubCheckNotifier>(*this, log::Channel(logger_, log::Source::Check));
+}
+
+std::shared_ptr<check::ScriptRunner> NotifyHub::check_script_runner() {
+  return std::make_shared<HubCheckScriptRunner>(*this);
+}
+
+}  // namespace stayalived::daemon
