@@ -113,7 +113,7 @@ Expected<Received, DropReason> parse_vrrp(std::span<const std::uint8_t> m, Famil
   a.addresses.reserve(count);
   for (std::size_t i = 0; i < count; ++i)
     a.addresses.push_back(*IpAddress::from_bytes(m.subspan(kVrrpHeader + i * asize, asize)));
-  if (a.version == 2) {
+  if (a.version == 2 && a.auth_type == AuthType::Pass) {  // otherwise the field means nothing
     const auto auth = m.subspan(kVrrpHeader + count * asize, kV2AuthData);
     std::copy(auth.begin(), auth.end(), a.auth_data.begin());
   }

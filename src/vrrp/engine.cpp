@@ -82,7 +82,9 @@ void Engine::run(std::vector<Pending> initial, TimePoint now, EngineOutput& out)
     if (auto g = group_of_[p.id]) {
       std::vector<Pending> more;
       react(*g, p.id, acts, more, out);
-      settle_faults(*g, p.id, more, out);
+      for (auto& m : more) queue.push_back(std::move(m));
+      more.clear();
+      settle_faults(*g, p.id, queue, more, out);
       for (auto& m : more) queue.push_back(std::move(m));
       if (std::find(touched.begin(), touched.end(), *g) == touched.end()) touched.push_back(*g);
     }
@@ -123,14 +125,16 @@ void Engine::react(GroupId g, InstanceId who, const Actions& acts, std::vector<P
   }
 }
 
-void Engine::settle_faults(GroupId g, InstanceId who, std::vector<Pending>& queue, EngineOutput& out) {
+void Engine::settle_faults(GroupId g, InstanceId who, const std::deque<Pending>& pending,
+                           std::vector<Pending>& queue, EngineOutput& out) {
   const auto& members = groups_[g].members;
   const bool group_fault = std::any_of(members.begin(), members.end(), [&](InstanceId m) {
     return exists(m) && instances_[m]->tracking_fault();
   });
   // Only started members take part (the Init state ignores sync commands anyway).
+  // A member with a command still queued will be looked at again after it.
   auto pending_for = [&](InstanceId m) {
-    return std::any_of(queue.begin(), queue.end(), [&](const Pending& p) { return p.id == m; });
+    return std::any_of(pending.begin(), pending.end(), [&](const Pending& p) { return p.id == m; });
   };
   std::vector<InstanceId> targets;
   for (InstanceId m : members) {

@@ -90,7 +90,7 @@ struct Advert {
   AuthType auth_type = AuthType::None;      ///< VRRPv2 only
   centiseconds interval{100};               ///< v2: whole seconds; v3: 12-bit centiseconds
   std::vector<IpAddress> addresses;         ///< all of the packet's family
-  AuthKey auth_data{};                      ///< VRRPv2 PASS: the password bytes
+  AuthKey auth_data{};                      ///< VRRPv2 PASS: the password bytes (else zero)
 
   friend bool operator==(const Advert&, const Advert&) = default;
 };

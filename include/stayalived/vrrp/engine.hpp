@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,7 +94,8 @@ class Engine {
 
   void run(std::vector<Pending> queue, TimePoint now, EngineOutput& out);
   void react(GroupId g, InstanceId who, const Actions& acts, std::vector<Pending>& queue, EngineOutput& out);
-  void settle_faults(GroupId g, InstanceId who, std::vector<Pending>& queue, EngineOutput& out);
+  void settle_faults(GroupId g, InstanceId who, const std::deque<Pending>& pending, std::vector<Pending>& queue,
+                     EngineOutput& out);
   void update_group_state(GroupId g, EngineOutput& out);
 
   std::vector<std::unique_ptr<Instance>> instances_;

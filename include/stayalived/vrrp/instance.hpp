@@ -76,6 +76,7 @@ struct TimerExpired {
 struct TrackingUpdate {
   bool fault = false;
   std::uint8_t priority = 100;  ///< effective priority, [1, 254] or 255 for an owner
+  friend bool operator==(const TrackingUpdate&, const TrackingUpdate&) = default;
 };
 /// A command of the sync group this instance belongs to.
 struct SyncCommand {
