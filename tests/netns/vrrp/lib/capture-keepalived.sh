@@ -6,8 +6,9 @@
 # Runs keepalived in a namespace with one instance per wire variant (VRRPv2 without auth,
 # PASS, AH, unicast; VRRPv3 IPv4 multicast/unicast/old checksum; IPv6 multicast/unicast;
 # an address owner), captures on the bridge until it has sent adverts and its priority-0
-# adverts on shutdown, and writes keepalived-2.2.7.pcap and keepalived-2.2.7.fixtures
-# (see pcap2fixtures.py). The unit tests decode every fixture and re-encode it byte for byte.
+# adverts on shutdown, and writes keepalived-2.2.7.pcap, keepalived-2.2.7.fixtures and
+# keepalived-2.2.7-announce.fixtures (gratuitous ARP / NA; see pcap2fixtures.py). The unit
+# tests decode every advert fixture and re-encode it byte for byte, and rebuild every frame.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../../.." && pwd)
@@ -151,7 +152,7 @@ vrrp_instance V2_OWNER {
   }
 }
 CONF
-sa_capture sw br0 "$SA_TMP/c.pcap" "ip proto 112 or ip proto 51 or ip6 proto 112"
+sa_capture sw br0 "$SA_TMP/c.pcap" "ip proto 112 or ip proto 51 or ip6 proto 112 or arp or icmp6"
 sa_start h1 keepalived -n -l -P -f "$conf" -p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid"
 kpid=$SA_LAST_PID
 sleep 5.5          # Master_Down_Interval (3.41 s) and a few adverts
@@ -161,4 +162,5 @@ sa_stop_pid "${SA_PIDS[0]}"
 mkdir -p "$out"
 cp "$SA_TMP/c.pcap" "$out/keepalived-2.2.7.pcap"
 python3 "$here/pcap2fixtures.py" "$out/keepalived-2.2.7.pcap" >"$out/keepalived-2.2.7.fixtures"
+python3 "$here/pcap2fixtures.py" --announce "$out/keepalived-2.2.7.pcap" >"$out/keepalived-2.2.7-announce.fixtures"
 sa_log "wrote $(wc -l <"$out/keepalived-2.2.7.fixtures") fixtures to $out/keepalived-2.2.7.fixtures"

@@ -9,7 +9,11 @@ IPv6 socket never sees the IPv6 header). The name says what the packet is, e.g.
 v2-pass-mcast-vrid11-prio150. The first advert of each (vrid, family, destination,
 priority class) is kept: one with a priority, and the priority-0 one sent on shutdown.
 
+With --announce it prints the gratuitous ARPs and unsolicited neighbour advertisements
+instead, one per VIP: `name mac vip hex` (hex: the whole Ethernet frame).
+
 usage: pcap2fixtures.py CAPTURE.pcap [PREFIX] > FILE.fixtures
+       pcap2fixtures.py --announce CAPTURE.pcap > FILE.fixtures
 """
 import ipaddress
 import struct
@@ -46,7 +50,33 @@ def standard_v3_checksum_ok(src, dst, vrrp):
     return checksum(pseudo + vrrp) == 0
 
 
+def announce(path):
+    seen = set()
+    for frame in packets(path):
+        if len(frame) < 14:
+            continue
+        mac = frame[6:12]
+        ethertype = struct.unpack('!H', frame[12:14])[0]
+        if ethertype == 0x0806 and len(frame) >= 42 and frame[20:22] == b'\x00\x01' and frame[28:32] == frame[38:42]:
+            vip = ipaddress.ip_address(frame[28:32])
+            name = 'garp-%s' % vip
+            frame = frame[:42]
+        elif ethertype == 0x86dd and len(frame) >= 78 and frame[:6] == b'\x33\x33\x00\x00\x00\x01' and frame[20] == 58 and frame[54] == 136:
+            vip = ipaddress.ip_address(frame[62:78])
+            name = 'na-%s' % vip
+            frame = frame[:14 + 40 + struct.unpack('!H', frame[18:20])[0]]
+        else:
+            continue
+        if name in seen:
+            continue
+        seen.add(name)
+        print(name, mac.hex(':'), vip, frame.hex())
+
+
 def main():
+    if sys.argv[1] == '--announce':
+        announce(sys.argv[2])
+        return
     path = sys.argv[1]
     prefix = sys.argv[2] if len(sys.argv) > 2 else ''
     seen = set()
