@@ -35,6 +35,11 @@ void Engine::remove(InstanceId id) {
   group_of_[id].reset();
 }
 
+void Engine::clear_groups() {
+  groups_.clear();
+  for (auto& g : group_of_) g.reset();
+}
+
 std::vector<InstanceId> Engine::ids() const {
   std::vector<InstanceId> v;
   for (InstanceId i = 0; i < instances_.size(); ++i)

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace stayalived::vrrp {
 
@@ -29,7 +30,6 @@ namespace {
 constexpr std::uint8_t kRtprotKeepalived = 18;  // "proto keepalived", as keepalived marks its routes
 constexpr std::uint32_t kLifetimeForever = 0xffffffffu;
 
-int af(Family f) { return f == Family::Inet ? AF_INET : AF_INET6; }
 int af(config::Family f) { return f == config::Family::Inet ? AF_INET : AF_INET6; }
 
 Error nl_error(const std::string& what, int code) {
@@ -44,6 +44,11 @@ struct Handle {
   explicit Handle(T* x) : p(x) {}
   ~Handle() {
     if (p) Put(p);
+  }
+  Handle(Handle&& o) noexcept : p(std::exchange(o.p, nullptr)) {}
+  Handle& operator=(Handle&& o) noexcept {
+    std::swap(p, o.p);
+    return *this;
   }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;

@@ -59,6 +59,8 @@ class Engine {
   GroupId add_group(std::string name, std::vector<InstanceId> members);
   /// Removes an instance (after it was shut down) from the engine and its group.
   void remove(InstanceId id);
+  /// Forgets every sync group (a reload adds them again); members stay as they are.
+  void clear_groups();
 
   /// Delivers `e` to instance `id` at `now`.
   EngineOutput handle(InstanceId id, const Event& e, TimePoint now);
