@@ -1,0 +1,115 @@
+# shellcheck shell=bash
+# Helpers for the VRRP scenarios (on top of tests/lib/netns.sh).
+#
+#   vr_start_sa HOST CONF      stayalived's VRRP on HOST; pid in SA_LAST_PID, log in $SA_TMP/HOST.log
+#   vr_start_ka HOST CONF      the real keepalived (VRRP only) on HOST, log in $SA_TMP/HOST.log
+#   vr_wait_holder SECS ADDR HOST... [-- expected]   wait until exactly EXPECTED holds ADDR
+#   vr_notify_script FILE      writes an executable notify script that appends "$0 $*" to FILE.notify
+#   vr_adverts PCAP [FILTER]   "time src prio" lines of the VRRP adverts in a capture
+#   vr_first_garp PCAP ADDR MAC  time of the first gratuitous ARP for ADDR from MAC
+#
+# SA_VRRP_BIN selects the stayalived binary: the daemon once it loads configs, until then
+# the stepping-stone driver (tests/netns/vrrp/driver).
+
+vr_bin() {
+  if [ -n "${SA_VRRP_BIN:-}" ]; then printf '%s' "$SA_VRRP_BIN"; return; fi
+  printf '%s' "$SA_BIN_DIR/sa_vrrp_driver"
+}
+
+vr_require() {
+  sa_require_root
+  [ -x "$(vr_bin)" ] || { echo "skipped: $(vr_bin) not built" >&2; exit 77; }
+  command -v tcpdump >/dev/null || { echo "skipped: tcpdump missing" >&2; exit 77; }
+}
+
+# Timestamped log lines; the same format for both daemons: "EPOCH.NNN text".
+vr_stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-14)" "$l"; done; }
+
+vr_start_sa() {
+  local host=$1 conf=$2; shift 2
+  sa_start "$host" "$(vr_bin)" -n -l -f "$conf" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
+}
+
+vr_start_ka() {
+  local host=$1 conf=$2; shift 2
+  command -v keepalived >/dev/null || { echo "skipped: keepalived missing" >&2; exit 77; }
+  sa_start "$host" keepalived -n -l -D -P -f "$conf" -p "$SA_TMP/$host-k.pid" -r "$SA_TMP/$host-v.pid" \
+    -c "$SA_TMP/$host-c.pid" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
+}
+
+# vr_wait_holder SECS ADDR "EXPECTED" HOST...: until the holders of ADDR among HOST... are
+# exactly EXPECTED (space separated, in HOST order; "" for none).
+vr_wait_holder() {
+  local secs=$1 addr=$2 want=$3; shift 3
+  local deadline=$(( $(date +%s%N) + secs * 1000000000 ))
+  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    [ "$(sa_holders "$addr" "$@")" = "$want" ] && return 0
+    sleep 0.05
+  done
+  sa_log "holders of $addr: '$(sa_holders "$addr" "$@")', expected '$want'"
+  return 1
+}
+
+# vr_expect_holder ADDR "EXPECTED" HOST...: holders right now.
+vr_expect_holder() {
+  local addr=$1 want=$2; shift 2
+  local got; got=$(sa_holders "$addr" "$@")
+  [ "$got" = "$want" ] || sa_fail "holders of $addr: '$got', expected '$want'"
+}
+
+vr_notify_script() {
+  local f=$1
+  cat >"$f" <<SCRIPT
+#!/bin/sh
+echo "\$(basename "\$0") \$*" >>"$f.notify"
+SCRIPT
+  chmod 755 "$f"
+}
+
+# The notify lines of FILE, one per call, in the order they were appended.
+vr_notified() { cat "$1.notify" 2>/dev/null; }
+
+# "time src prio vrid" of each VRRP advert in PCAP.
+vr_adverts() {
+  tcpdump -r "$1" -nn -tt "${2:-ip proto 112 or ip6 proto 112}" 2>/dev/null |
+    sed -n 's/^\([0-9.]*\) IP6\{0,1\} \([0-9a-f.:]*\) > .*vrid \([0-9]*\), prio \([0-9]*\).*/\1 \2 \4 \3/p'
+}
+
+# Time of the first gratuitous ARP (or unsolicited NA) for ADDR in PCAP, or nothing.
+vr_first_garp() {
+  local pcap=$1 addr=$2
+  if [[ $addr == *:* ]]; then
+    tcpdump -r "$pcap" -nn -tt "icmp6 and ip6[40] == 136" 2>/dev/null | grep "tgt is $addr" | head -1 | cut -d' ' -f1
+  else
+    tcpdump -r "$pcap" -nn -tt arp 2>/dev/null | grep "who-has $addr (ff:ff:ff:ff:ff:ff) tell $addr" | head -1 | cut -d' ' -f1
+  fi
+}
+
+# Count of gratuitous ARPs / NAs for ADDR in PCAP.
+vr_garp_count() {
+  local pcap=$1 addr=$2
+  if [[ $addr == *:* ]]; then
+    tcpdump -r "$pcap" -nn "icmp6 and ip6[40] == 136" 2>/dev/null | grep -c "tgt is $addr"
+  else
+    tcpdump -r "$pcap" -nn arp 2>/dev/null | grep -c "who-has $addr (ff:ff:ff:ff:ff:ff) tell $addr"
+  fi
+}
+
+# The MAC address of HOST's eth0.
+vr_mac() { sa_in "$1" cat /sys/class/net/eth0/address; }
+
+# Seconds (float) between two epoch times.
+vr_delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# vr_check COND MESSAGE: record a failure without stopping (the summary fails the test).
+VR_FAILED=0
+vr_check() {
+  if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; VR_FAILED=1; fi
+}
+vr_done() {
+  if [ "$VR_FAILED" != 0 ]; then
+    for f in "$SA_TMP"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -40 "$f"; } >&2; done
+    exit 1
+  fi
+  exit 0
+}
