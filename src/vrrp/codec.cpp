@@ -223,6 +223,40 @@ std::optional<DropReason> verify_auth(std::span<const std::uint8_t> packet, cons
   return DropReason::BadAuthType;
 }
 
+namespace {
+Peek peek_vrrp(std::span<const std::uint8_t> m, std::size_t asize, Peek p) {
+  p.length = m.size();
+  if (m.size() >= 1) {
+    p.version = m[0] >> 4;
+    p.type = m[0] & 0x0f;
+  }
+  if (m.size() >= 2) p.vrid = m[1];
+  if (m.size() >= 5 && p.version == 2) p.auth_type = m[4];
+  if (m.size() >= 4) p.expected = kVrrpHeader + m[3] * asize + (p.version == 2 ? kV2AuthData : 0);
+  return p;
+}
+}  // namespace
+
+Peek peek_ipv4(std::span<const std::uint8_t> p) {
+  Peek out;
+  if (p.size() < kIpv4HeaderMin) return out;
+  out.ttl = p[8];
+  const std::size_t ihl = std::size_t{p[0] & 0x0fu} * 4;
+  if (ihl < kIpv4HeaderMin || ihl > p.size()) return out;
+  const std::size_t total = std::min<std::size_t>(be16(p.data() + 2), p.size());
+  if (total < ihl) return out;
+  std::size_t off = ihl;
+  if (p[9] == kProtoAh) off += kAhLength;
+  if (off > total) return out;
+  return peek_vrrp(p.subspan(off, total - off), 4, out);
+}
+
+Peek peek_ipv6(std::span<const std::uint8_t> payload, int hop_limit) {
+  Peek out;
+  out.ttl = hop_limit;
+  return peek_vrrp(payload, 16, out);
+}
+
 std::vector<std::uint8_t> encode_vrrp(const Frame& f) {
   const Advert& a = f.advert;
   std::vector<std::uint8_t> m;

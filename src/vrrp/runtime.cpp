@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "garp.hpp"
 #include "rtnetlink.hpp"
@@ -36,6 +37,13 @@ template <class... Ts>
 overloaded(Ts...) -> overloaded<Ts...>;
 
 std::string ms(std::int64_t cs) { return std::to_string(cs * 10) + "ms"; }
+
+// Log rate of one drop reason: a burst of 5 lines, then one per second.
+std::array<RateLimiter, kDropReasons> make_limiters() {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<RateLimiter, kDropReasons>{((void)I, RateLimiter(1.0, 5.0))...};
+  }(std::make_index_sequence<kDropReasons>{});
+}
 
 // keepalived's notify vocabulary (notify FIFO lines, generic `notify` arguments).
 std::string_view event_word(State s, bool deleted) {
@@ -73,7 +81,8 @@ struct Runtime::Impl {
     std::vector<TrackSpec> tracks;
     std::map<std::string, bool> item_fault;  // per tracked file/process: last fault, for the log
     std::array<std::unique_ptr<boost::asio::steady_timer>, kTimers> timers;
-    RateLimiter drop_log{1.0, 5.0};
+    // One limiter per drop reason: a flood of one kind cannot hide another kind.
+    std::array<RateLimiter, kDropReasons> drop_log = make_limiters();
     RateLimiter send_log{1.0, 3.0};
     std::optional<std::string> group_name;
     bool deleting = false;
@@ -84,7 +93,7 @@ struct Runtime::Impl {
     std::unique_ptr<AdvertSocket> s;
     std::set<IpAddress> groups;
     SocketInfo info;
-    RateLimiter log{1.0, 5.0};
+    std::array<RateLimiter, kDropReasons> log = make_limiters();
   };
 
   struct ScriptState {
@@ -387,10 +396,11 @@ struct Runtime::Impl {
   }
 
   void dropped(Inst& in, const Dropped& d) {
-    if (!in.drop_log.allow(Clock::now())) return;
+    auto& limiter = in.drop_log[static_cast<std::size_t>(d.reason)];
+    if (!limiter.allow(Clock::now())) return;
     const auto& nm = in.conf.name;
     const auto src = d.source.to_string();
-    const auto suppressed = in.drop_log.take_suppressed();
+    const auto suppressed = limiter.take_suppressed();
     const std::string more = suppressed ? fmt::format(" ({} similar messages suppressed)", suppressed) : "";
     switch (d.reason) {
       case DropReason::IntervalMismatch:
@@ -408,10 +418,13 @@ struct Runtime::Impl {
         log.info("({}) wrong version. Received {} and expect {}{}", nm, d.theirs, d.ours, more);
         break;
       case DropReason::AuthTypeMismatch:
-        log.info("({}) received an invalid auth type from {}{}", nm, src, more);
+        log.info("({}) received a {} auth, expecting {}!{}", nm, d.theirs, d.ours, more);
         break;
       case DropReason::AuthFailure:
-        log.info("({}) received an invalid password/authentication from {}{}", nm, src, more);
+        if (engine.instance(in.id).config().auth_type == AuthType::Ah)
+          log.info("({}) invalid IPSEC HMAC-MD5 value. Due to fields mutation or bad password !{}", nm, more);
+        else
+          log.info("({}) received an invalid passwd!{}", nm, more);
         break;
       case DropReason::NotAPeer:
         log.info("({}) advert from {} is not from a unicast peer - ignoring{}", nm, src, more);
@@ -485,12 +498,7 @@ struct Runtime::Impl {
     dopts.accept_old_checksum = true;
     auto rx = fam == Family::Inet ? decode_ipv4(bytes, dopts) : decode_ipv6(bytes, meta, dopts);
     if (!rx) {
-      s.info.drops.count(rx.error());
-      if (s.log.allow(Clock::now())) {
-        const auto n = s.log.take_suppressed();
-        log.info("VRRP packet on {} dropped: {}{}", s.info.interface, name(rx.error()),
-                 n ? fmt::format(" ({} similar messages suppressed)", n) : std::string());
-      }
+      wire_drop(s, ifindex, fam, rx.error(), fam == Family::Inet ? peek_ipv4(bytes) : peek_ipv6(bytes, meta.hop_limit));
       return;
     }
     // Find the instance: same interface, family and VRID; with duplicated VRIDs (unicast),
@@ -524,6 +532,56 @@ struct Runtime::Impl {
     std::optional<DropReason> auth;
     if (fam == Family::Inet) auth = verify_auth(bytes, *rx, engine.instance(in.id).config().auth_type, in.key);
     deliver(in.id, AdvertReceived{std::move(*rx), auth});
+  }
+
+  // A packet the codec refused: counted on the socket, and on the instance it was meant for
+  // (by its VRID, when that can be read), then logged as keepalived words it.
+  void wire_drop(Sock& s, int ifindex, Family fam, DropReason r, const Peek& pk) {
+    s.info.drops.count(r);
+    Inst* in = nullptr;
+    if (pk.vrid)
+      for (auto& p : insts)
+        if (p && p->started && p->ifindex == ifindex && p->family == fam && p->conf.virtual_router_id == *pk.vrid)
+          in = p.get();
+    RateLimiter& limiter = (in ? in->drop_log : s.log)[static_cast<std::size_t>(r)];
+    if (in) engine.instance(in->id).count_drop(r);
+    if (!limiter.allow(Clock::now())) return;
+    const auto n = limiter.take_suppressed();
+    const std::string more = n ? fmt::format(" ({} similar messages suppressed)", n) : std::string();
+    const std::string who = in ? "(" + in->conf.name + ") " : std::string(name(fam)) + " ";
+    switch (r) {
+      case DropReason::Truncated:
+        log.info("{} VRRP packet too short - {} bytes{}", name(fam), pk.length, more);
+        break;
+      case DropReason::BadLength:
+        log.info("{}vrrp packet too {}, length {} and expect {}{}", who, pk.length < pk.expected ? "short" : "long",
+                 pk.length, pk.expected, more);
+        break;
+      case DropReason::BadTtl:
+        log.info("{}invalid TTL/HL. Received {} and expect 255{}", who, pk.ttl, more);
+        break;
+      case DropReason::BadVersion:
+        log.info("{}wrong version. Received {} and expect {}{}", who, pk.version,
+                 in ? engine.instance(in->id).config().version : 3, more);
+        break;
+      case DropReason::BadType:
+        log.info("{}Invalid packet type. {} and expect 1{}", who, pk.type, more);
+        break;
+      case DropReason::BadChecksum:
+        log.info("{}Invalid VRRPv{} checksum{}", who, pk.version, more);
+        break;
+      case DropReason::BadAuthType:
+        log.info("{}received a {} auth, expecting {}!{}", who, pk.auth_type,
+                 in ? static_cast<int>(engine.instance(in->id).config().auth_type) : 0, more);
+        break;
+      case DropReason::BadInterval:
+        log.info("{}advertisement interval mismatch mine={} sec rcv'd=0 sec{}", who,
+                 in ? engine.instance(in->id).config().advert_interval.count() / 100 : 0, more);
+        break;
+      default:
+        log.info("{}VRRP packet dropped: {}{}", who, name(r), more);
+        break;
+    }
   }
 
   // --- addresses, routes, rules ----------------------------------------------------------

@@ -145,6 +145,23 @@ Expected<Received, DropReason> decode_ipv6(std::span<const std::uint8_t> payload
 std::optional<DropReason> verify_auth(std::span<const std::uint8_t> packet, const Received& rx,
                                       AuthType expected, const AuthKey& key);
 
+/// What can still be read from a packet that failed to decode, so that the shell can name
+/// the instance it was meant for and log it as keepalived does. Best effort, never fails.
+struct Peek {
+  std::optional<std::uint8_t> vrid;
+  int version = -1;
+  int type = -1;
+  int auth_type = -1;      ///< VRRPv2
+  int ttl = -1;
+  std::size_t length = 0;    ///< bytes of the VRRP message
+  std::size_t expected = 0;  ///< bytes its header announces (0 if unknown)
+};
+
+/// Peeks into an IPv4 packet (header, optional AH, VRRP).
+Peek peek_ipv4(std::span<const std::uint8_t> packet);
+/// Peeks into an IPv6 payload.
+Peek peek_ipv6(std::span<const std::uint8_t> payload, int hop_limit);
+
 /// Everything needed to put an advert on the wire.
 struct Frame {
   Advert advert;

@@ -396,3 +396,26 @@ TEST_CASE("drop reasons have stable names") {
   CHECK(name(DropReason::OwnAdvert) == "own_advert");
   for (std::size_t i = 0; i < kDropReasons; ++i) CHECK(name(static_cast<DropReason>(i)) != "unknown");
 }
+
+TEST_CASE("peek reads what it can of refused packets, for the log") {
+  auto p = fixture("v2-inet-none-mcast-vrid10-prio150").bytes;
+  auto pk = peek_ipv4(p);
+  CHECK(pk.vrid == std::uint8_t{10});
+  CHECK(pk.version == 2);
+  CHECK(pk.type == 1);
+  CHECK(pk.ttl == 255);
+  CHECK(pk.length == 24);
+  CHECK(pk.expected == 24);
+  p[23] = 5;  // count
+  CHECK(peek_ipv4(p).expected == 8 + 5 * 4 + 8);
+  CHECK_FALSE(peek_ipv4(std::span(p).first(10)).vrid);
+  const auto ah = peek_ipv4(fixture("v2-inet-ah-mcast-vrid12-prio150").bytes);
+  CHECK(ah.vrid == std::uint8_t{12});
+  CHECK(ah.auth_type == 2);
+  const auto& f6 = fixture("v3-inet6-none-mcast-vrid16-prio150");
+  const auto p6 = peek_ipv6(f6.bytes, 200);
+  CHECK(p6.vrid == std::uint8_t{16});
+  CHECK(p6.ttl == 200);
+  CHECK(p6.expected == 8 + 2 * 16);
+  CHECK(peek_ipv6({}, 1).vrid == std::nullopt);
+}
