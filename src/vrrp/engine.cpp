@@ -163,17 +163,20 @@ void Engine::settle_faults(GroupId g, InstanceId who, const std::deque<Pending>&
 
 void Engine::update_group_state(GroupId g, EngineOutput& out) {
   Group& grp = groups_[g];
-  bool all_init = true, all_master = true, any_fault = false;
+  bool all_init = true, any_init = false, all_master = true, any_fault = false;
   for (InstanceId m : grp.members) {
     if (!exists(m)) continue;
     const State s = instances_[m]->state();
     all_init = all_init && s == State::Init;
+    any_init = any_init || s == State::Init;
     all_master = all_master && s == State::Master;
     any_fault = any_fault || s == State::Fault;
   }
   State now_state = State::Backup;
   if (all_init)
     now_state = State::Init;
+  else if (any_init)
+    now_state = grp.state;  // members starting or stopping one by one: no change until all are
   else if (any_fault)
     now_state = State::Fault;
   else if (all_master)

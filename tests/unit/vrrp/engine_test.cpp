@@ -164,6 +164,20 @@ TEST_CASE("sync group: shutdown of every member puts the group in Init (notify S
   CHECK(group_transitions(o).back().to == State::Init);
 }
 
+TEST_CASE("sync group: stopping a Master group goes straight to STOP") {
+  Pair p;
+  p.start();
+  p.fire(p.a);
+  p.fire(p.b);
+  REQUIRE(p.e.group_state(p.g) == State::Master);
+  auto first = p.e.handle(p.a, Shutdown{}, p.now);
+  CHECK(group_transitions(first).empty());  // VI_2 still Master: no BACKUP in between
+  auto second = p.e.handle(p.b, Shutdown{}, p.now);
+  REQUIRE(group_transitions(second).size() == 1);
+  CHECK(group_transitions(second)[0].from == State::Master);
+  CHECK(group_transitions(second)[0].to == State::Init);
+}
+
 TEST_CASE("engine: find, remove, instances outside groups") {
   Engine e;
   auto x = e.add(basic());
