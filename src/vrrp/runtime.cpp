@@ -21,6 +21,7 @@
 #include "rtnetlink.hpp"
 #include "socket.hpp"
 #include "stayalived/common/rate_limit.hpp"
+#include "stayalived/notify/events.hpp"
 #include "stayalived/vrrp/engine.hpp"
 #include "stayalived/vrrp/from_config.hpp"
 #include "trackers.hpp"
@@ -45,16 +46,15 @@ std::array<RateLimiter, kDropReasons> make_limiters() {
   }(std::make_index_sequence<kDropReasons>{});
 }
 
-// keepalived's notify vocabulary (notify FIFO lines, generic `notify` arguments).
-std::string_view event_word(State s, bool deleted) {
-  if (deleted) return "DELETED";
+// keepalived's notify vocabulary (notify/events.hpp) for a state.
+notify::VrrpEvent event_of(State s) {
   switch (s) {
-    case State::Master: return "MASTER";
-    case State::Backup: return "BACKUP";
-    case State::Fault: return "FAULT";
-    case State::Init: return "STOP";
+    case State::Master: return notify::VrrpEvent::Master;
+    case State::Backup: return notify::VrrpEvent::Backup;
+    case State::Fault: return notify::VrrpEvent::Fault;
+    case State::Init: return notify::VrrpEvent::Stop;
   }
-  return "UNKNOWN";
+  return notify::VrrpEvent::Fault;
 }
 
 }  // namespace
@@ -314,11 +314,12 @@ struct Runtime::Impl {
         case State::Init: script = &n.stop; break;
       }
     }
-    const bool as_fault = in.deleting && to == State::Init && !n.deleted_set;
-    const std::string word(as_fault ? "FAULT" : event_word(to, deleted));
+    // notify_deleted: DELETED; otherwise a deleted instance is reported as FAULT.
+    const auto ev = deleted ? (n.deleted_set ? notify::VrrpEvent::Deleted : notify::VrrpEvent::Fault) : event_of(to);
+    const std::string word(notify::event_word(ev));
     if (script && *script && !(*script)->argv.empty()) host.notify(**script, {});
     if (n.any) host.notify(*n.any, {"INSTANCE", in.conf.name, word, std::to_string(prio)});
-    host.fifo("INSTANCE \"" + in.conf.name + "\" " + word + " " + std::to_string(prio));
+    host.fifo(notify::vrrp_fifo_line(notify::VrrpScope::Instance, in.conf.name, ev, prio));
   }
 
   void group_changed(const GroupTransition& g) {
@@ -335,10 +336,10 @@ struct Runtime::Impl {
         case State::Fault: script = &n.fault; break;
         case State::Init: script = &n.stop; break;
       }
-      const std::string word(event_word(g.to, false));
+      const std::string word(notify::event_word(event_of(g.to)));
       if (script && *script && !(*script)->argv.empty()) host.notify(**script, {});
-      if (n.any) host.notify(*n.any, {"GROUP", gname, word, "0"});
-      host.fifo("GROUP \"" + gname + "\" " + word + " 0");
+      if (n.any) host.notify(*n.any, {"GROUP", gname, word, "0"});  // a group's priority is 0
+      host.fifo(notify::vrrp_fifo_line(notify::VrrpScope::Group, gname, event_of(g.to), 0));
     }
     for (auto& f : group_subs) f(GroupChange{gname, g.from, g.to});
   }
@@ -346,7 +347,7 @@ struct Runtime::Impl {
   void rx_lower(Inst& in, const MasterRxLowerPriority&) {
     const auto prio = engine.instance(in.id).priority();
     if (in.conf.notify.master_rx_lower_pri) host.notify(*in.conf.notify.master_rx_lower_pri, {});
-    host.fifo("INSTANCE \"" + in.conf.name + "\" MASTER_RX_LOWER_PRI " + std::to_string(prio));
+    host.fifo(notify::vrrp_fifo_line(notify::VrrpScope::Instance, in.conf.name, notify::VrrpEvent::MasterRxLowerPri, prio));
   }
 
   // --- log lines of the core's notes and drops -------------------------------------------
@@ -382,8 +383,9 @@ struct Runtime::Impl {
         const bool fifo_prio = in.conf.notify_priority_changes || cfg->global.vrrp_notify_priority_changes;
         if (fifo_prio && in.started) {
           const bool master = engine.instance(in.id).state() == State::Master;
-          host.fifo("INSTANCE \"" + nm + "\" " + (master ? "MASTER_PRIORITY " : "BACKUP_PRIORITY ") +
-                    std::to_string(n.theirs));
+          host.fifo(notify::vrrp_fifo_line(notify::VrrpScope::Instance, nm,
+                                           master ? notify::VrrpEvent::MasterPriority : notify::VrrpEvent::BackupPriority,
+                                           static_cast<int>(n.theirs)));
         }
         break;
       }

@@ -45,9 +45,10 @@ vr_expect_holder $VIP h1 h1 h2
 
 # 2. TERM of the master: priority 0, h2 takes over after Skew_Time (0.61 s).
 t_term=$(date +%s.%N)
-sa_stop_pid "$P1"
+kill -TERM "$P1"
 vr_check 'vr_wait_holder 3 $VIP h2 h1 h2' "h2 holds the VIP after h1 stopped (priority 0)"
 t_h2=$(date +%s.%N)
+sa_stop_pid "$P1"
 vr_check '[ "$(awk -v a=$t_term -v b=$t_h2 "BEGIN{print (b-a < 1.6)}")" = 1 ]' "take-over after priority 0 within 1.6 s ($(vr_delta "$t_term" "$t_h2") s)"
 
 # 3. h1 returns and preempts (Master_Down_Interval after its start).
@@ -93,7 +94,7 @@ EXP
 got_h1=$(vr_notified "$SA_TMP/h1-notify" | head -6 | sort)
 vr_check '[ "$got_h1" = "$(echo "$expected_h1" | sort)" ]' "h1 notify calls of its first run: $(echo $got_h1)"
 vr_check 'vr_notified "$SA_TMP/h2-notify" | grep -qx "h2-notify any INSTANCE VI_1 MASTER 100"' "h2 notified MASTER 100"
-vr_check '[ "$(vr_notified "$SA_TMP/h2-notify" | grep -c "any INSTANCE VI_1 MASTER 100")" = 2 ]' "h2 became master twice"
+vr_check '[ "$(vr_notified "$SA_TMP/h2-notify" | grep -c "any INSTANCE VI_1 MASTER 100")" -ge 2 ]' "h2 became master (at least) twice"
 vr_check 'grep -q "(VI_1) Entering BACKUP STATE (init)" $SA_TMP/h1.log' "log: Entering BACKUP STATE (init)"
 vr_check 'grep -q "(VI_1) Entering MASTER STATE" $SA_TMP/h2.log' "log: Entering MASTER STATE"
 vr_check 'grep -q "(VI_1) Backup received priority 0 advertisement" $SA_TMP/h2.log' "log: priority 0 received"

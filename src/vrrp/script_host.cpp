@@ -1,0 +1,158 @@
+#include "stayalived/vrrp/script_host.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace stayalived::vrrp {
+
+NotifyScriptHost::NotifyScriptHost(notify::ScriptRunner& runner, log::Logger& logger,
+                                   std::shared_ptr<const notify::UserDatabase> users,
+                                   std::shared_ptr<const notify::FileSystemView> fs)
+    : runner_(runner),
+      log_(logger, log::Source::Vrrp),
+      users_(users ? std::move(users) : std::make_shared<notify::SystemUserDatabase>()),
+      fs_(fs ? std::move(fs) : std::make_shared<notify::SystemFileSystem>()) {}
+
+NotifyScriptHost::~NotifyScriptHost() { close(); }
+
+std::string NotifyScriptHost::key(const config::Script& s) {
+  std::string k = s.argv.empty() ? std::string() : s.argv[0];
+  if (s.run_as) k += std::string(1, '\0') + s.run_as->user + std::string(1, '\0') + s.run_as->group.value_or("");
+  return k;
+}
+
+void NotifyScriptHost::prepare_one(const config::Script& s, const std::string& what) {
+  if (s.argv.empty()) return;
+  const auto k = key(s);
+  if (scripts_.count(k)) return;
+  Prepared p;
+  std::optional<notify::Credentials> who = default_user_;
+  if (s.run_as) {
+    auto r = notify::resolve_script_user(s.run_as->user, s.run_as->group, *users_);
+    if (!r) {
+      log_.warning("{} for {}", r.error(), what);
+      scripts_[k] = p;
+      return;
+    }
+    who = *r;
+  }
+  if (!who) {
+    log_.warning("{}", notify::no_default_user_message(what));
+    scripts_[k] = p;
+    return;
+  }
+  char cwd[4096] = "/";
+  if (::getcwd(cwd, sizeof cwd) == nullptr) cwd[0] = '/', cwd[1] = '\0';
+  const auto c = notify::check_script(s.argv[0], *who, notify::ScriptLookup{notify::kScriptPath, cwd}, *fs_);
+  for (const auto& w : c.warnings) log_.warning("{}", w);
+  const auto msg = c.keepalived_message(s.argv[0], *who, security_);
+  if (!msg.empty()) log_.warning("{}", msg);
+  p.usable = c.usable(security_);
+  p.exec_path = c.exec_path;
+  p.who = *who;
+  scripts_[k] = p;
+}
+
+void NotifyScriptHost::prepare(const config::Config& cfg) {
+  scripts_.clear();
+  security_ = cfg.global.enable_script_security;
+  const auto du = notify::default_script_user(
+      cfg.global.script_user ? std::optional(cfg.global.script_user->user) : std::nullopt,
+      cfg.global.script_user ? cfg.global.script_user->group : std::nullopt, security_, *users_);
+  for (const auto& m : du.messages) log_.warning("{}", m);
+  default_user_ = du.credentials;
+  auto notifies = [&](const config::VrrpNotify& n, const std::string& owner) {
+    for (const auto* s : {&n.master, &n.backup, &n.fault, &n.stop, &n.deleted, &n.master_rx_lower_pri, &n.any})
+      if (*s) prepare_one(**s, "notify script of " + owner);
+  };
+  for (const auto& vi : cfg.vrrp_instances) notifies(vi.notify, vi.name);
+  for (const auto& g : cfg.sync_groups) notifies(g.notify, g.name);
+  for (const auto& s : cfg.vrrp_scripts) prepare_one(s.script, "vrrp script " + s.name);
+
+  // FIFOs: notify_fifo and vrrp_notify_fifo both take VRRP events.
+  std::vector<std::pair<const config::Fifo*, const config::Script*>> wanted;
+  if (cfg.global.notify_fifo)
+    wanted.emplace_back(&*cfg.global.notify_fifo, cfg.global.notify_fifo_script ? &*cfg.global.notify_fifo_script : nullptr);
+  if (cfg.global.vrrp_notify_fifo)
+    wanted.emplace_back(&*cfg.global.vrrp_notify_fifo,
+                        cfg.global.vrrp_notify_fifo_script ? &*cfg.global.vrrp_notify_fifo_script : nullptr);
+  std::vector<std::string> paths;
+  for (const auto& [f, s] : wanted) paths.push_back(f->path);
+  if (paths == fifo_paths_) return;  // unchanged on reload: keep them (and their readers)
+  close();
+  fifo_paths_ = paths;
+  for (const auto& [f, s] : wanted) {
+    notify::NotifyFifo::Options o;
+    o.path = f->path;
+    if (f->run_as) {
+      if (auto who = notify::resolve_script_user(f->run_as->user, f->run_as->group, *users_)) o.owner = *who;
+    }
+    auto fifo = std::make_unique<notify::NotifyFifo>(o, log_);
+    if (auto r = fifo->open(); !r) {
+      log_.error("cannot open notify FIFO {}: {}", f->path, r.error().message);
+      continue;
+    }
+    if (s) {
+      prepare_one(*s, "notify FIFO script");
+      config::Script reader = *s;
+      reader.argv = notify::fifo_script_argv(s->argv, f->path);
+      notify(reader, {});
+    }
+    fifos_.push_back(std::move(fifo));
+  }
+}
+
+const NotifyScriptHost::Prepared* NotifyScriptHost::find(const config::Script& s) {
+  auto it = scripts_.find(key(s));
+  if (it == scripts_.end()) {
+    prepare_one(s, "script " + (s.argv.empty() ? std::string() : s.argv[0]));
+    it = scripts_.find(key(s));
+  }
+  if (it == scripts_.end() || !it->second.usable) return nullptr;
+  return &it->second;
+}
+
+void NotifyScriptHost::notify(const config::Script& script, std::vector<std::string> extra_args) {
+  const auto* p = find(script);
+  if (!p) return;
+  notify::ScriptSpec spec;
+  spec.argv = script.argv;
+  spec.argv[0] = p->exec_path;
+  spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
+  spec.run_as = p->who;
+  runner_.async_run(std::move(spec), [this, name = script.argv[0]](notify::ScriptResult r) {
+    if (r.outcome == notify::ScriptOutcome::FailedToStart)
+      log_.warning("Notify script {} {}", name, r.describe());
+  });
+}
+
+void NotifyScriptHost::check(const config::Script& script, Duration timeout,
+                             std::function<void(bool, int, std::string)> done) {
+  const auto* p = find(script);
+  if (!p) {
+    done(false, -1, "disabled (insecure or missing)");
+    return;
+  }
+  notify::ScriptSpec spec;
+  spec.argv = script.argv;
+  spec.argv[0] = p->exec_path;
+  spec.run_as = p->who;
+  spec.timeout = timeout;
+  runner_.async_run(std::move(spec), [done = std::move(done)](notify::ScriptResult r) {
+    const int status = r.outcome == notify::ScriptOutcome::Exited ? r.exit_status : -1;
+    done(r.succeeded(), status, r.describe());
+  });
+}
+
+void NotifyScriptHost::fifo(const std::string& line) {
+  for (auto& f : fifos_) f->write_line(line);
+}
+
+void NotifyScriptHost::close() {
+  for (auto& f : fifos_) f->close();
+  fifos_.clear();
+  fifo_paths_.clear();
+}
+
+}  // namespace stayalived::vrrp
