@@ -6,3 +6,7 @@ add_executable(sa_vrrp_driver
   ${PROJECT_SOURCE_DIR}/tests/netns/vrrp/driver/driver.cpp
   ${PROJECT_SOURCE_DIR}/tests/netns/vrrp/driver/mini_conf.cpp)
 target_link_libraries(sa_vrrp_driver PRIVATE stayalived::vrrp)
+
+# The unit tests also cover pure helpers of the shell (trackers.hpp: process matching, track
+# file reading), which live in stayalived::vrrp.
+target_include_directories(unit_vrrp PRIVATE ${PROJECT_SOURCE_DIR}/src/vrrp)
