@@ -113,3 +113,40 @@ vr_done() {
   fi
   exit 0
 }
+
+# vr_watch_start ADDR HOST...: samples the holders of ADDR every 20 ms in the background
+# into $SA_TMP/watch (lines "EPOCH holders"); vr_watch_stop ends it. Bounded by 10 minutes.
+vr_watch_start() {
+  local addr=$1; shift
+  (
+    end=$(( $(date +%s) + 600 ))
+    while [ "$(date +%s)" -lt "$end" ]; do
+      printf '%s %s\n' "$(date +%s.%N | cut -c1-14)" "$(sa_holders "$addr" "$@" | tr ' ' '+')"
+      sleep 0.02
+    done
+  ) >"$SA_TMP/watch" &
+  VR_WATCH_PID=$!
+  SA_PIDS+=("$VR_WATCH_PID")
+}
+vr_watch_stop() { [ -n "${VR_WATCH_PID:-}" ] && sa_stop_pid "$VR_WATCH_PID"; VR_WATCH_PID=""; }
+
+# The longest time (s) two hosts held the VIP at once in the samples since EPOCH (default all).
+vr_max_overlap() {
+  awk -v since="${1:-0}" '$1 >= since { if ($2 ~ /\+/) { if (!s) s = $1; d = $1 - s; if (d > m) m = d } else s = 0 }
+       END { printf "%.3f", m + 0 }' "$SA_TMP/watch"
+}
+
+# Packet errors either daemon logs about adverts it refused (keepalived's words, which
+# stayalived uses too).
+VR_PACKET_ERRORS='invalid passwd|auth, expecting|Invalid VRRPv|invalid TTL|packet too (long|short)|Invalid packet type|wrong version|interval mismatch|unexpected ip number count|not present in MASTER advert|VRRP packet dropped|not from a unicast peer|IPSEC HMAC'
+
+# vr_kill9_ka HOST PID: kill -9 of a keepalived started by vr_start_ka: its VRRP child (pid
+# from the vrrp pid file we gave it) first, then the parent, as a crash of the daemon.
+vr_kill9_ka() {
+  local host=$1 pid=$2 child
+  child=$(cat "$SA_TMP/$host-v.pid" 2>/dev/null)
+  if [ -n "$child" ] && [ "$(ps -o ppid= -p "$child" 2>/dev/null | tr -d ' ')" = "$pid" ]; then
+    kill -KILL "$child" 2>/dev/null
+  fi
+  sa_stop_pid "$pid" KILL
+}
