@@ -141,12 +141,21 @@ vr_max_overlap() {
 VR_PACKET_ERRORS='invalid passwd|auth, expecting|Invalid VRRPv|invalid TTL|packet too (long|short)|Invalid packet type|wrong version|interval mismatch|unexpected ip number count|not present in MASTER advert|VRRP packet dropped|not from a unicast peer|IPSEC HMAC'
 
 # vr_kill9_ka HOST PID: kill -9 of a keepalived started by vr_start_ka: its VRRP child (pid
-# from the vrrp pid file we gave it) first, then the parent, as a crash of the daemon.
+# from the vrrp pid file we gave it) first, then the parent, as a crash of the daemon. The
+# orphaned child may stay a zombie for a moment, which keepalived would take for a running
+# daemon on restart: its pid file (ours, in $SA_TMP) goes once the child is dead.
 vr_kill9_ka() {
-  local host=$1 pid=$2 child
+  local host=$1 pid=$2 child i
   child=$(cat "$SA_TMP/$host-v.pid" 2>/dev/null)
   if [ -n "$child" ] && [ "$(ps -o ppid= -p "$child" 2>/dev/null | tr -d ' ')" = "$pid" ]; then
     kill -KILL "$child" 2>/dev/null
   fi
   sa_stop_pid "$pid" KILL
+  for i in $(seq 1 40); do
+    [ -z "$child" ] && break
+    state=$(awk '{ print $3 }' "/proc/$child/stat" 2>/dev/null)
+    [ -z "$state" ] || [ "$state" = Z ] && break
+    sleep 0.05
+  done
+  rm -f "$SA_TMP/$host-v.pid" "$SA_TMP/$host-k.pid" "$SA_TMP/$host-c.pid"
 }
