@@ -98,4 +98,19 @@ std::string smtp_data(std::string_view from, const std::vector<std::string>& to,
   return out;
 }
 
+std::optional<SmtpReplyLine> parse_smtp_reply_line(std::string_view line) {
+  if (line.size() < 3) return std::nullopt;
+  int code = 0;
+  for (int i = 0; i < 3; ++i) {
+    const char c = line[static_cast<std::size_t>(i)];
+    if (c < '0' || c > '9') return std::nullopt;
+    code = code * 10 + (c - '0');
+  }
+  if (code < 200 || code > 599) return std::nullopt;
+  if (line.size() == 3) return SmtpReplyLine{code, false};
+  if (line[3] == '-') return SmtpReplyLine{code, true};
+  if (line[3] == ' ') return SmtpReplyLine{code, false};
+  return std::nullopt;
+}
+
 }  // namespace stayalived::notify

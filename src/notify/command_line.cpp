@@ -69,7 +69,7 @@ Expected<std::vector<std::string>, CommandLineError> split_command_line(std::str
       const char c = text[i];
       if (c == '\\') {
         if (i + 1 >= n)
-          return Unexpected(CommandLineError{fmt::format("Missing escape char at end: '{}'", text)});
+          return Unexpected{CommandLineError{fmt::format("Missing escape char at end: '{}'", text)}};
         ++i;
         add(decode_escape(text, i));
       } else if (c == '\'' || c == '"') {
@@ -85,8 +85,8 @@ Expected<std::vector<std::string>, CommandLineError> split_command_line(std::str
           }
           if (q == '\\') {
             if (i + 1 >= n)
-              return Unexpected(
-                  CommandLineError{fmt::format("Missing escape char at end: '{}'", text)});
+              return Unexpected{
+                  CommandLineError{fmt::format("Missing escape char at end: '{}'", text)}};
             ++i;
             add(decode_escape(text, i));
           } else {
@@ -95,8 +95,8 @@ Expected<std::vector<std::string>, CommandLineError> split_command_line(std::str
           }
         }
         if (!closed)
-          return Unexpected(
-              CommandLineError{fmt::format("String '{}': missing terminating {}", text, c)});
+          return Unexpected{
+              CommandLineError{fmt::format("String '{}': missing terminating {}", text, c)}};
       } else {
         add(c);
         ++i;

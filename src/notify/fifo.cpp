@@ -40,32 +40,32 @@ NotifyFifo& NotifyFifo::operator=(NotifyFifo&& other) noexcept {
 Result<> NotifyFifo::open() {
   if (fd_ >= 0) return {};
   const char* path = opts_.path.c_str();
-  if (opts_.path.empty()) return Unexpected(Error{"notify FIFO with an empty name", EINVAL});
+  if (opts_.path.empty()) return Unexpected{Error{"notify FIFO with an empty name", EINVAL}};
   struct stat st {};
   if (::lstat(path, &st) != 0) {
     if (errno != ENOENT)
-      return Unexpected(Error{fmt::format("Cannot stat notify FIFO {}: {}", opts_.path,
-                                          std::strerror(errno)), errno});
+      return Unexpected{Error{fmt::format("Cannot stat notify FIFO {}: {}", opts_.path,
+                                          std::strerror(errno)), errno}};
     if (::mkfifo(path, opts_.create_mode) != 0 && errno != EEXIST)
-      return Unexpected(Error{fmt::format("Unable to create notify FIFO {}: {}", opts_.path,
-                                          std::strerror(errno)), errno});
+      return Unexpected{Error{fmt::format("Unable to create notify FIFO {}: {}", opts_.path,
+                                          std::strerror(errno)), errno}};
   }
   // O_NONBLOCK also makes open() refuse to wait; the fstat below rejects anything but a FIFO
   // (a symlink to one is followed, as keepalived does).
   const int fd = ::open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
-    return Unexpected(Error{fmt::format("Unable to open notify FIFO {}: {}", opts_.path,
-                                        std::strerror(errno)), errno});
+    return Unexpected{Error{fmt::format("Unable to open notify FIFO {}: {}", opts_.path,
+                                        std::strerror(errno)), errno}};
   if (::fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
     ::close(fd);
-    return Unexpected(Error{fmt::format("Notify FIFO {} exists and is not a FIFO", opts_.path), EEXIST});
+    return Unexpected{Error{fmt::format("Notify FIFO {} exists and is not a FIFO", opts_.path), EEXIST}};
   }
   if (opts_.owner && (st.st_uid != opts_.owner->uid || st.st_gid != opts_.owner->gid) &&
       ::fchown(fd, opts_.owner->uid, opts_.owner->gid) != 0) {
     const int err = errno;
     ::close(fd);
-    return Unexpected(Error{fmt::format("Unable to set the owner of notify FIFO {}: {}",
-                                        opts_.path, std::strerror(err)), err});
+    return Unexpected{Error{fmt::format("Unable to set the owner of notify FIFO {}: {}",
+                                        opts_.path, std::strerror(err)), err}};
   }
   fd_ = fd;
   return {};

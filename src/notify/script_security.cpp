@@ -42,7 +42,7 @@ void push_components_front(std::deque<std::string>& todo, std::string_view path)
 // followed.
 Expected<std::string, ResolveError> resolve(std::string_view path, const FileSystemView& fs,
                                             std::vector<std::string>* link_dirs) {
-  if (path.empty() || path.front() != '/') return Unexpected(ResolveError{EINVAL, std::string(path)});
+  if (path.empty() || path.front() != '/') return Unexpected{ResolveError{EINVAL, std::string(path)}};
   std::vector<std::string> done;
   std::deque<std::string> todo;
   push_components_front(todo, path);
@@ -52,23 +52,23 @@ Expected<std::string, ResolveError> resolve(std::string_view path, const FileSys
     std::string c = std::move(todo.front());
     todo.pop_front();
     if (c == ".") {
-      if (!last_is_dir) return Unexpected(ResolveError{ENOTDIR, join(done)});
+      if (!last_is_dir) return Unexpected{ResolveError{ENOTDIR, join(done)}};
       continue;
     }
     if (c == "..") {
-      if (!last_is_dir) return Unexpected(ResolveError{ENOTDIR, join(done)});
+      if (!last_is_dir) return Unexpected{ResolveError{ENOTDIR, join(done)}};
       if (!done.empty()) done.pop_back();
       continue;
     }
-    if (!last_is_dir) return Unexpected(ResolveError{ENOTDIR, join(done)});
+    if (!last_is_dir) return Unexpected{ResolveError{ENOTDIR, join(done)}};
     done.push_back(std::move(c));
     const std::string cur = join(done);
     auto st = fs.lstat(cur);
-    if (!st) return Unexpected(ResolveError{st.error(), cur});
+    if (!st) return Unexpected{ResolveError{st.error(), cur}};
     if (S_ISLNK(st->mode)) {
-      if (++links > kMaxSymlinks) return Unexpected(ResolveError{ELOOP, cur});
+      if (++links > kMaxSymlinks) return Unexpected{ResolveError{ELOOP, cur}};
       auto target = fs.readlink(cur);
-      if (!target) return Unexpected(ResolveError{target.error(), cur});
+      if (!target) return Unexpected{ResolveError{target.error(), cur}};
       done.pop_back();
       if (link_dirs) link_dirs->push_back(join(done));
       if (!target->empty() && target->front() == '/') done.clear();
@@ -261,10 +261,10 @@ Expected<Credentials, std::string> resolve_script_user(const std::string& user,
                                                       const std::optional<std::string>& group,
                                                       const UserDatabase& users) {
   auto cred = users.user(user);
-  if (!cred) return Unexpected(fmt::format("Unknown script user '{}'", user));
+  if (!cred) return Unexpected{fmt::format("Unknown script user '{}'", user)};
   if (group) {
     auto gid = users.group(*group);
-    if (!gid) return Unexpected(fmt::format("Unknown script group '{}'", *group));
+    if (!gid) return Unexpected{fmt::format("Unknown script group '{}'", *group)};
     cred->gid = *gid;
   }
   return *cred;

@@ -34,21 +34,6 @@ std::string local_host_name() {
 
 std::string default_email_from() { return "root@" + local_host_name(); }
 
-std::optional<SmtpReplyLine> parse_smtp_reply_line(std::string_view line) {
-  if (line.size() < 3) return std::nullopt;
-  int code = 0;
-  for (int i = 0; i < 3; ++i) {
-    const char c = line[static_cast<std::size_t>(i)];
-    if (c < '0' || c > '9') return std::nullopt;
-    code = code * 10 + (c - '0');
-  }
-  if (code < 200 || code > 599) return std::nullopt;
-  if (line.size() == 3) return SmtpReplyLine{code, false};
-  if (line[3] == '-') return SmtpReplyLine{code, true};
-  if (line[3] == ' ') return SmtpReplyLine{code, false};
-  return std::nullopt;
-}
-
 namespace {
 
 enum class Failure {
@@ -106,8 +91,9 @@ struct SmtpAlerter::State : std::enable_shared_from_this<SmtpAlerter::State> {
     co_await asio::this_coro::throw_if_cancelled(false);
     while (true) {
       co_await s.deadline.async_wait(asio::as_tuple(asio::use_awaitable));
-      if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
-        co_return;
+      // GCC 12 miscompiles co_await inside an if condition: keep it a statement.
+      const auto state = co_await asio::this_coro::cancellation_state;
+      if (state.cancelled() != asio::cancellation_type::none) co_return;
       if (s.deadline.expiry() <= asio::steady_timer::clock_type::now()) {
         s.timed_out = true;
         boost::system::error_code ignored;

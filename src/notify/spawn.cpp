@@ -97,7 +97,7 @@ int move_above_stdio(int fd) {
 
 Expected<Spawned, int> spawn_child(const SpawnRequest& req) {
   void* stack = child_stack_top();
-  if (!stack) return Unexpected(errno);
+  if (!stack) return Unexpected{errno};
 
   sigset_t all;
   sigset_t old;
@@ -109,7 +109,7 @@ Expected<Spawned, int> spawn_child(const SpawnRequest& req) {
                             &ctx, &pidfd);
   const int clone_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (pid < 0) return Unexpected(clone_errno);
+  if (pid < 0) return Unexpected{clone_errno};
 
   if (ctx.error != 0) {
     // The child exited (127) before or at exec; reap it now (it is already gone or going).
@@ -117,7 +117,7 @@ Expected<Spawned, int> spawn_child(const SpawnRequest& req) {
     while (::waitid(P_PIDFD, static_cast<id_t>(pidfd), &si, WEXITED) != 0 && errno == EINTR) {
     }
     ::close(pidfd);
-    return Unexpected(static_cast<int>(ctx.error));
+    return Unexpected{static_cast<int>(ctx.error)};
   }
   return Spawned{pid, pidfd};
 }

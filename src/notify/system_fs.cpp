@@ -14,7 +14,7 @@ namespace stayalived::notify {
 
 Expected<FileStat, int> SystemFileSystem::lstat(const std::string& path) const {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return Unexpected(errno);
+  if (::lstat(path.c_str(), &st) != 0) return Unexpected{errno};
   return FileStat{st.st_uid, st.st_gid, st.st_mode};
 }
 
@@ -22,12 +22,12 @@ Expected<std::string, int> SystemFileSystem::readlink(const std::string& path) c
   std::string buf(256, '\0');
   while (true) {
     const ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-    if (n < 0) return Unexpected(errno);
+    if (n < 0) return Unexpected{errno};
     if (static_cast<std::size_t>(n) < buf.size()) {
       buf.resize(static_cast<std::size_t>(n));
       return buf;
     }
-    if (buf.size() >= 65536) return Unexpected(ENAMETOOLONG);
+    if (buf.size() >= 65536) return Unexpected{ENAMETOOLONG};
     buf.resize(buf.size() * 2);
   }
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,5 +92,13 @@ std::string rfc5322_date(std::time_t t);
 /// 4.5.2); CR and LF inside header values are replaced by spaces.
 std::string smtp_data(std::string_view from, const std::vector<std::string>& to,
                       const AlertMail& mail, std::string_view date);
+
+/// One SMTP reply line (RFC 5321 4.2): "250-first", "250 last", "250". Returns the code and whether more
+/// lines follow, or nothing if the line is not a reply line.
+struct SmtpReplyLine {
+  int code = 0;
+  bool more = false;
+};
+std::optional<SmtpReplyLine> parse_smtp_reply_line(std::string_view line);
 
 }  // namespace stayalived::notify

@@ -62,8 +62,11 @@ class NotifyFifo {
   /// Writes `line` and a newline. Returns false if the line was dropped (see Stats).
   bool write_line(std::string_view line);
 
+  /// Whether open() succeeded and close() was not called since.
   bool is_open() const { return fd_ >= 0; }
+  /// FIFO_NAME.
   const std::string& path() const { return opts_.path; }
+  /// Counters.
   const Stats& stats() const { return stats_; }
 
  private:
@@ -74,6 +77,27 @@ class NotifyFifo {
   int fd_ = -1;
   Stats stats_;
   RateLimiter drop_log_{0.1, 3};
+};
+
+/// The FIFOs of global_defs, routed as keepalived does: VRRP lines go to notify_fifo and
+/// vrrp_notify_fifo, checker (LVS) lines to notify_fifo and lvs_notify_fifo. Null members are
+/// FIFOs that are not configured (or failed to open). keepalived.conf(5): the names must all
+/// be different.
+struct NotifyFifos {
+  NotifyFifo* notify = nullptr;  ///< notify_fifo
+  NotifyFifo* vrrp = nullptr;    ///< vrrp_notify_fifo
+  NotifyFifo* lvs = nullptr;     ///< lvs_notify_fifo
+
+  /// Writes a line from vrrp_fifo_line().
+  void vrrp_line(std::string_view line) const {
+    if (notify) notify->write_line(line);
+    if (vrrp) vrrp->write_line(line);
+  }
+  /// Writes a line from lvs_vs_fifo_line() / lvs_rs_fifo_line().
+  void lvs_line(std::string_view line) const {
+    if (notify) notify->write_line(line);
+    if (lvs) lvs->write_line(line);
+  }
 };
 
 /// argv of a *_fifo_script: its configured argv with the FIFO path appended ("The FIFO

@@ -17,7 +17,8 @@
 //   3. The pidfd is watched through an Asio descriptor (readable when the child exits), and
 //      the child is reaped with waitid(P_PIDFD); nothing else reaps our children, and the
 //      daemon's signal_set is not involved (no SIGCHLD handler). Nothing in the process may
-//      call wait()/waitpid(-1), which would steal these children.
+//      call wait()/waitpid(-1), which would steal these children, and SIGCHLD must not be
+//      set to SIG_IGN (the kernel would reap them itself).
 //   4. On timeout the whole process group gets SIGTERM (scripts that start children are
 //      covered), then SIGKILL after Options::kill_grace if anything of the group is left;
 //      the result says TimedOut.
@@ -114,7 +115,9 @@ class ScriptRunner {
     std::size_t max_running_seen = 0;
   };
 
+  /// A runner with default options on `io` (which must outlive it).
   explicit ScriptRunner(boost::asio::io_context& io) : ScriptRunner(io, Options{}) {}
+  /// A runner with `opts` on `io` (which must outlive it).
   ScriptRunner(boost::asio::io_context& io, Options opts);
   /// Kills (SIGKILL) and reaps every child still running, completes queued and running
   /// requests with Cancelled/FailedToStart(ECANCELED) (posted, never inline).

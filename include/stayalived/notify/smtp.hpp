@@ -95,20 +95,14 @@ class SmtpAlerter {
   /// Nothing queued and no session running.
   bool idle() const;
 
+  /// Counters (pending is refreshed on each call).
   const Stats& stats() const;
+  /// The settings in use, with the defaults filled in (HELO name, From).
   const SmtpSettings& settings() const;
 
  private:
   struct State;
   std::shared_ptr<State> state_;
 };
-
-/// One SMTP reply line: "250-first", "250 last", "250". Returns the code and whether more
-/// lines follow, or nothing if the line is not a reply line.
-struct SmtpReplyLine {
-  int code = 0;
-  bool more = false;
-};
-std::optional<SmtpReplyLine> parse_smtp_reply_line(std::string_view line);
 
 }  // namespace stayalived::notify

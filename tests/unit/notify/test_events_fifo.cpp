@@ -209,3 +209,29 @@ TEST_CASE("fifo: the fifo script gets the FIFO as its last argument and reads th
   CHECK(got->succeeded());
   CHECK(got->output == "args: x " + path + "\nINSTANCE \"VI_1\" MASTER 100\nVS FWM 7 UP\nINSTANCE \"VI_1\" STOP 100\n");
 }
+
+TEST_CASE("fifo: VRRP and LVS lines are routed as keepalived does") {
+  TempDir dir;
+  NotifyFifo all(at(dir.path + "/all.fifo"));
+  NotifyFifo vrrp(at(dir.path + "/vrrp.fifo"));
+  NotifyFifo lvs(at(dir.path + "/lvs.fifo"));
+  REQUIRE(all.open().has_value());
+  REQUIRE(vrrp.open().has_value());
+  REQUIRE(lvs.open().has_value());
+  const NotifyFifos fifos{&all, &vrrp, &lvs};
+  fifos.vrrp_line(vrrp_fifo_line(VrrpScope::Instance, "VI_1", VrrpEvent::Master, 100));
+  fifos.lvs_line(lvs_vs_fifo_line(lvs_fwmark(7), false));
+  auto read_all = [](const std::string& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    std::string s = drain(fd);
+    ::close(fd);
+    return s;
+  };
+  CHECK(read_all(all.path()) == "INSTANCE \"VI_1\" MASTER 100\nVS FWM 7 DOWN\n");
+  CHECK(read_all(vrrp.path()) == "INSTANCE \"VI_1\" MASTER 100\n");
+  CHECK(read_all(lvs.path()) == "VS FWM 7 DOWN\n");
+  const NotifyFifos only_vrrp{nullptr, &vrrp, nullptr};
+  only_vrrp.lvs_line("VS FWM 7 UP");  // nowhere to go
+  CHECK(vrrp.stats().lines_written == 1);
+}

@@ -352,14 +352,35 @@ TEST_CASE("runner: awaitable form and cancellation") {
 }
 
 TEST_CASE("runner: the loop keeps running while a script runs") {
+  // The script can only finish after a handler on the loop has run: it waits for a file
+  // that a timer handler creates. If running the script held the loop, this would end by
+  // the script's timeout instead.
+  char dir[] = "/tmp/sa_loop_XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string flag = std::string(dir) + "/go";
   asio::io_context io;
   ScriptRunner runner(io);
   std::vector<std::string> order;
-  runner.async_run(sh("sleep 0.5"), [&](ScriptResult) { order.push_back("script"); });
+  std::optional<ScriptResult> result;
+  auto s = sh("while [ ! -e \"$1\" ]; do sleep 0.01; done", 0);
+  s.argv.push_back("sh");
+  s.argv.push_back(flag);
+  s.timeout = 20s;
+  runner.async_run(s, [&](ScriptResult r) {
+    order.push_back("script");
+    result = r;
+  });
   asio::steady_timer t(io, 20ms);
-  t.async_wait([&](const boost::system::error_code&) { order.push_back("timer"); });
+  t.async_wait([&](const boost::system::error_code&) {
+    order.push_back("timer");
+    std::ofstream(flag) << "go";
+  });
   io.run();
+  ::unlink(flag.c_str());
+  ::rmdir(dir);
   CHECK(order == std::vector<std::string>{"timer", "script"});
+  REQUIRE(result.has_value());
+  CHECK(result->succeeded());
 }
 
 TEST_CASE("runner: stop() terminates running scripts and drops queued ones") {
