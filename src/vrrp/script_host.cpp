@@ -7,14 +7,14 @@
 namespace stayalived::vrrp {
 
 NotifyScriptHost::NotifyScriptHost(notify::ScriptRunner& runner, log::Logger& logger,
+                                   const notify::NotifyFifos* fifos,
                                    std::shared_ptr<const notify::UserDatabase> users,
                                    std::shared_ptr<const notify::FileSystemView> fs)
     : runner_(runner),
       log_(logger, log::Source::Vrrp),
       users_(users ? std::move(users) : std::make_shared<notify::SystemUserDatabase>()),
-      fs_(fs ? std::move(fs) : std::make_shared<notify::SystemFileSystem>()) {}
-
-NotifyScriptHost::~NotifyScriptHost() { close(); }
+      fs_(fs ? std::move(fs) : std::make_shared<notify::SystemFileSystem>()),
+      fifos_(fifos) {}
 
 std::string NotifyScriptHost::key(const config::Script& s) {
   std::string k = s.argv.empty() ? std::string() : s.argv[0];
@@ -70,37 +70,6 @@ void NotifyScriptHost::prepare(const config::Config& cfg) {
   for (const auto& g : cfg.sync_groups) notifies(g.notify, g.name);
   for (const auto& s : cfg.vrrp_scripts) prepare_one(s.script, "vrrp script " + s.name);
 
-  // FIFOs: notify_fifo and vrrp_notify_fifo both take VRRP events.
-  std::vector<std::pair<const config::Fifo*, const config::Script*>> wanted;
-  if (cfg.global.notify_fifo)
-    wanted.emplace_back(&*cfg.global.notify_fifo, cfg.global.notify_fifo_script ? &*cfg.global.notify_fifo_script : nullptr);
-  if (cfg.global.vrrp_notify_fifo)
-    wanted.emplace_back(&*cfg.global.vrrp_notify_fifo,
-                        cfg.global.vrrp_notify_fifo_script ? &*cfg.global.vrrp_notify_fifo_script : nullptr);
-  std::vector<std::string> paths;
-  for (const auto& [f, s] : wanted) paths.push_back(f->path);
-  if (paths == fifo_paths_) return;  // unchanged on reload: keep them (and their readers)
-  close();
-  fifo_paths_ = paths;
-  for (const auto& [f, s] : wanted) {
-    notify::NotifyFifo::Options o;
-    o.path = f->path;
-    if (f->run_as) {
-      if (auto who = notify::resolve_script_user(f->run_as->user, f->run_as->group, *users_)) o.owner = *who;
-    }
-    auto fifo = std::make_unique<notify::NotifyFifo>(o, log_);
-    if (auto r = fifo->open(); !r) {
-      log_.error("cannot open notify FIFO {}: {}", f->path, r.error().message);
-      continue;
-    }
-    if (s) {
-      prepare_one(*s, "notify FIFO script");
-      config::Script reader = *s;
-      reader.argv = notify::fifo_script_argv(s->argv, f->path);
-      notify(reader, {});
-    }
-    fifos_.push_back(std::move(fifo));
-  }
 }
 
 const NotifyScriptHost::Prepared* NotifyScriptHost::find(const config::Script& s) {
@@ -146,13 +115,7 @@ void NotifyScriptHost::check(const config::Script& script, Duration timeout,
 }
 
 void NotifyScriptHost::fifo(const std::string& line) {
-  for (auto& f : fifos_) f->write_line(line);
-}
-
-void NotifyScriptHost::close() {
-  for (auto& f : fifos_) f->close();
-  fifos_.clear();
-  fifo_paths_.clear();
+  if (fifos_) fifos_->vrrp_line(line);
 }
 
 }  // namespace stayalived::vrrp

@@ -1,7 +1,8 @@
 // The daemon's ScriptHost for the VRRP runtime: notify scripts and vrrp_scripts run through
 // the notify module's ScriptRunner (argv, credentials, clean environment, timeout, never
 // blocking the loop), with keepalived's script_user / enable_script_security rules, and
-// VRRP events written to notify_fifo / vrrp_notify_fifo.
+// VRRP events written to the daemon's notify FIFOs (notify_fifo / vrrp_notify_fifo). The
+// runner and the FIFOs belong to the daemon, which lends them (notify/notify.hpp).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -24,23 +25,20 @@ namespace stayalived::vrrp {
 /// ScriptHost on top of the notify module.
 class NotifyScriptHost final : public ScriptHost {
  public:
-  NotifyScriptHost(notify::ScriptRunner& runner, log::Logger& logger,
+  /// `fifos` may be null (no FIFO); it must outlive the host.
+  NotifyScriptHost(notify::ScriptRunner& runner, log::Logger& logger, const notify::NotifyFifos* fifos = nullptr,
                    std::shared_ptr<const notify::UserDatabase> users = nullptr,
                    std::shared_ptr<const notify::FileSystemView> fs = nullptr);
-  ~NotifyScriptHost() override;
 
   /// Resolves the users and checks every VRRP script of `cfg` (user database and file
-  /// system look-ups: call it when a config is loaded, not for each run), logs keepalived's
-  /// warnings, opens the FIFOs and starts their reader scripts. Call again on reload.
+  /// system look-ups: call it when a config is loaded, not for each run) and logs
+  /// keepalived's warnings. Call again on reload.
   void prepare(const config::Config& cfg);
 
   void notify(const config::Script& script, std::vector<std::string> extra_args) override;
   void check(const config::Script& script, Duration timeout,
              std::function<void(bool success, int status, std::string why)> done) override;
   void fifo(const std::string& line) override;
-
-  /// Closes the FIFOs (their files stay, as with keepalived).
-  void close();
 
  private:
   struct Prepared {
@@ -59,8 +57,7 @@ class NotifyScriptHost final : public ScriptHost {
   std::optional<notify::Credentials> default_user_;
   bool security_ = false;
   std::map<std::string, Prepared> scripts_;
-  std::vector<std::unique_ptr<notify::NotifyFifo>> fifos_;
-  std::vector<std::string> fifo_paths_;
+  const notify::NotifyFifos* fifos_;
 };
 
 }  // namespace stayalived::vrrp

@@ -13,6 +13,9 @@ for h in h1 h2; do
   prio=150; [ $h = h2 ] && prio=100
   vr_notify_script "$SA_TMP/$h-notify"
   cat >"$SA_TMP/$h.conf" <<CONF
+global_defs {
+  vrrp_notify_fifo $SA_TMP/$h.fifo
+}
 vrrp_script chk {
   script "/bin/sh -c 'test ! -e $SA_TMP/$h-fail'"
   interval 1
@@ -51,6 +54,9 @@ vrrp_instance VI_2 {
 }
 CONF
 done
+# A reader of h1's notify FIFO (keepalived's line format).
+mkfifo "$SA_TMP/h1.fifo"
+sa_start h1 sh -c "exec cat '$SA_TMP/h1.fifo' >'$SA_TMP/h1.fifo.lines'"
 vr_start_sa h2 "$SA_TMP/h2.conf"; P2=$SA_LAST_PID
 vr_start_sa h1 "$SA_TMP/h1.conf"; P1=$SA_LAST_PID
 vr_check 'vr_wait_holder 4 192.0.2.101 h1 h1 h2 && vr_wait_holder 1 192.0.2.102 h1 h1 h2' "h1 holds both VIPs"
@@ -67,4 +73,10 @@ sleep 0.3
 g1=$(vr_notified "$SA_TMP/h1-notify" | grep GROUP | tr '\n' ',')
 vr_check '[ "$g1" = "h1-notify GROUP G1 BACKUP 0,h1-notify GROUP G1 MASTER 0,h1-notify GROUP G1 FAULT 0,h1-notify GROUP G1 BACKUP 0,h1-notify GROUP G1 MASTER 0,h1-notify GROUP G1 STOP 0," ]' "h1 group notify sequence: $g1"
 vr_check '[ "$(vr_notified "$SA_TMP/h2-notify" | grep -c "GROUP G1 MASTER 0")" = 2 ]' "h2 group became master twice"
+fifo=$(tr '\n' ',' <"$SA_TMP/h1.fifo.lines")
+sa_log "h1 FIFO: $fifo"
+vr_check 'grep -qx "INSTANCE \"VI_1\" MASTER 150" "$SA_TMP/h1.fifo.lines"' "FIFO: INSTANCE \"VI_1\" MASTER 150"
+vr_check 'grep -qx "GROUP \"G1\" FAULT 0" "$SA_TMP/h1.fifo.lines"' "FIFO: GROUP \"G1\" FAULT 0"
+vr_check 'grep -qx "INSTANCE \"VI_2\" STOP 150" "$SA_TMP/h1.fifo.lines"' "FIFO: INSTANCE \"VI_2\" STOP 150"
+vr_check '[ "$(head -1 "$SA_TMP/h1.fifo.lines")" = "INSTANCE \"VI_1\" BACKUP 150" ]' "FIFO: first line is VI_1 entering BACKUP"
 vr_done

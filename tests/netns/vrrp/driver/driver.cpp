@@ -6,7 +6,11 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "stayalived/notify/fifo.hpp"
 
 #include "mini_conf.hpp"
 #include "stayalived/notify/script_runner.hpp"
@@ -40,8 +44,23 @@ int main(int argc, char** argv) {
   }
   boost::asio::io_context io{1};
   notify::ScriptRunner runner(io);
-  vrrp::NotifyScriptHost host(runner, logger);
   auto shared = std::make_shared<const config::Config>(std::move(*cfg));
+  // The notify FIFOs, as the daemon opens them and lends them to VRRP and the checkers.
+  std::vector<std::unique_ptr<notify::NotifyFifo>> fifo_store;
+  notify::NotifyFifos fifos;
+  auto open_fifo = [&](const std::optional<config::Fifo>& f) -> notify::NotifyFifo* {
+    if (!f) return nullptr;
+    auto nf = std::make_unique<notify::NotifyFifo>(notify::NotifyFifo::Options{f->path, std::nullopt, 0600});
+    if (auto r = nf->open(); !r) {
+      logger.write(log::Source::Main, log::Level::Err, "cannot open FIFO " + f->path + ": " + r.error().message);
+      return nullptr;
+    }
+    fifo_store.push_back(std::move(nf));
+    return fifo_store.back().get();
+  };
+  fifos.notify = open_fifo(shared->global.notify_fifo);
+  fifos.vrrp = open_fifo(shared->global.vrrp_notify_fifo);
+  vrrp::NotifyScriptHost host(runner, logger, &fifos);
   host.prepare(*shared);
   vrrp::Runtime rt(io, logger, host, ro);
   if (auto r = rt.start(shared); !r) {
@@ -68,7 +87,7 @@ int main(int argc, char** argv) {
       // The loop ends when the last notify script (notify_stop...) has exited.
       rt.stop([&] {
         sig.cancel();
-        host.close();
+        for (auto& f : fifo_store) f->close();
       });
     });
   };

@@ -169,6 +169,8 @@ class Parser {
       else if (k == "vrrp_gna_interval") g.vrrp_gna_interval = usecs(arg(0));
       else if (k == "vrrp_skip_check_adv_addr") g.vrrp_skip_check_adv_addr = true;
       else if (k == "vrrp_startup_delay") g.vrrp_startup_delay = usecs(arg(0));
+      else if (k == "notify_fifo") g.notify_fifo = Fifo{arg(0), std::nullopt, {}};
+      else if (k == "vrrp_notify_fifo") g.vrrp_notify_fifo = Fifo{arg(0), std::nullopt, {}};
       else if (k == "router_id") {
       } else fail("unsupported global_defs keyword " + k);
     });
