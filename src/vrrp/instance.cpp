@@ -34,6 +34,7 @@ std::string_view name(Reason r) {
     case Reason::FaultCleared: return "fault_cleared";
     case Reason::SyncGroup: return "sync_group";
     case Reason::Shutdown: return "shutdown";
+    case Reason::AddressLost: return "address_lost";
   }
   return "unknown";
 }
@@ -74,6 +75,7 @@ Actions Instance::handle(const Event& e, TimePoint now) {
                  [&](const TrackingUpdate& ev) { on_tracking(out, ev, now); },
                  [&](const SyncCommand& ev) { on_sync(out, ev, now); },
                  [&](const Shutdown&) { on_shutdown(out, now); },
+                 [&](const AddressLost&) { on_address_lost(out, now); },
              },
              e);
   return std::move(out.a);
@@ -113,7 +115,8 @@ void Instance::transition(Out& out, State to, Reason why, TimePoint now) {
   out.push(Transition{from, to, why});
   state_ = to;
   wants_master_ = false;
-  if (from == State::Master) leave_master(out, to == State::Fault || to == State::Init);
+  if (from == State::Master)
+    leave_master(out, to == State::Fault || to == State::Init || why == Reason::AddressLost);
   switch (to) {
     case State::Master:
       enter_master(out, now);
@@ -190,6 +193,14 @@ void Instance::on_shutdown(Out& out, TimePoint now) {
   if (!started_) return;
   started_ = false;
   transition(out, State::Init, Reason::Shutdown, now);
+}
+
+void Instance::on_address_lost(Out& out, TimePoint now) {
+  if (state_ != State::Master) return;
+  transition(out, State::Backup, Reason::AddressLost, now);
+  // A new election: after Skew_Time the highest priority router takes over (and adds the
+  // addresses again); as we sent priority 0, the others do the same.
+  arm(out, TimerId::Protocol, now + skew_time());
 }
 
 void Instance::on_timer(Out& out, TimerId id, TimePoint now) {

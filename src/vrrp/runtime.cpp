@@ -85,6 +85,7 @@ struct Runtime::Impl {
     std::array<RateLimiter, kDropReasons> drop_log = make_limiters();
     RateLimiter send_log{1.0, 3.0};
     std::optional<std::string> group_name;
+    std::set<IpAddress> removing;  // addresses we deleted: their removal is no news
     bool deleting = false;
     bool started = false;
   };
@@ -643,9 +644,34 @@ struct Runtime::Impl {
       if (!routes.empty()) log.info("({}) removing Virtual Routes", nm);
       each(routes, [&](const RouteSpec& s) { return nl->delete_route(s); }, "route");
       if (!vips.empty()) log.info("({}) removing VIPs.", nm);
-      each(vips, [&](const AddressSpec& s) { return nl->delete_address(s); }, "VIP");
+      each(vips, [&](const AddressSpec& s) { return remove_address(in, s); }, "VIP");
       if (!evips.empty()) log.info("({}) removing E-VIPs.", nm);
-      each(evips, [&](const AddressSpec& s) { return nl->delete_address(s); }, "E-VIP");
+      each(evips, [&](const AddressSpec& s) { return remove_address(in, s); }, "E-VIP");
+    }
+  }
+
+  Result<> remove_address(Inst& in, const AddressSpec& s) {
+    const auto a = to_vrrp(s.va.address.address);
+    const bool present = std::any_of(addrs.begin(), addrs.end(), [&](const AddrInfo& x) {
+      return x.index == s.ifindex && x.address == a;
+    });
+    if (present) in.removing.insert(a);
+    return nl->delete_address(s);
+  }
+
+  // An address went away. Ours (we deleted it) is no news; a VIP of a Master deleted by
+  // someone else makes it step down for a new election (keepalived's behaviour).
+  void address_removed(const AddrInfo& ai) {
+    for (auto& p : insts) {
+      if (!p || !p->started) continue;
+      if (p->removing.erase(ai.address)) continue;
+      for (const auto& va : p->conf.virtual_ipaddress) {
+        if (va.no_track || to_vrrp(va.address.address) != ai.address) continue;
+        if (ifindex_of(va.dev, p->ifindex) != ai.index) continue;
+        const auto ifname = links.count(ai.index) ? links[ai.index].name : std::to_string(ai.index);
+        log.info("Netlink reflector reports IP {} removed from {}", ai.address.to_string(), ifname);
+        if (engine.instance(p->id).state() == State::Master) deliver(p->id, AddressLost{});
+      }
     }
   }
 
@@ -754,6 +780,7 @@ struct Runtime::Impl {
       case NetEvent::Kind::AddressRemoved: {
         std::erase_if(addrs, [&](const AddrInfo& a) { return a.index == ev.addr.index && a.address == ev.addr.address; });
         if (ev.kind == NetEvent::Kind::AddressAdded) addrs.push_back(ev.addr);
+        if (ev.kind == NetEvent::Kind::AddressRemoved) address_removed(ev.addr);
         for (auto& p : insts) {
           if (!p || p->ifindex != ev.addr.index) continue;
           const auto before = p->src;
@@ -1006,7 +1033,7 @@ struct Runtime::Impl {
     const auto eq_r = [](const RouteSpec& x, const RouteSpec& y) { return x == y; };
     const auto eq_u = [](const config::Rule& x, const config::Rule& y) { return x == y; };
     for (bool excl : {false, true}) {
-      for (const auto& s : minus(vip_specs(before, excl), vip_specs(in, excl), eq_a)) (void)nl->delete_address(s);
+      for (const auto& s : minus(vip_specs(before, excl), vip_specs(in, excl), eq_a)) (void)remove_address(in, s);
       const auto added = minus(vip_specs(in, excl), vip_specs(before, excl), eq_a);
       for (const auto& s : added) (void)nl->add_address(s);
       std::map<int, std::vector<IpAddress>> by_if;

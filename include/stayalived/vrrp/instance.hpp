@@ -40,6 +40,7 @@ enum class Reason : std::uint8_t {
   FaultCleared,    ///< Fault -> Backup
   SyncGroup,       ///< following another member of the sync group
   Shutdown,        ///< -> Init: the daemon (or a reload) stops the instance
+  AddressLost,     ///< Master -> Backup: someone deleted one of its VIPs (keepalived)
 };
 
 /// A short name of a reason ("master_down"), for logs and JSON.
@@ -87,9 +88,13 @@ struct SyncCommand {
 };
 /// The daemon (or a reload removing the instance) stops it (section 6.4.2/6.4.3 "Shutdown").
 struct Shutdown {};
+/// A VIP of this Master was deleted behind its back (not by us; no_track VIPs excepted).
+/// keepalived steps down with priority 0 and holds a new election after Skew_Time, which
+/// re-adds the addresses on whichever router wins.
+struct AddressLost {};
 
 /// Everything an instance reacts to.
-using Event = std::variant<Start, AdvertReceived, TimerExpired, TrackingUpdate, SyncCommand, Shutdown>;
+using Event = std::variant<Start, AdvertReceived, TimerExpired, TrackingUpdate, SyncCommand, Shutdown, AddressLost>;
 
 // --- Actions -------------------------------------------------------------------------
 
@@ -274,6 +279,7 @@ class Instance {
   void on_tracking(Out& out, const TrackingUpdate& ev, TimePoint now);
   void on_sync(Out& out, const SyncCommand& c, TimePoint now);
   void on_shutdown(Out& out, TimePoint now);
+  void on_address_lost(Out& out, TimePoint now);
 
   bool check_advert(Out& out, const Received& rx, const std::optional<DropReason>& auth_error);
   void backup_advert(Out& out, const Received& rx, TimePoint now);

@@ -580,6 +580,24 @@ TEST_CASE("reconfigure keeps state and timers, and re-advertises a changed Maste
   CHECK(b.inst.state() == State::Backup);
 }
 
+TEST_CASE("A VIP deleted behind a Master's back: priority 0, Backup, new election after Skew_Time") {
+  Sim s(basic(2, 150));
+  s.start();
+  s.fire(TimerId::Protocol);
+  auto a = s.feed(AddressLost{});
+  CHECK(*transition_of(a) == Transition{State::Master, State::Backup, Reason::AddressLost});
+  CHECK(first<SendAdvert>(a)->priority == 0);
+  CHECK(has<RemoveAddresses>(a));
+  CHECK(s.until(TimerId::Protocol) == Timing::skew(2, 150, centiseconds(100)));
+  auto b = s.fire(TimerId::Protocol);  // nobody better answered: Master again
+  CHECK(transition_of(b)->to == State::Master);
+  CHECK(has<AddAddresses>(b));
+  // In Backup it means nothing.
+  Sim t(basic());
+  t.start();
+  CHECK(t.feed(AddressLost{}).empty());
+}
+
 TEST_CASE("names of states and reasons") {
   CHECK(name(State::Master) == "MASTER");
   CHECK(name(State::Backup) == "BACKUP");
