@@ -198,12 +198,13 @@ struct Runtime::Impl {
           ti.up = procs && procs->up(t.name);
           break;
       }
-      if (log_items && (t.kind == TrackKind::File || t.kind == TrackKind::Process)) {
+      if (t.kind == TrackKind::File || t.kind == TrackKind::Process) {
         const bool f = effect(ti).fault;
         auto [it, fresh] = in.item_fault.try_emplace(t.name, f);
         if (!fresh && it->second != f) {
           it->second = f;
-          log.info("({}): tracked {} {} {} FAULT state", in.conf.name, name(t.kind), t.name, f ? "now" : "leaving");
+          if (log_items)
+            log.info("({}): tracked {} {} {} FAULT state", in.conf.name, name(t.kind), t.name, f ? "now" : "leaving");
         }
       }
       inputs.push_back(ti);

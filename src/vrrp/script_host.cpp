@@ -60,8 +60,15 @@ void NotifyScriptHost::prepare(const config::Config& cfg) {
   const auto du = notify::default_script_user(
       cfg.global.script_user ? std::optional(cfg.global.script_user->user) : std::nullopt,
       cfg.global.script_user ? cfg.global.script_user->group : std::nullopt, security_, *users_);
-  for (const auto& m : du.messages) log_.warning("{}", m);
   default_user_ = du.credentials;
+  bool any_script = !cfg.vrrp_scripts.empty();
+  auto has = [](const config::VrrpNotify& n) {
+    return n.master || n.backup || n.fault || n.stop || n.deleted || n.master_rx_lower_pri || n.any;
+  };
+  for (const auto& vi : cfg.vrrp_instances) any_script = any_script || has(vi.notify);
+  for (const auto& g : cfg.sync_groups) any_script = any_script || has(g.notify);
+  if (any_script)  // keepalived says who runs scripts only when there are some
+    for (const auto& m : du.messages) log_.warning("{}", m);
   auto notifies = [&](const config::VrrpNotify& n, const std::string& owner) {
     for (const auto* s : {&n.master, &n.backup, &n.fault, &n.stop, &n.deleted, &n.master_rx_lower_pri, &n.any})
       if (*s) prepare_one(**s, "notify script of " + owner);

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # vrrp_track_process: the master tracks a process (weight 0: FAULT when it is not running).
-# The process exits: the backup takes over; it runs again: the master returns. Changes are
-# seen through the kernel's process events, without polling.
+# The process exits: the backup takes over; it runs again: the master returns.
 set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 . "$(dirname "$0")/lib/vrrp.sh"
@@ -44,7 +43,9 @@ vr_check 'vr_wait_holder 4 $VIP h1 h1 h2' "h1 is master while $name runs"
 sa_stop_pid "$PROC" KILL
 vr_check 'vr_wait_holder 3 $VIP h2 h1 h2' "h2 takes over when $name exits"
 vr_check 'grep -q "(VI_1): tracked process trk now FAULT state" $SA_TMP/h1.log' "log: tracked process now FAULT"
-vr_check '! grep -q "polling /proc" $SA_TMP/h1.log' "process events connector used (no polling)"
+# The process events connector exists only in the initial network namespace; inside a test
+# namespace the watcher falls back to reading /proc every second (and says so).
+if grep -q "polling /proc" "$SA_TMP/h1.log"; then sa_log "note: connector unavailable in this namespace: /proc polled"; fi
 sa_start h1 "$SA_TMP/$name" 600; PROC=$SA_LAST_PID
 vr_check 'vr_wait_holder 4 $VIP h1 h1 h2' "h1 is master again when $name runs again"
 sa_stop_pid "$P1"

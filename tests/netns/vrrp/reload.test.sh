@@ -66,7 +66,9 @@ vr_start_sa h2 "$SA_TMP/h2.conf"; P2=$SA_LAST_PID
 vr_start_sa h1 "$SA_TMP/h1.conf"; P1=$SA_LAST_PID
 vr_check 'vr_wait_holder 4 192.0.2.100 h1 h1 h2' "h1 is master"
 vr_check 'sa_has_addr h1 192.0.2.110' "h1 holds its excluded VIP 192.0.2.110"
+sleep 1
 masters=$(grep -c "(VI_1) Entering MASTER STATE" "$SA_TMP/h1.log")
+h2_masters=$(grep -c "Entering MASTER STATE" "$SA_TMP/h2.log")
 
 # Reload 1: other excluded VIPs, higher priority, a new instance.
 h1conf 160 "192.0.2.111/24
@@ -79,7 +81,7 @@ vr_check 'vr_wait_holder 3 192.0.2.120 h1 h1 h2' "the new instance VI_2 starts a
 sleep 1
 vr_expect_holder 192.0.2.100 h1 h1 h2
 vr_check '[ "$(grep -c "(VI_1) Entering MASTER STATE" "$SA_TMP/h1.log")" = "$masters" ]' "VI_1 kept its state (no new transition)"
-vr_check '! grep -q "(VI_1) Entering BACKUP STATE (init)" <(sed -n "$((masters + 5)),\$p" "$SA_TMP/h1.log")' "VI_1 did not restart"
+vr_check '[ "$(grep -c "(VI_1) Entering BACKUP STATE (init)" "$SA_TMP/h1.log")" = 1 ]' "VI_1 did not restart"
 
 # Reload 2: VI_2 removed.
 h1conf 160 "192.0.2.111/24" no
@@ -90,7 +92,7 @@ sleep 1
 vr_check 'grep -qx "notify INSTANCE VI_2 FAULT 100" "$SA_TMP/notify.notify"' "the removed instance is notified FAULT (no notify_deleted)"
 vr_expect_holder 192.0.2.100 h1 h1 h2
 vr_check '[ "$(grep -c "(VI_1) Entering MASTER STATE" "$SA_TMP/h1.log")" = "$masters" ]' "VI_1 still master without a transition"
-vr_check '! grep -q "Entering MASTER STATE" "$SA_TMP/h2.log"' "the backup never took over during the reloads"
+vr_check '[ "$(grep -c "Entering MASTER STATE" "$SA_TMP/h2.log")" = "$h2_masters" ]' "the backup never took over during the reloads"
 sa_stop_pid "$P1"
 sa_stop_pid "$P2"
 vr_done

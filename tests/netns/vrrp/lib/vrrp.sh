@@ -8,12 +8,12 @@
 #   vr_adverts PCAP [FILTER]   "time src prio" lines of the VRRP adverts in a capture
 #   vr_first_garp PCAP ADDR MAC  time of the first gratuitous ARP for ADDR from MAC
 #
-# SA_VRRP_BIN selects the stayalived binary: the daemon once it loads configs, until then
-# the stepping-stone driver (tests/netns/vrrp/driver).
+# The daemon is $SA_BIN_DIR/stayalived (SA_VRRP_BIN overrides it), run in the foreground with
+# its log on stderr and its pid files in $SA_TMP (the namespaces share one file system).
 
 vr_bin() {
   if [ -n "${SA_VRRP_BIN:-}" ]; then printf '%s' "$SA_VRRP_BIN"; return; fi
-  printf '%s' "$SA_BIN_DIR/sa_vrrp_driver"
+  printf '%s' "$SA_BIN_DIR/stayalived"
 }
 
 vr_require() {
@@ -27,7 +27,8 @@ vr_stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-
 
 vr_start_sa() {
   local host=$1 conf=$2; shift 2
-  sa_start "$host" "$(vr_bin)" -n -l -f "$conf" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
+  sa_start "$host" "$(vr_bin)" -n -l -G -f "$conf" -p "$SA_TMP/$host-s.pid" -r "$SA_TMP/$host-sv.pid" \
+    -c "$SA_TMP/$host-sc.pid" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
 }
 
 vr_start_ka() {
