@@ -1,0 +1,133 @@
+// The VRRP runtime: the I/O shell the daemon owns. It builds the pure engine (instances and
+// sync groups) from a config::Config and connects it to the world: raw VRRP sockets,
+// rtnetlink (VIPs, routes, rules, link and address changes), gratuitous ARP / NA, trackers
+// (interfaces, vrrp_scripts, track_files, track_processes), notify scripts and FIFOs, and
+// keepalived's log lines. Everything runs on the daemon's one io_context.
+//
+// Control flow: every input (a datagram, a timer, a netlink change, a tracker result) is
+// turned into an Event for one instance and handed to the engine with the current time; the
+// engine returns actions, which execute() carries out in order. Transitions are also
+// published, as values, to subscribers (checkers' ha_suspend, the IPVS sync daemon, SMTP
+// alerts, dumps) - nothing here calls into them.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stayalived/common/expected.hpp"
+#include "stayalived/common/log.hpp"
+#include "stayalived/common/time.hpp"
+#include "stayalived/config/model.hpp"
+#include "stayalived/vrrp/instance.hpp"
+#include "stayalived/vrrp/stats.hpp"
+
+namespace stayalived::vrrp {
+
+/// How the runtime runs scripts and writes notify FIFO lines; the daemon provides it on top
+/// of the notify module (script runner, script security, FIFOs).
+class ScriptHost {
+ public:
+  virtual ~ScriptHost() = default;
+  /// Runs a notify script with `extra_args` appended to its argv; fire and forget.
+  virtual void notify(const config::Script& script, std::vector<std::string> extra_args) = 0;
+  /// Runs a vrrp_script check with a timeout; `done` runs on the loop with the verdict
+  /// (exit status 0) and, for the log, the exit status or -1 and a description.
+  virtual void check(const config::Script& script, Duration timeout,
+                     std::function<void(bool success, int status, std::string why)> done) = 0;
+  /// Writes one line (without newline) to the notify FIFOs that take VRRP events
+  /// (notify_fifo and vrrp_notify_fifo).
+  virtual void fifo(const std::string& line) = 0;
+};
+
+/// A transition of an instance, as published to subscribers.
+struct InstanceTransition {
+  std::string instance;
+  std::optional<std::string> group;  ///< its sync group, if any
+  Transition transition;
+  std::uint8_t priority = 0;          ///< effective priority at the time
+  std::string interface;
+};
+
+/// A sync group's state change.
+struct GroupChange {
+  std::string group;
+  State from;
+  State to;
+};
+
+/// What the dumps (data, stats, JSON) need about one instance.
+struct InstanceInfo {
+  std::string name;
+  std::string interface;
+  std::uint8_t vrid = 0;
+  std::uint8_t version = 2;
+  Family family = Family::Inet;
+  State state = State::Init;
+  std::uint8_t base_priority = 0;
+  std::uint8_t effective_priority = 0;
+  centiseconds advert_interval{100};
+  centiseconds master_adver_interval{100};
+  std::optional<IpAddress> master_address;
+  std::optional<IpAddress> source;
+  std::optional<std::string> group;
+  bool wants_master = false;
+  InstanceStats stats;
+};
+
+/// Counters of the sockets (drops before an instance is known).
+struct SocketInfo {
+  std::string interface;
+  Family family = Family::Inet;
+  int protocol = 112;
+  std::uint64_t received = 0;
+  DropCounters drops;
+};
+
+/// The VRRP subsystem.
+class Runtime {
+ public:
+  struct Options {
+    bool dont_release_vrrp = false;  ///< -V: leave VIPs, routes and rules on stop
+    bool release_vips = false;       ///< -X: on stop, remove every configured VIP, master or not
+  };
+
+  Runtime(boost::asio::io_context& io, log::Logger& logger, ScriptHost& scripts, Options opts);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  /// Builds the instances of `cfg`, opens what they need and starts them (each enters
+  /// BACKUP, or MASTER for an address owner). An error leaves nothing running.
+  Result<> start(std::shared_ptr<const config::Config> cfg);
+
+  /// Hitless reload (issue 7): instances whose identity (name, interface, VRID, family) is
+  /// unchanged keep their state and timers and take the new settings; VIPs, routes and
+  /// rules of a Master change by difference; removed instances stop (notify DELETED or
+  /// FAULT), new ones start.
+  Result<> apply(std::shared_ptr<const config::Config> cfg);
+
+  /// Graceful stop: Masters send priority 0, notify_stop scripts run, VIPs/routes/rules go
+  /// (unless -V), sockets close. `done` runs (posted) when it is over.
+  void stop(std::function<void()> done);
+
+  /// Subscribes to transitions of instances / sync groups.
+  void on_transition(std::function<void(const InstanceTransition&)> f);
+  void on_group_change(std::function<void(const GroupChange&)> f);
+
+  /// Snapshot for dumps.
+  std::vector<InstanceInfo> instances() const;
+  std::vector<SocketInfo> sockets() const;
+  /// keepalived's STATS_CLEAR.
+  void clear_stats();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace stayalived::vrrp

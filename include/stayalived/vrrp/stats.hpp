@@ -1,0 +1,35 @@
+// Per-instance VRRP counters, for keepalived's stats and JSON dumps (SIGUSR2 / SIGJSON).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <numeric>
+
+#include "stayalived/vrrp/codec.hpp"
+
+namespace stayalived::vrrp {
+
+/// Counts of dropped packets, one per DropReason.
+struct DropCounters {
+  std::array<std::uint64_t, kDropReasons> by_reason{};
+
+  void count(DropReason r) { ++by_reason[static_cast<std::size_t>(r)]; }
+  std::uint64_t operator[](DropReason r) const { return by_reason[static_cast<std::size_t>(r)]; }
+  std::uint64_t total() const { return std::accumulate(by_reason.begin(), by_reason.end(), std::uint64_t{0}); }
+};
+
+/// What one instance has seen and done (keepalived's "VRRP Instance" stats block).
+struct InstanceStats {
+  std::uint64_t adverts_received = 0;        ///< adverts for this VRID, accepted or not
+  std::uint64_t adverts_sent = 0;
+  std::uint64_t send_errors = 0;
+  std::uint64_t became_master = 0;
+  std::uint64_t released_master = 0;
+  std::uint64_t priority_zero_received = 0;
+  std::uint64_t priority_zero_sent = 0;
+  DropCounters drops;
+
+  void count(DropReason r) { drops.count(r); }
+};
+
+}  // namespace stayalived::vrrp

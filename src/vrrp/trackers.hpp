@@ -1,0 +1,113 @@
+// Watchers for track_file and vrrp_track_process.
+//
+// FileWatcher: one inotify descriptor with a watch on the directory of each tracked file
+// (so that files created, replaced by rename, or deleted later are seen). Asio reports the
+// descriptor readable; each event naming a tracked file re-reads it and reports its value
+// (keepalived: a number in text; a missing or unreadable file reads as 0).
+//
+// ProcessWatcher: keepalived's approach (keepalived.conf(5) "VRRP track processes"): one scan
+// of /proc at start, then the kernel's process-events connector (NETLINK_CONNECTOR,
+// CN_IDX_PROC) tells about exec, comm changes and exits, so only the process concerned is
+// looked at. Each tracker counts its matching processes; the count against quorum and
+// quorum_max, debounced by fork_delay / terminate_delay, gives up/down. If the connector
+// cannot be used (no privilege, old kernel), /proc is rescanned every second instead.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "stayalived/common/expected.hpp"
+#include "stayalived/common/time.hpp"
+#include "stayalived/config/model.hpp"
+
+namespace stayalived::vrrp {
+
+/// Reads a track_file value: the leading integer of the file, 0 if missing or unreadable.
+std::int64_t read_track_file(const std::string& path);
+
+/// Watches track_files.
+class FileWatcher {
+ public:
+  using Handler = std::function<void(const std::string& name, std::int64_t value)>;
+  explicit FileWatcher(boost::asio::io_context& io);
+  ~FileWatcher();
+  FileWatcher(const FileWatcher&) = delete;
+  FileWatcher& operator=(const FileWatcher&) = delete;
+
+  /// Starts watching `path` under `name`; returns its current value.
+  Result<std::int64_t> add(const std::string& name, const std::string& path);
+  void on_change(Handler h) { handler_ = std::move(h); }
+  void close();
+
+ private:
+  void wait();
+  void drain();
+
+  boost::asio::posix::stream_descriptor sd_;
+  std::map<int, std::string> dirs_;                           // watch descriptor -> directory
+  std::multimap<std::string, std::pair<std::string, std::string>> files_;  // dir -> (basename, name)
+  std::map<std::string, std::int64_t> last_;                  // name -> last value reported
+  std::map<std::string, std::string> paths_;                  // name -> path
+  Handler handler_;
+};
+
+/// Does the process `comm` / `argv` match a vrrp_track_process? (pure, for tests)
+bool process_matches(const config::TrackProcess& tp, const std::string& comm, const std::vector<std::string>& argv);
+
+/// Watches processes for vrrp_track_process blocks.
+class ProcessWatcher {
+ public:
+  using Handler = std::function<void(const std::string& name, bool up)>;
+  explicit ProcessWatcher(boost::asio::io_context& io);
+  ~ProcessWatcher();
+  ProcessWatcher(const ProcessWatcher&) = delete;
+  ProcessWatcher& operator=(const ProcessWatcher&) = delete;
+
+  /// Sets the trackers (before start()).
+  void add(const config::TrackProcess& tp);
+  /// Scans /proc and starts listening; returns a warning text if it fell back to polling.
+  std::optional<std::string> start();
+  void on_change(Handler h) { handler_ = std::move(h); }
+  /// Current status of a tracker.
+  bool up(const std::string& name) const;
+  std::size_t count(const std::string& name) const;
+  void close();
+
+ private:
+  struct Tracker {
+    config::TrackProcess cfg;
+    std::set<pid_t> pids;
+    bool up = false;
+    bool pending = false;  // a delayed change is armed
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  void scan_all();
+  void look_at(pid_t pid);
+  void forget(pid_t pid);
+  void evaluate(Tracker& t);
+  void wait();
+  void drain();
+  void poll();
+
+  boost::asio::io_context& io_;
+  boost::asio::posix::stream_descriptor sd_;
+  boost::asio::steady_timer poll_timer_;
+  std::vector<std::unique_ptr<Tracker>> trackers_;
+  bool need_cmdline_ = false;
+  bool polling_ = false;
+  Handler handler_;
+};
+
+}  // namespace stayalived::vrrp
