@@ -8,7 +8,10 @@ include_guard(GLOBAL)
 set(STAYALIVED_WARNINGS
   -Wall -Wextra -Wpedantic -Werror
   -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wimplicit-fallthrough -Wundef
-  -Wcast-align -Wmissing-declarations -Wredundant-decls)
+  -Wcast-align -Wmissing-declarations -Wredundant-decls
+  # GCC 12 warns on designated initializers that leave members to their default member
+  # initializers, which STYLE.md asks for (large structs in tests and code): off.
+  -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND STAYALIVED_WARNINGS -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
 endif()

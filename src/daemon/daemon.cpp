@@ -13,6 +13,12 @@ Daemon::Daemon(const Options& opts, log::Logger& logger)
 
 int Daemon::run() {
   wait_for_signal();
+  boost::asio::post(io_, [this] {
+    if (start_handler_) start_handler_();
+    if (stopping_) return;
+    notifier_.ready(status_ ? status_() : std::string("running"));
+    notifier_.start_watchdog();
+  });
   io_.run();
   return 0;
 }
@@ -37,6 +43,8 @@ void Daemon::dispatch(int signo) {
     if (stopping_) return;
     stopping_ = true;
     log_.info("Stopping");
+    notifier_.stopping();
+    notifier_.stop_watchdog();
     if (stop_handler_) stop_handler_();
     signals_.cancel();
     // Work the stop handler queued (last adverts, cleanup) still runs; then run() returns
@@ -47,9 +55,16 @@ void Daemon::dispatch(int signo) {
     log_.info("Ignoring {} signal while stopping", name(*f));
     return;
   }
-  if (auto it = handlers_.find(*f); it != handlers_.end() && it->second)
+  if (auto it = handlers_.find(*f); it != handlers_.end() && it->second) {
+    // systemd wants RELOADING=1 ... READY=1 around a reload, whatever its outcome.
+    if (*f == SignalFunction::Reload) notifier_.reloading();
     it->second();
-  else
+    if (*f == SignalFunction::Reload) notifier_.ready(status_ ? status_() : std::string("running"));
+  } else if (*f == SignalFunction::Reload) {
+    notifier_.reloading();
+    log_.info("Reloading");
+    notifier_.ready(status_ ? status_() : std::string("running"));
+  } else
     log_.info("{} requested, but it is not implemented yet", name(*f));
 }
 

@@ -10,6 +10,7 @@
 
 #include "stayalived/common/log.hpp"
 #include "stayalived/daemon/cli.hpp"
+#include "stayalived/daemon/sd_notify.hpp"
 #include "stayalived/daemon/signals.hpp"
 
 namespace stayalived::daemon {
@@ -32,6 +33,14 @@ class Daemon {
   /// Called once when a stop is requested, before the loop ends.
   void on_stop(std::function<void()> handler) { stop_handler_ = std::move(handler); }
 
+  /// Called on the loop before READY=1: applies the first configuration.
+  void on_start(std::function<void()> handler) { start_handler_ = std::move(handler); }
+
+  /// The one-line summary for systemd's STATUS= (instances and states, real servers up).
+  void status_provider(std::function<std::string()> f) { status_ = std::move(f); }
+
+  SystemdNotifier& systemd() { return notifier_; }
+
  private:
   void wait_for_signal();
   void dispatch(int signo);
@@ -42,6 +51,9 @@ class Daemon {
   boost::asio::signal_set signals_;
   std::map<SignalFunction, std::function<void()>> handlers_;
   std::function<void()> stop_handler_;
+  std::function<void()> start_handler_;
+  std::function<std::string()> status_;
+  SystemdNotifier notifier_{io_};
   bool stopping_ = false;
 };
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The daemon's life cycle as an operator sees it: pid files written and removed, a second
+# daemon on the same pid file refused with a clear message, signals handled, clean exit 0,
+# daemonizing without -n, and the sd_notify sequence (READY, RELOADING/READY around HUP,
+# STOPPING) with a watchdog that goes quiet while the process cannot run its loop.
+set -u
+. "$(dirname "$0")/../../lib/netns.sh"
+sa_require_root
+sa_setup
+sa_ns_add d   # run in a namespace of our own: nothing the daemon does reaches the host
+
+bin="$SA_BIN_DIR/stayalived"
+conf="$SA_TMP/keepalived.conf"
+printf 'global_defs {\n  router_id LIFECYCLE\n}\n' >"$conf"
+pids=(-p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid")
+fail=0
+check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
+
+# --- foreground daemon with sd_notify and a watchdog ---
+sock="$SA_TMP/notify.sock"
+msgs="$SA_TMP/notify.log"
+sa_start d python3 "$SA_SOURCE_DIR/tests/lib/notify_listener.py" "$sock" "$msgs" 40
+sa_wait 5 test -S "$sock" || sa_fail "notify listener did not start"
+NOTIFY_SOCKET="$sock" WATCHDOG_USEC=400000 sa_start d "$bin" -n -l -G -f "$conf" "${pids[@]}" \
+  2>"$SA_TMP/daemon.log"
+dpid=$SA_LAST_PID
+check 'sa_wait 10 grep -q "READY=1" "$msgs"' "READY=1 sent after start"
+check 'sa_wait 5 test "$(cat "$SA_TMP/k.pid" 2>/dev/null)" = "$dpid"' "pid file holds the daemon's pid"
+check '[ "$(cat "$SA_TMP/v.pid")" = "$dpid" ] && [ "$(cat "$SA_TMP/c.pid")" = "$dpid" ]' \
+  "subsystem pid files name the daemon too"
+
+# A second daemon on the same pid file is refused, and leaves the first one's files alone.
+out=$(sa_in d "$bin" -n -l -G -f "$conf" "${pids[@]}" 2>&1); rc=$?
+check '[ "$rc" -ne 0 ]' "second daemon exits non-zero (status $rc)"
+check 'echo "$out" | grep -q "daemon is already running: pid $dpid holds the pid file $SA_TMP/k.pid"' \
+  "second daemon says who holds the pid file ($out)"
+check '[ "$(cat "$SA_TMP/k.pid")" = "$dpid" ] && kill -0 "$dpid"' "first daemon unaffected"
+
+# Watchdog pings arrive about every 200 ms; none while the process is stopped.
+sleep 1
+before=$(grep -c WATCHDOG=1 "$msgs")
+check '[ "$before" -ge 4 ]' "watchdog pings while running ($before in ~1 s)"
+kill -STOP "$dpid"
+sleep 1.5
+t_stop=$(grep -c WATCHDOG=1 "$msgs")
+sleep 1
+t_still=$(grep -c WATCHDOG=1 "$msgs")
+kill -CONT "$dpid"
+check '[ "$t_still" -eq "$t_stop" ]' "no watchdog ping while the loop cannot run ($t_stop -> $t_still)"
+check 'sa_wait 3 test "$(grep -c WATCHDOG=1 "$msgs")" -gt "$t_still"' "pings resume after the stall"
+
+# HUP: RELOADING=1 then READY=1 again; the daemon keeps running.
+n_ready=$(grep -c "READY=1" "$msgs")
+kill -HUP "$dpid"
+check 'sa_wait 5 grep -q "RELOADING=1" "$msgs"' "RELOADING=1 on HUP"
+check 'sa_wait 5 test "$(grep -c "READY=1" "$msgs")" -gt "$n_ready"' "READY=1 after the reload"
+check 'grep -q "MONOTONIC_USEC=" "$msgs"' "RELOADING carries MONOTONIC_USEC"
+for s in USR1 USR2; do kill -"$s" "$dpid"; done
+sleep 0.3
+check 'kill -0 "$dpid"' "daemon survives HUP, USR1, USR2"
+
+# TERM twice: STOPPING=1, exit status 0, pid files gone.
+kill -TERM "$dpid"; kill -TERM "$dpid" 2>/dev/null
+wait "$dpid"; rc=$?
+check '[ "$rc" -eq 0 ]' "exit status 0 after TERM (got $rc)"
+check 'grep -q "STOPPING=1" "$msgs"' "STOPPING=1 sent"
+check '[ ! -e "$SA_TMP/k.pid" ] && [ ! -e "$SA_TMP/v.pid" ] && [ ! -e "$SA_TMP/c.pid" ]' "pid files removed"
+check 'grep -q "Stopping" "$SA_TMP/daemon.log" && grep -q "Stopped Stayalived" "$SA_TMP/daemon.log"' \
+  "stop is logged"
+
+# --- daemonized (no -n): the parent returns at once, the child holds the pid file ---
+sa_in d "$bin" -G -f "$conf" "${pids[@]}"
+rc=$?
+check '[ "$rc" -eq 0 ]' "forking start returns 0"
+check 'sa_wait 5 test -s "$SA_TMP/k.pid"' "daemonized child wrote the pid file"
+child=$(cat "$SA_TMP/k.pid" 2>/dev/null)
+check '[ -n "$child" ] && kill -0 "$child"' "daemonized child $child is alive"
+check '[ "$(ip netns identify "$child")" = "$(sa_ns d)" ]' "daemonized child runs in our namespace"
+# The child was started through our namespace: it is ours to stop (and cleanup would too).
+[ -n "$child" ] && kill -TERM "$child"
+check 'sa_wait 5 test ! -e "$SA_TMP/k.pid"' "daemonized child removes its pid file on TERM"
+
+exit "$fail"
