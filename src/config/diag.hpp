@@ -4,7 +4,7 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <algorithm>
 #include <vector>
 
 #include "stayalived/config/load.hpp"
@@ -17,19 +17,23 @@ namespace stayalived::config::detail {
 class LineOrder {
  public:
   /// Records that (file, line) is read now (the first reading wins).
-  void record(std::uint32_t file, std::uint32_t line) { order_.try_emplace(key(file, line), next_++); }
+  void record(std::uint32_t file, std::uint32_t line) {
+    if (file >= order_.size()) order_.resize(file + 1);
+    auto& v = order_[file];
+    if (line >= v.size()) v.resize(std::max<std::size_t>(line + 1, v.size() * 2), kUnread);
+    if (v[line] == kUnread) v[line] = next_++;
+  }
   /// The reading position of (file, line); lines never read sort last.
   std::uint64_t of(const Loc& loc) const {
     if (loc.line == 0) return UINT64_MAX;
-    const auto it = order_.find(key(loc.file, loc.line));
-    return it == order_.end() ? UINT64_MAX - 1 : it->second;
+    if (loc.file >= order_.size() || loc.line >= order_[loc.file].size()) return UINT64_MAX - 1;
+    const auto o = order_[loc.file][loc.line];
+    return o == kUnread ? UINT64_MAX - 1 : o;
   }
 
  private:
-  static std::uint64_t key(std::uint32_t file, std::uint32_t line) {
-    return (std::uint64_t{file} << 32) | line;
-  }
-  std::unordered_map<std::uint64_t, std::uint64_t> order_;
+  static constexpr std::uint64_t kUnread = UINT64_MAX;
+  std::vector<std::vector<std::uint64_t>> order_;  // [file][line]
   std::uint64_t next_ = 0;
 };
 

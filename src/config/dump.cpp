@@ -52,16 +52,11 @@ bool needs_quotes(std::string_view w) {
   return false;
 }
 
-// A config word: bare if possible, else in double quotes (a '"' cannot be quoted in
-// keepalived.conf and is written as \x22, which only script keywords decode).
+// A config word: bare if possible, else in double quotes. (The lexer never yields a word
+// containing '"', so quoting is always possible.)
 std::string word(std::string_view w) {
   if (!needs_quotes(w)) return std::string(w);
-  std::string out = "\"";
-  for (char c : w) {
-    if (c == '"') out += "\\x22";
-    else out += c;
-  }
-  return out + "\"";
+  return "\"" + std::string(w) + "\"";
 }
 
 // A script's command line, in the form split_command() splits back into the same argv.
@@ -85,7 +80,8 @@ std::string command(const std::vector<std::string>& argv) {
         out += '\\';
         out += c;
       } else if (c == '"' || static_cast<unsigned char>(c) < 0x20 || c == '{' || c == '}' || c == '#' || c == '!') {
-        out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        // Three octal digits: \x would swallow a following hex digit.
+        out += fmt::format("\\{:03o}", static_cast<unsigned char>(c));
       } else {
         out += c;
       }

@@ -341,6 +341,9 @@ bool Preprocessor::next(LogicalLine& out) {
 }
 
 bool Preprocessor::handle(Raw raw, LogicalLine& out) {
+  // Every line read or produced counts towards the limit, also those that only define a
+  // parameter or are conditioned out: a loop of definitions must end too.
+  if (!count_line(raw.loc)) return false;
   std::string text = std::move(raw.text);
   for (;;) {
     if (text.size() > opts_.limits.max_line_bytes) {
@@ -422,7 +425,6 @@ bool Preprocessor::handle(Raw raw, LogicalLine& out) {
       }
     }
 
-    if (!count_line(raw.loc)) return false;
     out.loc = raw.loc;
     out.loc.column = static_cast<std::uint32_t>(line.data() - text.data()) + 1;
     out.text.assign(line);
@@ -720,7 +722,8 @@ bool Preprocessor::handle_include(std::string_view keyword, std::string_view res
   std::vector<std::string> matches;
   bool brace_miss = false;
   const bool wildcard = has_glob_chars(pattern);
-  for (const auto& alt : alternatives) {
+  for (const auto& raw_alt : alternatives) {
+    const std::string alt = normalize_path(raw_alt);
     std::vector<std::string> m;
     if (has_glob_chars(alt)) {
       m = fs_.glob(alt);

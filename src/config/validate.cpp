@@ -31,6 +31,7 @@ struct VCtx {
 // --- VRRP ----------------------------------------------------------------------------------
 
 void prune_sync_groups(VCtx& c);
+void prune_tracked(VCtx& c);
 void validate_static(VCtx& c);
 
 Family instance_family(const VrrpInstance& v) {
@@ -253,6 +254,7 @@ void prune_vrrp(VCtx& c) {
     if (!names.insert(v.name).second)
       c.diags.warn(v.loc, fmt::format("vrrp_instance {} is defined twice; rename one", v.name));
   prune_sync_groups(c);
+  prune_tracked(c);
 }
 
 // Phase 3: per-instance checks, after the scripts (which may remove vrrp_scripts).
@@ -317,6 +319,17 @@ void prune_sync_groups(VCtx& c) {
 }
 
 void validate_static(VCtx& c) {
+  for (const auto& l : c.cfg.linkbeat_interfaces)
+    if (!c.iface_exists(l.name)) c.diags.warn(l.loc, fmt::format("linkbeat interface {} does not exist", l.name));
+  for (const auto& a : c.cfg.static_ipaddresses) check_address_dev(c, a);
+  if (c.cfg.global.lvs_sync_daemon && c.cfg.global.lvs_sync_daemon->vrrp_instance &&
+      !c.cfg.find_vrrp_instance(*c.cfg.global.lvs_sync_daemon->vrrp_instance))
+    c.diags.warn(c.cfg.global.lvs_sync_daemon->loc,
+                 fmt::format("lvs_sync_daemon: vrrp_instance {} does not exist", *c.cfg.global.lvs_sync_daemon->vrrp_instance));
+}
+
+// Tracked objects that cannot work are dropped before references to them are resolved.
+void prune_tracked(VCtx& c) {
   for (auto it = c.cfg.garp_groups.begin(); it != c.cfg.garp_groups.end();) {
     if (!it->garp_interval && !it->gna_interval) {
       c.diags.warn(it->loc, "garp_group without garp_interval or gna_interval; group ignored");
@@ -325,9 +338,6 @@ void validate_static(VCtx& c) {
     }
     ++it;
   }
-  for (const auto& l : c.cfg.linkbeat_interfaces)
-    if (!c.iface_exists(l.name)) c.diags.warn(l.loc, fmt::format("linkbeat interface {} does not exist", l.name));
-  for (const auto& a : c.cfg.static_ipaddresses) check_address_dev(c, a);
   for (auto it = c.cfg.track_files.begin(); it != c.cfg.track_files.end();) {
     if (it->file.empty()) {
       c.diags.warn(it->loc, fmt::format("track_file {} has no 'file'; ignored", it->name));
@@ -352,10 +362,6 @@ void validate_static(VCtx& c) {
     }
     ++it;
   }
-  if (c.cfg.global.lvs_sync_daemon && c.cfg.global.lvs_sync_daemon->vrrp_instance &&
-      !c.cfg.find_vrrp_instance(*c.cfg.global.lvs_sync_daemon->vrrp_instance))
-    c.diags.warn(c.cfg.global.lvs_sync_daemon->loc,
-                 fmt::format("lvs_sync_daemon: vrrp_instance {} does not exist", *c.cfg.global.lvs_sync_daemon->vrrp_instance));
 }
 
 // --- LVS -----------------------------------------------------------------------------------
@@ -375,6 +381,16 @@ void validate_checker(VCtx& c, const std::string& who, const RealServer& rs, Che
     c.diags.warn(ck.loc, fmt::format("{}: bindto {} is not of the family of the address checked; ignored", what, conn.bindto->to_string()));
     conn.bindto.reset();
   }
+  if (auto* h = std::get_if<HttpCheck>(&ck.spec)) {
+    for (auto it = h->urls.begin(); it != h->urls.end();) {
+      if (it->path.empty()) {
+        c.diags.warn(it->loc, fmt::format("{}: url without a path; ignored", what));
+        it = h->urls.erase(it);
+        continue;
+      }
+      ++it;
+    }
+  }
   if (auto* h = std::get_if<HttpCheck>(&ck.spec); h && h->urls.empty()) {
     c.diags.warn(ck.loc, fmt::format("{}: no url block; checker ignored", what));
     keep = false;
@@ -393,16 +409,6 @@ void validate_checker(VCtx& c, const std::string& who, const RealServer& rs, Che
     if (b->name.empty() || !c.cfg.find_bfd_instance(b->name)) {
       c.diags.warn(ck.loc, fmt::format("{}: bfd_instance '{}' is not defined; checker ignored", what, b->name));
       keep = false;
-    }
-  }
-  if (auto* h = std::get_if<HttpCheck>(&ck.spec)) {
-    for (auto it = h->urls.begin(); it != h->urls.end();) {
-      if (it->path.empty()) {
-        c.diags.warn(it->loc, fmt::format("{}: url without a path; ignored", what));
-        it = h->urls.erase(it);
-        continue;
-      }
-      ++it;
     }
   }
   if (conn.bind_if && !c.iface_exists(*conn.bind_if))
