@@ -6,7 +6,7 @@
 // Every step has a deadline: the step timeout (keepalived's connect_timeout, which keepalived
 // applies to the connect and to each read and write) and the total deadline of the fetch,
 // whichever comes first; a hostile server (endless headers, endless or trickling body, no
-// TLS) costs at most the total deadline and a fixed amount of memory (one 4 KiB read buffer,
+// TLS) costs at most the total deadline and a fixed amount of memory (one 4095-byte read buffer,
 // the head up to ResponseLimits::max_head_bytes, an MD5 state, a bounded regex window).
 // Expected failures are values (Outcome), never exceptions. The fetch honours per-operation
 // cancellation: cancelling the coroutine (bind_cancellation_slot on co_spawn, or an awaitable
@@ -108,8 +108,9 @@ class FetchObserver {
                        const ResponseParser::Step& step) = 0;
 };
 
-/// The size of each read (keepalived's buffer size; genhash's verbose dump shows reads).
-inline constexpr std::size_t kReadBufferSize = 4096;
+/// The largest read: keepalived reads at most 4095 bytes at a time (its 4096-byte buffer keeps
+/// a byte for a NUL), and genhash's verbose output shows each read, so we read the same way.
+inline constexpr std::size_t kReadBufferSize = 4095;
 
 /// Runs one fetch on the current executor. `tls` must be non-null when spec.tls.enabled; it
 /// and `observer` must outlive the fetch.
