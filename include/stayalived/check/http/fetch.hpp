@@ -99,6 +99,11 @@ struct FetchResult {
   Duration elapsed{};             ///< from the start of the connect to the end
 };
 
+/// keepalived_reason(r.outcome, tls), refined by how the stream ended: keepalived reports an
+/// SSL_GET response closed cleanly (close_notify) before its headers as "SSL read error from"
+/// rather than "Read, no data received from ".
+std::string_view keepalived_reason(const FetchResult& r, bool tls);
+
 /// Sees every read of a fetch (genhash's verbose dump uses it). Optional.
 class FetchObserver {
  public:
