@@ -277,3 +277,20 @@ TEST_CASE("fetch: fwmark is set on the socket (refused without CAP_NET_ADMIN)") 
     CHECK(r.error == std::errc::operation_not_permitted);
   }
 }
+
+TEST_CASE("fetch: the designated-initializer usage documented in fetch.hpp") {
+  asio::io_context io;
+  TestServer server(io, {Act::send(kOk)});
+  Expectation expectation;
+  expectation.digest = parse_digest(md5_hex("hello"));
+  const std::optional<std::string> vhost = "www.example.test";
+  const http::FetchSpec spec{.target = {.destination = server.endpoint()},
+                             .request = {.path = "/health", .virtualhost = vhost, .protocol = HttpProtocol::V1_1},
+                             .expect = expectation,
+                             .tls = {.enabled = false, .sni = ""},
+                             .options = {.step_timeout = 1s, .total_timeout = 3s}};
+  const FetchResult r = fetch_from(io, spec);
+  CHECK(r.outcome == Outcome::Ok);
+  CHECK(keepalived_reason(r, false).empty());
+  CHECK(server.request().starts_with("GET /health HTTP/1.1\r\n"));
+}

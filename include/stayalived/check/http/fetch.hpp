@@ -12,14 +12,18 @@
 // cancellation: cancelling the coroutine (bind_cancellation_slot on co_spawn, or an awaitable
 // operator) ends it with Outcome::Cancelled.
 //
-// Usage from a checker (HTTP_GET / SSL_GET kinds):
+// Usage from a checker (HTTP_GET / SSL_GET kinds), one fetch per url per check:
 //
-//   http::FetchSpec spec{.target = {.destination = {addr, port}},
-//                        .request = {.path = "/health", .virtualhost = vhost},
-//                        .expect = expectation,
-//                        .options = {.step_timeout = connect_timeout}};
-//   http::FetchResult r = co_await http::fetch(spec, tls_ctx.get());
-//   if (r.outcome != http::Outcome::Ok) ... log http::keepalived_reason(r.outcome, tls) ...
+//   http::FetchSpec spec{.target = {.destination = {connect_ip, connect_port}},
+//                        .request = {.path = url.path, .virtualhost = vhost,
+//                                    .protocol = http_protocol},
+//                        .expect = expectation,               // digest, status_code, regex
+//                        .tls = {.enabled = ssl_get, .sni = enable_sni ? vhost : ""},
+//                        .options = {.step_timeout = connect_timeout,
+//                                    .total_timeout = ...}};  // e.g. min(delay_loop, 4 x connect_timeout)
+//   http::FetchResult r = co_await http::fetch(spec, tls_context.get());
+//   if (r.outcome != http::Outcome::Ok)
+//     log "<keepalived_reason(r, ssl_get)> server [ip]:tcp:port." and count a failure
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
