@@ -351,16 +351,25 @@ int run_genhash(const GenhashOptions& o, std::FILE* out, std::FILE* err) {
     put(out, "\n");
   } else {
     const Md5Digest digest = result.response.digest.value_or(Md5Digest{});
-    // The hash section follows a clean end only: a TCP close, a TLS close_notify, or a head
-    // too large for the buffer (keepalived then reads 0 bytes, which it takes for the close).
-    if (o.verbose && result.end != http::StreamEnd::ClosedUnclean) {
+    // The hash section follows a clean end only: a TCP close, a TLS close_notify, or over
+    // plain TCP a head too large for the buffer (keepalived then reads 0 bytes, which it
+    // takes for the close; over TLS a 0-byte read is an error).
+    const bool clean = result.end == http::StreamEnd::Closed ||
+                       (!o.ssl && result.end == http::StreamEnd::HeadTooLarge);
+    if (o.verbose && clean) {
       put(out, "\n");
       put(out, kHash);
       put(out, hex_dump(digest));
       put(out, kHashFinal);
     }
     if (!result.response.head_complete) {
-      put(err, "no data received from remote webserver\n");
+      const std::string_view reason = http::keepalived_reason(result, o.ssl);
+      if (reason == "Read, no data received from ") {
+        put(err, "no data received from remote webserver\n");
+      } else {
+        put(out, reason);
+        put(out, "\n");
+      }
     } else {
       put(out, to_hex(digest));
       put(out, "\n");

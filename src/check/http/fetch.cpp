@@ -130,7 +130,7 @@ asio::awaitable<void> request_and_read(Stream& stream, Exchange& x, bool tls) {
     const ResponseParser& parser = x.reader.parser();
     std::size_t want = buf.size();
     if (!parser.head_complete()) {
-      // Read no more than the head may still take, as keepalived reads into its 4 KiB buffer.
+      // Read no more than the head may still take, as keepalived reads into its buffer.
       want = std::min(want, parser.head_room());
       if (want == 0) {
         x.result.end = StreamEnd::HeadTooLarge;
@@ -199,6 +199,11 @@ boost::system::error_code set_socket_options(tcp::socket& s, const Target& t) {
 }
 
 }  // namespace
+
+std::string_view keepalived_reason(const FetchResult& r, bool tls) {
+  if (tls && r.end == StreamEnd::Closed && !r.response.head_complete) return "SSL read error from";
+  return keepalived_reason(r.outcome, tls);
+}
 
 asio::awaitable<FetchResult> fetch(FetchSpec spec, TlsContext* tls, FetchObserver* observer) {
   // Failures are values: an operation cut short by a cancellation returns, it does not throw.

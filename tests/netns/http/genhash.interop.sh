@@ -28,9 +28,10 @@ cp "$www/large.bin" "$www/tls-large.bin"
 sa_start h busybox httpd -f -p 127.0.0.1:8081 -h "$www"
 sa_start h python3 -m http.server --bind 127.0.0.1 --directory "$www" 8082 >"$SA_TMP/pyhttp.log" 2>&1
 sa_start h python3 "$HERE/pages.py" 8083 >"$SA_TMP/pages.log" 2>&1
+sa_start h python3 "$HERE/pages.py" --tls "$DATA/server.pem" "$DATA/server.key" 8444 >"$SA_TMP/pages-tls.log" 2>&1
 (cd "$www" && sa_start h openssl s_server -quiet -accept 127.0.0.1:8443 -cert "$DATA/server.pem" \
   -key "$DATA/server.key" -WWW >"$SA_TMP/s_server.log" 2>&1)
-for port in 8081 8082 8083 8443; do
+for port in 8081 8082 8083 8443 8444; do
   sa_wait 10 sa_in h bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || sa_fail "server on port $port did not start"
 done
 
@@ -73,6 +74,13 @@ compare -S -s 127.0.0.1 -p 8443 -u /tls.txt -v
 compare -S -s 127.0.0.1 -p 8443 -u /tls.txt -I -V server.test -v
 compare -S -s 127.0.0.1 -p 8443 -u /tls-large.bin
 compare -S -s 127.0.0.1 -p 8443 -u /missing.txt
+# TLS endings: close_notify before the head (keepalived: "SSL read error from"), a drop
+# without close_notify (no hash section), garbage, a head too large.
+for path in /small /empty /garbage /bighdr /abrupt /chunked; do
+  compare -S -s 127.0.0.1 -p 8444 -u $path -P 1.1 -v
+done
+compare -S -s 127.0.0.1 -p 8444 -u /echo -I -V sni.example.test
+compare -S -s 127.0.0.1 -p 8444 -u /silent -t 1
 
 # Scripted pages, each written at once (so -v is deterministic): the request itself (echo),
 # chunked, IPv6, errors and odd framings.

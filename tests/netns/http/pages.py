@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Scripted HTTP pages for the genhash and checker scenarios (loopback or a test namespace).
 
-    pages.py PORT [ADDR ...]      (default 127.0.0.1 and ::1)
+    pages.py [--tls CERT KEY] PORT [ADDR ...]      (default 127.0.0.1 and ::1)
 
 The path picks the behaviour: /small, /echo (the body is the request head), /chunked,
 /large (256 KiB), /status/NNN, /clextra (Content-Length shorter than the body), /slow,
-/silent, /stall, /reset, /garbage, /bighdr, /empty, /lf, /keepalive, /endless.
+/silent, /stall, /reset, /garbage, /bighdr, /empty, /lf, /keepalive, /endless, /abrupt (the
+page, then the connection is dropped: with TLS, without close_notify).
 Every wait and every loop is bounded (at most 10 s, at most 64 MiB per connection).
 """
 import asyncio
 import socket
+import ssl
 import struct
 import sys
 
@@ -90,6 +92,12 @@ async def handle(reader, writer):
             w(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody")
             await writer.drain()
             await wait_close(reader)
+        elif path == "/abrupt":
+            w(page(b"200 OK", b"abrupt end\n"))
+            await writer.drain()
+            await asyncio.sleep(0.1)
+            writer.transport.abort()
+            return
         elif path == "/endless":
             w(b"HTTP/1.0 200 OK\r\n\r\n")
             sent = 0
@@ -102,16 +110,22 @@ async def handle(reader, writer):
         else:
             w(page(b"404 Not Found", b"not found\n"))
         await writer.drain()
-    except (ConnectionError, asyncio.TimeoutError):
+    except (ConnectionError, asyncio.TimeoutError, ssl.SSLError):
         pass
     finally:
         writer.close()
 
 
 async def main():
-    port = int(sys.argv[1])
-    addrs = sys.argv[2:] or ["127.0.0.1", "::1"]
-    servers = [await asyncio.start_server(handle, a, port, reuse_address=True) for a in addrs]
+    args = sys.argv[1:]
+    tls = None
+    if args[:1] == ["--tls"]:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args[1], args[2])
+        args = args[3:]
+    port = int(args[0])
+    addrs = args[1:] or ["127.0.0.1", "::1"]
+    servers = [await asyncio.start_server(handle, a, port, reuse_address=True, ssl=tls) for a in addrs]
     print("ready", flush=True)
     await asyncio.gather(*(s.serve_forever() for s in servers))
 

@@ -1,6 +1,8 @@
 // The fetch coroutine against scripted servers on loopback: every outcome a real server can
 // cause. Timeouts are short, and only outcomes are asserted (no timing assertions).
 #include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -169,13 +171,13 @@ TEST_CASE("fetch: reset mid-response") {
   CHECK(r.error == std::errc::connection_reset);
 }
 
-TEST_CASE("fetch: oversized headers stop the read at 4 KiB") {
+TEST_CASE("fetch: oversized headers stop the read at 4095 bytes") {
   asio::io_context io;
   TestServer server(io, {Act::send("HTTP/1.0 200 OK\r\nX: " + std::string(100000, 'a')), Act::hold()});
   const FetchResult r = fetch_from(io, spec_for(server.endpoint()));
   CHECK(r.outcome == Outcome::HeadersTooLarge);
   CHECK(r.end == StreamEnd::HeadTooLarge);
-  CHECK(r.response.received == 4096);
+  CHECK(r.response.received == 4095);
 }
 
 TEST_CASE("fetch: garbage, and a close without a byte") {
@@ -255,4 +257,40 @@ TEST_CASE("fetch: a bind interface that does not exist fails the connect") {
   CHECK(r.outcome == Outcome::ConnectFailed);
   // Also end the server's accept: connect once more, normally.
   CHECK(fetch_from(io, spec_for(server.endpoint())).outcome == Outcome::Ok);
+}
+
+TEST_CASE("fetch: fwmark is set on the socket (refused without CAP_NET_ADMIN)") {
+  // Whether this process may set SO_MARK decides what to expect.
+  const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int mark = 7;
+  const bool may_mark = ::setsockopt(probe, SOL_SOCKET, SO_MARK, &mark, sizeof mark) == 0;
+  ::close(probe);
+  asio::io_context io;
+  TestServer server(io, {Act::send(kOk)});
+  FetchSpec spec = spec_for(server.endpoint());
+  spec.target.fwmark = 7;
+  const FetchResult r = fetch_from(io, spec);
+  if (may_mark) {
+    CHECK(r.outcome == Outcome::Ok);
+  } else {
+    CHECK(r.outcome == Outcome::ConnectFailed);
+    CHECK(r.error == std::errc::operation_not_permitted);
+  }
+}
+
+TEST_CASE("fetch: the designated-initializer usage documented in fetch.hpp") {
+  asio::io_context io;
+  TestServer server(io, {Act::send(kOk)});
+  Expectation expectation;
+  expectation.digest = parse_digest(md5_hex("hello"));
+  const std::optional<std::string> vhost = "www.example.test";
+  const http::FetchSpec spec{.target = {.destination = server.endpoint()},
+                             .request = {.path = "/health", .virtualhost = vhost, .protocol = HttpProtocol::V1_1},
+                             .expect = expectation,
+                             .tls = {.enabled = false, .sni = ""},
+                             .options = {.step_timeout = 1s, .total_timeout = 3s}};
+  const FetchResult r = fetch_from(io, spec);
+  CHECK(r.outcome == Outcome::Ok);
+  CHECK(keepalived_reason(r, false).empty());
+  CHECK(server.request().starts_with("GET /health HTTP/1.1\r\n"));
 }

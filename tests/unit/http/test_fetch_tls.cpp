@@ -161,3 +161,15 @@ TEST_CASE("tls: SSL_GET without a context fails cleanly") {
   TestServer server(io, {Act::hold()});
   CHECK(run(io, fetch(tls_spec(server.endpoint()), nullptr)).outcome == Outcome::TlsHandshakeFailed);
 }
+
+TEST_CASE("tls: a clean close before any response is keepalived's \"SSL read error from\"") {
+  asio::io_context io;
+  auto sctx = server_context();
+  TestServer server(io, {Act::close()}, &sctx);
+  auto cctx = client_context();
+  const FetchResult r = run(io, fetch(tls_spec(server.endpoint()), cctx.get()));
+  CHECK(r.outcome == Outcome::NoResponse);
+  CHECK(r.end == StreamEnd::Closed);
+  CHECK(keepalived_reason(r, true) == "SSL read error from");
+  CHECK(keepalived_reason(r.outcome, true) == "Read, no data received from ");
+}

@@ -6,20 +6,24 @@
 // Every step has a deadline: the step timeout (keepalived's connect_timeout, which keepalived
 // applies to the connect and to each read and write) and the total deadline of the fetch,
 // whichever comes first; a hostile server (endless headers, endless or trickling body, no
-// TLS) costs at most the total deadline and a fixed amount of memory (one 4 KiB read buffer,
+// TLS) costs at most the total deadline and a fixed amount of memory (one 4095-byte read buffer,
 // the head up to ResponseLimits::max_head_bytes, an MD5 state, a bounded regex window).
 // Expected failures are values (Outcome), never exceptions. The fetch honours per-operation
 // cancellation: cancelling the coroutine (bind_cancellation_slot on co_spawn, or an awaitable
 // operator) ends it with Outcome::Cancelled.
 //
-// Usage from a checker (HTTP_GET / SSL_GET kinds):
+// Usage from a checker (HTTP_GET / SSL_GET kinds), one fetch per url per check:
 //
-//   http::FetchSpec spec{.target = {.destination = {addr, port}},
-//                        .request = {.path = "/health", .virtualhost = vhost},
-//                        .expect = expectation,
-//                        .options = {.step_timeout = connect_timeout}};
-//   http::FetchResult r = co_await http::fetch(spec, tls_ctx.get());
-//   if (r.outcome != http::Outcome::Ok) ... log http::keepalived_reason(r.outcome, tls) ...
+//   http::FetchSpec spec{.target = {.destination = {connect_ip, connect_port}},
+//                        .request = {.path = url.path, .virtualhost = vhost,
+//                                    .protocol = http_protocol},
+//                        .expect = expectation,               // digest, status_code, regex
+//                        .tls = {.enabled = ssl_get, .sni = enable_sni ? vhost : ""},
+//                        .options = {.step_timeout = connect_timeout,
+//                                    .total_timeout = ...}};  // e.g. min(delay_loop, 4 x connect_timeout)
+//   http::FetchResult r = co_await http::fetch(spec, tls_context.get());
+//   if (r.outcome != http::Outcome::Ok)
+//     log "<keepalived_reason(r, ssl_get)> server [ip]:tcp:port." and count a failure
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -99,6 +103,11 @@ struct FetchResult {
   Duration elapsed{};             ///< from the start of the connect to the end
 };
 
+/// keepalived_reason(r.outcome, tls), refined by how the stream ended: keepalived reports an
+/// SSL_GET response closed cleanly (close_notify) before its headers as "SSL read error from"
+/// rather than "Read, no data received from ".
+std::string_view keepalived_reason(const FetchResult& r, bool tls);
+
 /// Sees every read of a fetch (genhash's verbose dump uses it). Optional.
 class FetchObserver {
  public:
@@ -108,8 +117,9 @@ class FetchObserver {
                        const ResponseParser::Step& step) = 0;
 };
 
-/// The size of each read (keepalived's buffer size; genhash's verbose dump shows reads).
-inline constexpr std::size_t kReadBufferSize = 4096;
+/// The largest read: keepalived reads at most 4095 bytes at a time (its 4096-byte buffer keeps
+/// a byte for a NUL), and genhash's verbose output shows each read, so we read the same way.
+inline constexpr std::size_t kReadBufferSize = 4095;
 
 /// Runs one fetch on the current executor. `tls` must be non-null when spec.tls.enabled; it
 /// and `observer` must outlive the fetch.

@@ -27,7 +27,7 @@ enum class Outcome : std::uint8_t {
   // Response.
   NoResponse,           ///< the connection closed before the first byte
   Truncated,            ///< the connection closed before the end of the response headers
-  HeadersTooLarge,      ///< the headers did not end within the header limit (4096 bytes)
+  HeadersTooLarge,      ///< the headers did not end within the header limit (4095 bytes, as keepalived)
   Malformed,            ///< the headers ended but the status line has no status code
   StatusMismatch,       ///< status code outside the url's status_code set
   DigestMismatch,       ///< MD5 of the body differs from the url's digest

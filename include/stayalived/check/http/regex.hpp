@@ -41,10 +41,14 @@ class Regex {
   Regex(const Regex&) = delete;
   Regex& operator=(const Regex&) = delete;
 
+  /// The pattern as configured.
   const std::string& pattern() const { return pattern_; }
+  /// The regex_options flags it was compiled with.
   std::uint32_t options() const { return options_; }
 
+  /// The PCRE2 objects (defined in regex.cpp, the only file that includes pcre2.h).
   struct Impl;
+  /// For RegexScanner.
   const Impl& impl() const { return *impl_; }
 
  private:
@@ -76,6 +80,7 @@ class RegexScanner {
   /// '\z' can match at the real end).
   void finish();
 
+  /// True once the pattern matched (within the offsets).
   bool matched() const { return matched_; }
   /// Count of partial matches dropped because they grew beyond max_keep.
   std::size_t dropped_partials() const { return dropped_; }

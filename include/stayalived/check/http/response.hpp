@@ -25,9 +25,10 @@ namespace stayalived::http {
 /// Bounds on what one response may cost.
 struct ResponseLimits {
   /// The status line and headers, including the final CRLF CRLF, must fit here. keepalived
-  /// reads the response into a 4096-byte buffer and fails a check whose headers do not end
-  /// within it, so the default keeps its verdicts.
-  std::size_t max_head_bytes = 4096;
+  /// reads the response into a 4096-byte buffer that keeps one byte for a terminating NUL,
+  /// and fails a check whose headers do not end within those 4095 bytes; the default keeps
+  /// its verdicts (measured against keepalived 2.2.7's genhash).
+  std::size_t max_head_bytes = 4095;
 };
 
 /// How the end of the body is found (RFC 9112 section 6.3).
@@ -72,7 +73,9 @@ class ResponseParser {
   /// keepalived does, which genhash's verbose output depends on.
   std::size_t head_room() const;
 
+  /// Where the parser is.
   State state() const { return state_; }
+  /// True once the head has ended (body bytes follow).
   bool head_complete() const { return state_ == State::Body; }
   /// The parsed head; meaningful once head_complete().
   const ResponseHead& head() const { return head_; }

@@ -32,8 +32,10 @@ class TlsContext {
   /// words ("SSL error : Cant load certificate file...").
   static Result<std::shared_ptr<TlsContext>> create(const TlsConfig& config = {});
 
+  /// The Asio context, for the streams of the fetches.
   boost::asio::ssl::context& context() { return ctx_; }
 
+  /// Wraps a context built elsewhere (create() is the normal way).
   explicit TlsContext(boost::asio::ssl::context ctx) : ctx_(std::move(ctx)) {}
 
  private:

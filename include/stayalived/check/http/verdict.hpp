@@ -69,8 +69,8 @@ std::optional<Md5Digest> parse_digest(std::string_view hex);
 /// What was received, summarised for the verdict and for logs.
 struct Response {
   std::uint64_t received = 0;    ///< bytes received in all
-  bool head_complete = false;
-  bool head_too_large = false;
+  bool head_complete = false;    ///< the head ended (CRLF CRLF) within the limit
+  bool head_too_large = false;   ///< the head outgrew ResponseLimits::max_head_bytes
   ResponseHead head{};             ///< meaningful if head_complete
   std::uint64_t body_bytes = 0;  ///< body bytes counted (capped at Content-Length)
   /// The framing said the message ended before (or at) the close.
@@ -93,6 +93,7 @@ class ResponseReader {
 
   /// The next bytes of the response.
   ResponseParser::Step feed(std::span<const std::uint8_t> data);
+  /// The parser's state (head, framing, counts).
   const ResponseParser& parser() const { return parser_; }
   /// The summary, at the end of the stream (the close, or the end of the message).
   Response finish();
