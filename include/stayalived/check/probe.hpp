@@ -53,6 +53,8 @@ class Probe {
   virtual bool same(const CheckerDef& def) const = 0;
   /// Event-driven probes (FILE_CHECK) run when their input changes, not on a timer.
   virtual bool event_driven() const { return false; }
+  /// The file an event-driven probe watches ("" for the others).
+  virtual std::string_view tracked_path() const { return {}; }
 };
 
 /// Builds the probe for a checker definition. HTTP_GET/SSL_GET need the HTTP core and
