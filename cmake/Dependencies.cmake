@@ -10,6 +10,7 @@
 #   doctest-dev                  2.4.9          unit tests
 #   libsystemd-dev               252            sd_notify, watchdog
 #   libfmt-dev                   9.1.0          log and dump formatting
+#   libpcre2-dev                 10.42          HTTP_GET/SSL_GET url regex (as keepalived: PCRE2)
 include_guard(GLOBAL)
 find_package(PkgConfig QUIET)
 
@@ -38,6 +39,11 @@ endif()
 pkg_check_modules(LIBNL QUIET IMPORTED_TARGET libnl-3.0>=3.7 libnl-route-3.0>=3.7 libnl-genl-3.0>=3.7)
 if(NOT LIBNL_FOUND)
   _sa_missing("libnl-3 >= 3.7 (core, route, genl)" "libnl-3-dev libnl-route-3-dev libnl-genl-3-dev")
+endif()
+
+pkg_check_modules(PCRE2 QUIET IMPORTED_TARGET libpcre2-8>=10.40)
+if(NOT PCRE2_FOUND)
+  _sa_missing("libpcre2-8 >= 10.40" "libpcre2-dev")
 endif()
 
 pkg_check_modules(SYSTEMD QUIET IMPORTED_TARGET libsystemd>=252)

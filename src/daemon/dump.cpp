@@ -38,6 +38,7 @@ void rcvbufs(std::string& out, const char* name, const config::RcvBufs& b) {
 std::string dump_global_definitions(const config::Config& cfg, const DumpContext& ctx) {
   const config::GlobalDefs& g = cfg.global;
   std::string out = "------< Global definitions >------\n";
+  if (g.config_save_dir) out += fmt::format(" Config save dir = {}\n", *g.config_save_dir);
   out += fmt::format(" Network namespace = {}\n", g.net_namespace.value_or("(default)"));
   out += fmt::format(" Network namespace ipvs = {}\n",
                      !g.net_namespace_ipvs         ? std::string("(main namespace)")
@@ -67,6 +68,7 @@ std::string dump_global_definitions(const config::Config& cfg, const DumpContext
     out += " Test config before reload\n";
   else
     out += fmt::format(" Test config before reload, log to {}\n", *g.reload_check_config);
+  if (g.reload_file) out += fmt::format(" Reload_file = {}\n", *g.reload_file);
   if (g.data_use_instance) out += " Use instance name in data dumps\n";
   out += fmt::format(" Dynamic interfaces = {}\n", tf(g.dynamic_interfaces));
   if (g.lvs_timeouts.tcp) out += fmt::format(" LVS TCP timeout = {}\n", g.lvs_timeouts.tcp->count());

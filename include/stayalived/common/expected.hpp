@@ -13,6 +13,9 @@ namespace stayalived {
 /// Wraps an error value so that it can be returned where an Expected is expected.
 template <class E>
 struct Unexpected {
+  // A constructor rather than an aggregate: clang 14 (the fuzz build) lacks C++20's
+  // parenthesised aggregate initialization, so Unexpected(x) must name a constructor.
+  constexpr explicit Unexpected(E e) : error(std::move(e)) {}
   E error;
 };
 template <class E>

@@ -70,6 +70,7 @@ using Port = std::uint16_t;
 struct RunAs {
   std::string user;                  ///< user name (or numeric uid as text)
   std::optional<std::string> group;  ///< group name; default: the user's group
+  Loc loc;                           ///< where the user was given
   friend bool operator==(const RunAs&, const RunAs&) = default;
 };
 
@@ -358,11 +359,10 @@ struct VirtualAddress {
   BroadcastMode broadcast_mode = BroadcastMode::None;  ///< brd
   std::optional<IpAddress> broadcast;      ///< brd <IPADDR>
   std::optional<std::string> dev;          ///< dev <STRING>; default: the instance's interface
-  bool use_vmac = false;                   ///< use_vmac
-  std::optional<std::string> vmac_name;    ///< use_vmac NAME
+  bool use_vmac = false;                   ///< use_vmac (virtual_ipaddress only)
   std::optional<std::uint8_t> scope;       ///< scope site|link|host|nowhere|global|NUMBER
   std::optional<std::string> label;        ///< label <LABEL>
-  std::optional<IpPrefix> peer;            ///< peer <IPADDR>[/LEN]
+  std::optional<IpPrefix> peer;            ///< peer <IPADDR> (full-length prefix)
   bool home = false;                       ///< home (IPv6)
   bool nodad = false;                      ///< -nodad (IPv6)
   bool mngtmpaddr = false;                 ///< mngtmpaddr (IPv6)
@@ -524,6 +524,7 @@ struct VrrpScript {
   std::uint32_t fall = 1;            ///< `fall N`
   bool init_fail = false;            ///< `init_fail`
   Loc loc;                           ///< the header line
+  Loc end_loc;                       ///< the closing '}' line (keepalived reports script problems there)
   friend bool operator==(const VrrpScript&, const VrrpScript&) = default;
 };
 
@@ -711,6 +712,7 @@ struct VrrpInstance {
   std::string name;                            ///< NAME
   std::optional<VrrpState> state;              ///< `state MASTER|BACKUP` (unset: BACKUP)
   std::optional<std::string> interface;        ///< `interface IF`
+  Loc interface_loc;                           ///< the `interface` line
   std::optional<std::string> vrf;              ///< `vrf VRF_IF`
   std::optional<Vmac> use_vmac;                ///< `use_vmac [NAME] [MAC]`
   bool use_vmac_addr = false;                  ///< `use_vmac_addr`

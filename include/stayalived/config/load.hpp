@@ -1,0 +1,162 @@
+// Loading keepalived.conf: preprocessor (include, @id, $PARAM, ~SEQ/~LST), Flex lexer,
+// Bison grammar, builder into the typed model, then a separate validation pass. Every
+// problem becomes a Diagnostic with its location; loading never throws on bad input and
+// never stops at the first problem.
+//
+// The outside world (files, globbing, interfaces, users, script files) is reached only
+// through LoadOptions, so that tests and the fuzzer can run the whole pipeline without the
+// real file system.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stayalived/config/model.hpp"
+
+namespace stayalived::config {
+
+/// How bad a diagnostic is. keepalived's -t exit code is derived from the worst one
+/// (see LoadResult::config_test_exit_code).
+enum class Severity : std::uint8_t {
+  Note,     ///< informational; does not change the exit code ("Config files missing")
+  Warning,  ///< the config runs, with the problem ignored or corrected (exit 5)
+  Error,    ///< fatal: the config is rejected (exit 2), e.g. a keyword missing its parameter
+};
+
+/// Diagnostics that keepalived counts apart from plain warnings (its exit code 6).
+enum class DiagClass : std::uint8_t {
+  General,         ///< ordinary
+  ScriptSecurity,  ///< scripts would run as root without enable_script_security, or unsafe
+  IncludeCheck,    ///< an include failed an include_check / -e check
+};
+
+/// Where a diagnostic points: a file name and a 1-based line and column (0 = unknown).
+struct Location {
+  std::string file;          ///< the file as opened (the main file as given)
+  std::uint32_t line = 0;    ///< 1-based; 0 when the diagnostic is about the whole config
+  std::uint32_t column = 0;  ///< 1-based; 0 when unknown
+  friend bool operator==(const Location&, const Location&) = default;
+};
+
+/// One problem found while loading.
+struct Diagnostic {
+  Severity severity = Severity::Warning;  ///< how bad
+  DiagClass klass = DiagClass::General;   ///< exit-code class
+  Location loc;                           ///< where
+  std::string message;                    ///< what is wrong and what to change
+  /// Position in reading order (includes expanded), used to sort diagnostics in file order.
+  std::uint64_t order = 0;
+
+  /// "FILE:LINE:COL: error|warning|note: message" ("FILE: ..." without a line).
+  std::string format() const;
+};
+
+/// What the loader needs to know about a file on disk (lstat(2) fields).
+struct FileInfo {
+  bool exists = false;     ///< the path exists
+  bool is_dir = false;     ///< it is a directory
+  bool is_regular = false; ///< it is a regular file
+  uid_t uid = 0;           ///< owner
+  gid_t gid = 0;           ///< group
+  mode_t mode = 0;         ///< permission bits (st_mode & 07777)
+};
+
+/// Access to files: reading config files, globbing include patterns, and the script
+/// checks. The default implementation is the real file system (SystemFiles).
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  /// Reads a whole file. nullopt with `error` set (an errno value) if it cannot be read.
+  virtual std::optional<std::string> read(const std::string& path, int& error) const = 0;
+  /// Expands a glob pattern (no brace expansion: the loader does that). Sorted matches;
+  /// empty if none.
+  virtual std::vector<std::string> glob(const std::string& pattern) const = 0;
+  /// stat(2) of a path (symlinks followed).
+  virtual FileInfo stat(const std::string& path) const = 0;
+};
+
+/// The real file system.
+class SystemFiles final : public FileSystem {
+ public:
+  std::optional<std::string> read(const std::string& path, int& error) const override;
+  std::vector<std::string> glob(const std::string& pattern) const override;
+  FileInfo stat(const std::string& path) const override;
+};
+
+/// Guards against hostile or broken input; exceeding one is an error naming the limit.
+struct Limits {
+  std::uint32_t max_include_depth = 32;          ///< nested include levels
+  std::uint64_t max_lines = 10'000'000;          ///< logical lines after ~SEQ/$PARAM expansion
+  std::uint64_t max_seq_iterations = 1'000'000;  ///< iterations of one ~SEQ/~LST line
+  std::uint32_t max_param_depth = 32;            ///< nested $PARAM expansions
+  std::uint64_t max_line_bytes = 1'000'000;      ///< bytes of one line after expansion
+  std::uint64_t max_total_bytes = 256'000'000;   ///< bytes read and expanded in all
+  std::uint32_t max_block_depth = 64;            ///< nested { } blocks
+  std::uint64_t max_files = 10'000;              ///< files opened by include
+};
+
+/// Options of a load.
+struct LoadOptions {
+  /// -i/--config-id: the id for @id / @^id lines and ${_INSTANCE}. Empty: the host name
+  /// without its domain (keepalived's default).
+  std::string config_id;
+  /// -e/--all-config: a missing or unreadable config file fails the load (as includea).
+  bool all_config = false;
+  /// Does a network interface exist? Missing interfaces are warnings, as in keepalived.
+  /// Default (empty function): every interface exists.
+  std::function<bool(std::string_view)> interface_exists;
+  /// Can a host name be resolved (smtp_server)? keepalived warns about names it cannot
+  /// resolve. Default (empty function): every name resolves; the daemon passes a real
+  /// lookup.
+  std::function<bool(std::string_view)> host_resolves;
+  /// Does a system user exist (script_user, keepalived_script)? Default: getpwnam(3).
+  std::function<bool(std::string_view)> user_exists;
+  /// Does a system group exist? Default: getgrnam(3).
+  std::function<bool(std::string_view)> group_exists;
+  /// Files, globs and script checks. Default: the real file system.
+  std::shared_ptr<const FileSystem> files;
+  /// PATH used to find scripts named without a '/'.
+  std::string search_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  /// Working directory for relative file names (main file, ${_PWD}); empty: getcwd(3).
+  std::string cwd;
+  /// Seed for ${_RANDOM}; nullopt: random_seed from the config, else a fixed seed (0) so
+  /// that loads are reproducible.
+  std::optional<std::uint32_t> random_seed;
+  /// Input limits.
+  Limits limits;
+};
+
+/// The outcome of a load.
+struct LoadResult {
+  /// The configuration; null when an Error diagnostic made it unusable.
+  std::shared_ptr<const Config> config;
+  /// Every diagnostic, in file order (reading order across includes); diagnostics about
+  /// the config as a whole come last.
+  std::vector<Diagnostic> diagnostics;
+
+  /// keepalived 2.2.7's `-t` exit status for these diagnostics: 2 if any Error, else 6 if
+  /// any ScriptSecurity/IncludeCheck warning, else 5 if any Warning, else 0 (Notes do not
+  /// count).
+  int config_test_exit_code() const;
+  /// True if there is an Error.
+  bool has_errors() const;
+};
+
+/// Loads the config file at `path` (and everything it includes).
+LoadResult load_file(const std::string& path, const LoadOptions& opts = {});
+
+/// Loads config text; `name` is the file name used in diagnostics, and its directory is
+/// the base for relative includes.
+LoadResult load_string(std::string_view text, const std::string& name, const LoadOptions& opts = {});
+
+/// keepalived's default config id: the host name up to the first '.'.
+std::string default_config_id();
+
+}  // namespace stayalived::config

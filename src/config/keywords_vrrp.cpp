@@ -1,0 +1,870 @@
+// VRRP keywords: vrrp_script, track_file, vrrp_track_process, bfd_instance, garp_group,
+// vrrp_sync_group, vrrp_instance and their sub-blocks, after keepalived.conf(5) "VRRPD
+// CONFIGURATION" and keepalived 2.2.7's reactions.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "addr_lines.hpp"
+#include "handler_util.hpp"
+
+namespace stayalived::config::detail {
+
+namespace {
+
+using VI = VrrpInstance;
+using SG = VrrpSyncGroup;
+
+std::string name_of(const Stmt& s) { return s.args.empty() ? std::string() : s.args[0].text; }
+
+// --- vrrp_script -------------------------------------------------------------------------
+
+void h_vrrp_script(Builder& b, const Stmt& s) {
+  VrrpScript v;
+  v.name = name_of(s);
+  v.loc = s.loc;
+  v.script.loc = s.loc;
+  b.cfg.vrrp_scripts.push_back(std::move(v));
+  b.vscript = &b.cfg.vrrp_scripts.back();
+}
+void h_script_script(Builder& b, const Stmt& s) {
+  if (!b.vscript || s.args.empty()) return;
+  Script sc;
+  sc.loc = s.loc;
+  if (s.args.size() == 1) {
+    auto argv = split_command(s.args[0].text);
+    if (!argv || argv->empty()) return b.warn(s, 0, fmt::format("vrrp_script {}: invalid script '{}'; ignored", b.vscript->name, s.args[0].text));
+    sc.argv = std::move(*argv);
+  } else {
+    for (const auto& a : s.args) sc.argv.push_back(a.text);
+  }
+  sc.run_as = b.vscript->script.run_as;
+  b.vscript->script = std::move(sc);
+}
+void h_script_seconds(Builder& b, const Stmt& s) {
+  if (!b.vscript) return;
+  auto v = b.integer(s, 0, 0, 4294);
+  if (!v) return;
+  if (*v == 0) {
+    b.warn(s, 0, fmt::format("vrrp_script {}: '{}' must be greater than 0; 1 is used", b.vscript->name, s.head.text));
+    v = 1;
+  }
+  if (s.head.text == "interval") b.vscript->interval = seconds{*v};
+  else b.vscript->timeout = seconds{*v};
+}
+void h_script_weight(Builder& b, const Stmt& s) {
+  if (!b.vscript) return;
+  if (auto v = b.integer(s, 0, -253, 253)) b.vscript->weight = static_cast<int>(*v);
+  if (s.args.size() > 1) {
+    if (s.args[1].text == "reverse") b.vscript->weight_reverse = true;
+    else b.warn(s, 1, fmt::format("unknown weight option '{}' (only 'reverse'); ignored", s.args[1].text));
+  }
+}
+void h_script_rise_fall(Builder& b, const Stmt& s) {
+  if (!b.vscript) return;
+  if (auto v = b.integer(s, 0, 1, 2147483647)) (s.head.text == "rise" ? b.vscript->rise : b.vscript->fall) = static_cast<std::uint32_t>(*v);
+}
+void h_script_user(Builder& b, const Stmt& s) {
+  if (!b.vscript) return;
+  b.vscript->script.run_as = RunAs{s.args[0].text, s.args.size() > 1 ? std::optional(s.args[1].text) : std::nullopt, s.arg_loc(0)};
+}
+
+// --- track_file --------------------------------------------------------------------------
+
+void h_track_file(Builder& b, const Stmt& s) {
+  TrackFile t;
+  t.name = name_of(s);
+  t.loc = s.loc;
+  b.cfg.track_files.push_back(std::move(t));
+  b.tfile = &b.cfg.track_files.back();
+}
+void h_tf_file(Builder& b, const Stmt& s) {
+  if (!b.tfile) return;
+  if (s.args.empty()) return b.warn(s, 0, fmt::format("track_file {}: 'file' needs a file name; ignored", b.tfile->name));
+  if (!b.tfile->file.empty())
+    return b.warn(s, 0, fmt::format("track_file {}: file already set to '{}'; '{}' ignored", b.tfile->name, b.tfile->file, s.args[0].text));
+  b.tfile->file = s.args[0].text;
+}
+void h_tf_weight(Builder& b, const Stmt& s) {
+  if (!b.tfile) return;
+  if (s.args.empty()) return b.warn(s, 0, fmt::format("track_file {}: 'weight' needs a number; ignored", b.tfile->name));
+  if (auto v = b.integer(s, 0, -2147483647, 2147483647)) b.tfile->weight = static_cast<int>(*v);
+  if (s.args.size() > 1) {
+    if (s.args[1].text == "reverse") b.tfile->weight_reverse = true;
+    else b.warn(s, 1, fmt::format("unknown weight option '{}' (only 'reverse'); ignored", s.args[1].text));
+  }
+}
+void h_tf_init_file(Builder& b, const Stmt& s) {
+  if (!b.tfile) return;
+  b.tfile->init_file = true;
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    const auto& w = s.args[i].text;
+    if (w == "overwrite") {
+      b.tfile->init_overwrite = true;
+    } else if (!w.empty() && (std::isdigit(static_cast<unsigned char>(w[0])) || w[0] == '-')) {
+      if (auto v = b.integer(s, i, -2147483647 - 1LL, 2147483647)) b.tfile->init_value = static_cast<int>(*v);
+    } else {
+      b.warn(s, i, fmt::format("unknown init_file option '{}' (VALUE and/or 'overwrite'); ignored", w));
+    }
+  }
+}
+
+// --- vrrp_track_process ------------------------------------------------------------------
+
+void h_track_process(Builder& b, const Stmt& s) {
+  TrackProcess t;
+  t.name = name_of(s);
+  t.loc = s.loc;
+  b.cfg.track_processes.push_back(std::move(t));
+  b.tproc = &b.cfg.track_processes.back();
+}
+void h_tp_process(Builder& b, const Stmt& s) {
+  if (!b.tproc) return;
+  if (!b.tproc->process.empty())
+    return b.warn(s, 0, fmt::format("vrrp_track_process {}: process already set; ignored", b.tproc->name));
+  for (const auto& a : s.args) b.tproc->process.push_back(a.text);
+}
+void h_tp_param_match(Builder& b, const Stmt& s) {
+  if (!b.tproc) return;
+  if (s.args.empty()) {
+    b.tproc->param_match = ParamMatch::None;
+  } else if (s.args[0].text == "initial") {
+    b.tproc->param_match = ParamMatch::Initial;
+  } else if (s.args[0].text == "partial") {
+    b.tproc->param_match = ParamMatch::Partial;
+  } else {
+    b.warn(s, 0, fmt::format("unknown param_match '{}' (initial or partial); ignored", s.args[0].text));
+  }
+}
+void h_tp_weight(Builder& b, const Stmt& s) {
+  if (!b.tproc) return;
+  if (s.args.empty()) return b.warn(s, 0, fmt::format("vrrp_track_process {}: 'weight' needs a number; ignored", b.tproc->name));
+  if (auto v = b.integer(s, 0, -254, 254)) b.tproc->weight = static_cast<int>(*v);
+  if (s.args.size() > 1) {
+    if (s.args[1].text == "reverse") b.tproc->weight_reverse = true;
+    else b.warn(s, 1, fmt::format("unknown weight option '{}' (only 'reverse'); ignored", s.args[1].text));
+  }
+}
+void h_tp_quorum(Builder& b, const Stmt& s) {
+  if (!b.tproc) return;
+  if (s.head.text == "quorum") {
+    if (auto v = b.integer(s, 0, 1, 65535)) b.tproc->quorum = static_cast<std::uint32_t>(*v);
+  } else if (auto v = b.integer(s, 0, 0, 65535)) {
+    b.tproc->quorum_max = static_cast<std::uint32_t>(*v);
+  }
+}
+void h_tp_delay(Builder& b, const Stmt& s) {
+  if (!b.tproc) return;
+  auto v = b.timer(s, 0, microseconds{1}, microseconds{3600 * kSec});
+  if (!v) return;
+  if (s.head.text != "terminate_delay") b.tproc->fork_delay = *v;
+  if (s.head.text != "fork_delay") b.tproc->terminate_delay = *v;
+}
+
+// --- bfd_instance ------------------------------------------------------------------------
+
+void h_bfd_instance(Builder& b, const Stmt& s) {
+  BfdInstance v;
+  v.name = name_of(s);
+  v.loc = s.loc;
+  b.cfg.bfd_instances.push_back(std::move(v));
+  b.bfd = &b.cfg.bfd_instances.back();
+}
+void h_bfd_ip(Builder& b, const Stmt& s) {
+  if (!b.bfd) return;
+  if (s.args.empty()) return b.warn(s, 0, fmt::format("bfd_instance {}: '{}' needs an address; ignored", b.bfd->name, s.head.text));
+  auto a = b.address(s, 0, "an IP address");
+  if (!a) return;
+  (s.head.text == "source_ip" ? b.bfd->source_ip : b.bfd->neighbor_ip) = a;
+}
+void h_bfd_ms(Builder& b, const Stmt& s) {
+  if (!b.bfd) return;
+  // Intervals in milliseconds with microsecond resolution (keepalived.conf(5) bfd_instance).
+  const bool idle = s.head.text == "idle_tx";
+  microseconds v{};
+  const auto r = parse_timer(s.args[0].text, microseconds{idle ? 1000000 : 1000}, microseconds{4294967000000LL}, v);
+  if (r != NumError::Ok)
+    return b.warn(s, 0, fmt::format("bfd_instance {}: '{}' value '{}' must be {}..4294967 ms; ignored", b.bfd->name, s.head.text,
+                                    s.args[0].text, idle ? 1000 : 1));
+  const microseconds us{v.count() / 1000};  // the value was read as "seconds": it is ms
+  if (s.head.text == "min_rx") b.bfd->min_rx = us;
+  else if (s.head.text == "min_tx") b.bfd->min_tx = us;
+  else b.bfd->idle_tx = us;
+}
+void h_bfd_u8(Builder& b, const Stmt& s) {
+  if (!b.bfd) return;
+  const bool hops = s.head.text == "max_hops";
+  auto v = b.integer(s, 0, hops ? -2147483647 - 1LL : 1, hops ? 2147483647 : 255);
+  if (!v) return;
+  const auto u = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*v, 0, 255));
+  if (s.head.text == "multiplier") b.bfd->multiplier = u;
+  else if (s.head.text == "ttl") b.bfd->ttl = u;
+  else if (s.head.text == "hoplimit") b.bfd->hoplimit = u;
+  else b.bfd->max_hops = u;
+}
+void h_bfd_weight(Builder& b, const Stmt& s) {
+  if (!b.bfd) return;
+  if (auto v = b.integer(s, 0, -253, 253)) b.bfd->weight = static_cast<int>(*v);
+  if (s.args.size() > 1 && s.args[1].text == "reverse") b.bfd->weight_reverse = true;
+}
+
+// --- garp_group --------------------------------------------------------------------------
+
+void h_garp_group(Builder& b, const Stmt& s) {
+  (void)s;  // keepalived ignores words after this block keyword
+  GarpGroup g;
+  g.loc = s.loc;
+  b.cfg.garp_groups.push_back(std::move(g));
+  b.garp = &b.cfg.garp_groups.back();
+}
+void h_garp_interval(Builder& b, const Stmt& s) {
+  if (!b.garp) return;
+  auto v = b.timer(s, 0, microseconds{0}, microseconds{2147483647});
+  if (!v) return;
+  (s.head.text == "garp_interval" ? b.garp->garp_interval : b.garp->gna_interval) = *v;
+}
+void h_garp_interface(Builder& b, const Stmt& s) {
+  if (b.garp) b.garp->interface = s.args[0].text;
+}
+void h_garp_interfaces(Builder& b, const Stmt& s) { b.extra_args(s, 0); }
+void h_garp_interfaces_item(Builder& b, const Stmt& s) {
+  if (!b.garp) return;
+  b.garp->interfaces.push_back(s.head.text);
+}
+
+// --- tracking lists (vrrp_instance and vrrp_sync_group) ----------------------------------
+
+void h_track_list(Builder& b, const Stmt& s) { b.extra_args(s, 0); }
+
+std::string owner(Builder& b) { return b.vi ? fmt::format("vrrp_instance {}", b.vi->name) : b.sg ? fmt::format("vrrp_sync_group {}", b.sg->name) : std::string("?"); }
+
+void track_ref_item(Builder& b, const Stmt& s, std::vector<TrackRef>& list, std::string_view what, int lim) {
+  for (const auto& t : list)
+    if (t.name == s.head.text)
+      return b.diags.warn(s.loc, fmt::format("{}: duplicate {} '{}'; ignored", owner(b), what, s.head.text));
+  TrackRef r;
+  r.name = s.head.text;
+  r.loc = s.loc;
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    const auto& w = s.args[i].text;
+    if (w == "weight") {
+      if (i + 1 >= s.args.size()) {
+        b.warn(s, i, fmt::format("{}: {} '{}': 'weight' needs a number; ignored", owner(b), what, r.name));
+        continue;
+      }
+      std::int64_t v = 0;
+      ++i;
+      if (parse_int(s.args[i].text, -lim, lim, v) == NumError::Ok) r.weight = static_cast<int>(v);
+      else b.warn(s, i, fmt::format("{}: {} '{}': weight '{}' must be in {}..{}; the weight is ignored", owner(b), what, r.name,
+                                    s.args[i].text, -lim, lim));
+    } else if (w == "reverse") {
+      r.reverse = true;
+    } else if (w == "noreverse" || w == "no_reverse") {
+      r.reverse = false;
+    } else {
+      b.warn(s, i, fmt::format("{}: unknown {} option '{}' for '{}'; ignored", owner(b), what, w, r.name));
+    }
+  }
+  list.push_back(std::move(r));
+}
+void h_track_interface_item(Builder& b, const Stmt& s) {
+  if (!b.track) return;
+  for (const auto& t : b.track->interfaces)
+    if (t.name == s.head.text)
+      return b.diags.warn(s.loc, fmt::format("{}: duplicate track_interface '{}'; ignored", owner(b), s.head.text));
+  TrackInterface t;
+  t.name = s.head.text;
+  t.loc = s.loc;
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    const auto& w = s.args[i].text;
+    if (w == "weight" && i + 1 < s.args.size()) {
+      std::int64_t v = 0;
+      ++i;
+      if (parse_int(s.args[i].text, -254, 254, v) != NumError::Ok) {
+        b.warn(s, i, fmt::format("{}: track_interface '{}': weight '{}' must be in -253..253; the weight is ignored", owner(b),
+                                 t.name, s.args[i].text));
+        continue;
+      }
+      if (v == 254 || v == -254) {
+        b.warn(s, i, fmt::format("{}: track_interface '{}': weight cannot be +/-254; +/-253 is used", owner(b), t.name));
+        v = v > 0 ? 253 : -253;
+      }
+      t.weight = static_cast<int>(v);
+    } else if (w == "reverse") {
+      t.reverse = true;
+    } else if (w == "noreverse" || w == "no_reverse") {
+      t.reverse = false;
+    } else {
+      b.warn(s, i, fmt::format("{}: unknown track_interface option '{}' for '{}'; ignored", owner(b), w, t.name));
+    }
+  }
+  b.track->interfaces.push_back(std::move(t));
+}
+void h_track_script_item(Builder& b, const Stmt& s) {
+  if (b.track) track_ref_item(b, s, b.track->scripts, "track_script", 253);
+}
+void h_track_file_item(Builder& b, const Stmt& s) {
+  if (b.track) track_ref_item(b, s, b.track->files, "track_file", 254);
+}
+void h_track_process_item(Builder& b, const Stmt& s) {
+  if (b.track) track_ref_item(b, s, b.track->processes, "track_process", 254);
+}
+void h_track_bfd_item(Builder& b, const Stmt& s) {
+  if (b.track) track_ref_item(b, s, b.track->bfds, "track_bfd", 253);
+}
+
+// --- notify scripts ----------------------------------------------------------------------
+
+VrrpNotify* notify(Builder& b) { return b.vi ? &b.vi->notify : b.sg ? &b.sg->notify : nullptr; }
+void h_notify(Builder& b, const Stmt& s) {
+  auto* n = notify(b);
+  if (!n) return;
+  auto sc = b.script(s, 0);
+  if (!sc) return;
+  const auto& k = s.head.text;
+  if (k == "notify_master") n->master = std::move(sc);
+  else if (k == "notify_backup") n->backup = std::move(sc);
+  else if (k == "notify_fault") n->fault = std::move(sc);
+  else if (k == "notify_stop") n->stop = std::move(sc);
+  else if (k == "notify_master_rx_lower_pri") n->master_rx_lower_pri = std::move(sc);
+  else n->any = std::move(sc);
+}
+void h_notify_deleted(Builder& b, const Stmt& s) {
+  auto* n = notify(b);
+  if (!n) return;
+  n->deleted_set = true;
+  if (!s.args.empty()) n->deleted = b.script(s, 0);
+}
+
+// --- vrrp_sync_group ---------------------------------------------------------------------
+
+void h_sync_group(Builder& b, const Stmt& s) {
+  VrrpSyncGroup g;
+  g.name = name_of(s);
+  g.loc = s.loc;
+  b.cfg.sync_groups.push_back(std::move(g));
+  b.sg = &b.cfg.sync_groups.back();
+  b.track = &b.sg->track;
+}
+void h_sg_group(Builder& b, const Stmt& s) {
+  b.extra_args(s, 0);
+  if (b.sg && !b.sg->group.empty())
+    b.diags.warn(s.loc, fmt::format("vrrp_sync_group {}: 'group' given twice; the members are added to the first list", b.sg->name));
+}
+void h_sg_group_item(Builder& b, const Stmt& s) {
+  if (!b.sg) return;
+  const auto add = [&](const std::string& n, std::size_t col) {
+    Loc l = s.loc;
+    l.column = static_cast<std::uint32_t>(col);
+    b.sg->group.push_back(n);
+    b.sg->group_locs.push_back(l);
+  };
+  add(s.head.text, s.head.column);
+  for (const auto& a : s.args) add(a.text, a.column);
+}
+void h_sg_global_tracking(Builder& b, const Stmt& s) {
+  if (!b.sg) return;
+  b.warn(s, 0, fmt::format("vrrp_sync_group {}: 'global_tracking' is deprecated; use track_interface/track_script/track_file on the sync group", b.sg->name));
+  b.sg->global_tracking = true;
+}
+void h_sg_bool(Builder& b, const Stmt& s) {
+  if (!b.sg) return;
+  if (auto v = b.boolean(s, 0)) (s.head.text == "smtp_alert" ? b.sg->smtp_alert : b.sg->notify_priority_changes) = *v;
+}
+
+// --- vrrp_instance -----------------------------------------------------------------------
+
+void h_vrrp_instance(Builder& b, const Stmt& s) {
+  if (s.args.empty()) {
+    // keepalived: "vrrp_instance must have a name", and the block is skipped.
+    b.warn(s, 0, "vrrp_instance needs a name; block skipped");
+    return b.skip_block();
+  }
+  VrrpInstance v;
+  v.name = name_of(s);
+  v.loc = s.loc;
+  b.cfg.vrrp_instances.push_back(std::move(v));
+  b.vi = &b.cfg.vrrp_instances.back();
+  b.track = &b.vi->track;
+  b.vi_bits_.push_back(0);
+  b.vi_advert_.push_back(std::nullopt);
+}
+void h_state(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  const auto& w = s.args[0].text;
+  if (w == "MASTER") b.vi->state = VrrpState::Master;
+  else if (w == "BACKUP") b.vi->state = VrrpState::Backup;
+  else {
+    b.warn(s, 0, fmt::format("vrrp_instance {}: unknown state '{}' (MASTER or BACKUP); BACKUP is used", b.vi->name, w));
+    b.vi->state = VrrpState::Backup;
+  }
+}
+void h_interface(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  b.vi->interface = s.args[0].text;
+  b.vi->interface_loc = s.loc;
+}
+void h_vrf(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (b.vi->interface)
+    return b.warn(s, 0, fmt::format("vrrp_instance {}: 'vrf' cannot be used with 'interface'; ignored", b.vi->name));
+  b.vi->vrf = s.args[0].text;
+}
+std::optional<MacAddress> parse_mac(std::string_view w, bool& five) {
+  MacAddress m{};
+  std::size_t n = 0, i = 0;
+  while (i < w.size() && n < 6) {
+    std::size_t j = i;
+    unsigned v = 0;
+    while (j < w.size() && w[j] != ':') {
+      const char c = w[j];
+      const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      if (d < 0 || j - i >= 2) return std::nullopt;
+      v = v * 16 + static_cast<unsigned>(d);
+      ++j;
+    }
+    if (j == i) return std::nullopt;
+    m[n++] = static_cast<std::uint8_t>(v);
+    i = j + 1;
+    if (j == w.size()) break;
+  }
+  if (n != 5 && n != 6) return std::nullopt;
+  five = n == 5;
+  return m;
+}
+void h_use_vmac(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  Vmac v;
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    const auto& w = s.args[i].text;
+    bool five = false;
+    if (w.find(':') != std::string::npos) {
+      auto m = parse_mac(w, five);
+      if (!m) {
+        b.warn(s, i, fmt::format("vrrp_instance {}: invalid use_vmac MAC address '{}'; ignored", b.vi->name, w));
+        continue;
+      }
+      v.mac = m;
+      v.mac_from_vrid = five;
+    } else if (!v.name) {
+      v.name = w;
+    } else {
+      b.warn(s, i, fmt::format("vrrp_instance {}: extra use_vmac word '{}'; ignored", b.vi->name, w));
+    }
+  }
+  b.vi->use_vmac = std::move(v);
+}
+void h_use_ipvlan(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  Ipvlan v;
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    const auto& w = s.args[i].text;
+    if (w == "bridge") v.mode = IpvlanMode::Bridge;
+    else if (w == "private") v.mode = IpvlanMode::Private;
+    else if (w == "vepa") v.mode = IpvlanMode::Vepa;
+    else if (auto p = IpPrefix::parse(w)) v.address = p;
+    else if (!v.name) v.name = w;
+    else b.warn(s, i, fmt::format("vrrp_instance {}: unknown use_ipvlan word '{}'; ignored", b.vi->name, w));
+  }
+  b.vi->use_ipvlan = std::move(v);
+}
+void h_src_ip(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  auto a = IpAddress::parse(s.args[0].text);
+  if (!a) return b.warn(s, 0, fmt::format("vrrp_instance {}: '{}' value '{}' is not an IP address; ignored", b.vi->name, s.head.text, s.args[0].text));
+  b.vi->source_ip = a;
+}
+void h_mcast_dst_ip(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  auto a = IpAddress::parse(s.args[0].text);
+  if (!a || !a->is_multicast())
+    return b.warn(s, 0, fmt::format("vrrp_instance {}: mcast_dst_ip '{}' is not a multicast address; ignored", b.vi->name, s.args[0].text));
+  b.vi->mcast_dst_ip = a;
+}
+void h_version(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto v = b.integer(s, 0, 2, 3)) {
+    b.vi->version = static_cast<std::uint8_t>(*v);
+    b.mark(kVersion);
+  }
+}
+void h_vi_flag(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  const auto& k = s.head.text;
+  if (k == "check_unicast_src") b.vi->check_unicast_src = true, b.mark(kCheckUnicastSrc);
+  else if (k == "unicast_fault_no_peer") b.vi->unicast_fault_no_peer = true;
+  else if (k == "track_src_ip") b.vi->track_src_ip = true;
+  else if (k == "use_vmac_addr") b.vi->use_vmac_addr = true;
+  else if (k == "vmac_xmit_base") b.vi->vmac_xmit_base = true;
+  else if (k == "native_ipv6") b.vi->native_ipv6 = true;
+  else if (k == "dont_track_primary") b.vi->dont_track_primary = true;
+  else if (k == "promote_secondaries") b.vi->promote_secondaries = true;
+  else if (k == "nopreempt") b.vi->nopreempt = true;
+  else if (k == "preempt") b.vi->nopreempt = false;
+  else if (k == "accept") b.vi->accept = true;
+  else if (k == "no_accept") b.vi->accept = false;
+}
+void h_unicast_ttl(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto v = b.integer(s, 0, 0, 255)) b.vi->unicast_ttl = static_cast<std::uint8_t>(*v);
+}
+void h_old_unicast_checksum(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (s.args.empty()) b.vi->old_unicast_checksum = OldUnicastChecksum::On;
+  else if (s.args[0].text == "never") b.vi->old_unicast_checksum = OldUnicastChecksum::Never;
+  else b.warn(s, 0, fmt::format("vrrp_instance {}: unknown old_unicast_checksum mode '{}' (only 'never'); ignored", b.vi->name, s.args[0].text));
+}
+void h_vi_garp_seconds(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  auto v = b.integer(s, 0, 0, kU32);
+  if (!v) return;
+  const auto& k = s.head.text;
+  if (k == "garp_master_delay") b.vi->garp_master_delay = seconds{*v}, b.mark(kGarpMasterDelay);
+  else if (k == "garp_lower_prio_delay") b.vi->garp_lower_prio_delay = seconds{*v}, b.mark(kGarpLowerPrioDelay);
+  else if (k == "garp_master_refresh") b.vi->garp_master_refresh = seconds{*v}, b.mark(kGarpMasterRefresh);
+  else if (k == "garp_lower_prio_repeat") b.vi->garp_lower_prio_repeat = static_cast<std::uint32_t>(*v), b.mark(kGarpLowerPrioRepeat);
+  else {
+    if (*v == 0) {
+      b.warn(s, 0, fmt::format("vrrp_instance {}: '{}' must be greater than 0; 1 is used", b.vi->name, k));
+      v = 1;
+    }
+    if (k == "garp_master_repeat") b.vi->garp_master_repeat = static_cast<std::uint32_t>(*v), b.mark(kGarpMasterRepeat);
+    else b.vi->garp_master_refresh_repeat = static_cast<std::uint32_t>(*v), b.mark(kGarpMasterRefreshRepeat);
+  }
+}
+void h_vi_garp_extra_if(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (s.head.text == "vmac_garp_intvl") b.warn(s, 0, "'vmac_garp_intvl' is deprecated; use 'garp_extra_if'");
+  GarpExtraIf g;
+  std::size_t i = 0;
+  if (i < s.args.size() && s.args[i].text == "all") {
+    g.all = true;
+    ++i;
+  }
+  if (i >= s.args.size()) return b.warn(s, i, fmt::format("vrrp_instance {}: '{}' needs a time in seconds; ignored", b.vi->name, s.head.text));
+  auto v = b.integer(s, i, 0, 86400);
+  if (!v) return;
+  g.interval = seconds{*v};
+  b.vi->garp_extra_if = g;
+  b.mark(kGarpExtraIf);
+}
+void h_vi_down_timer_adverts(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto v = b.integer(s, 0, 1, 100)) b.vi->down_timer_adverts = static_cast<std::uint32_t>(*v), b.mark(kDownTimerAdverts);
+}
+void h_vi_bool(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  auto v = b.boolean(s, 0);
+  if (!v) return;
+  const auto& k = s.head.text;
+  if (k == "lower_prio_no_advert") b.vi->lower_prio_no_advert = *v, b.mark(kLowerPrioNoAdvert);
+  else if (k == "higher_prio_send_advert") b.vi->higher_prio_send_advert = *v, b.mark(kHigherPrioSendAdvert);
+  else if (k == "skip_check_adv_addr") b.vi->skip_check_adv_addr = *v, b.mark(kSkipCheckAdvAddr);
+  else if (k == "strict_mode") b.vi->strict_mode = *v, b.mark(kStrictMode);
+  else if (k == "notify_priority_changes") b.vi->notify_priority_changes = *v, b.mark(kNotifyPriorityChanges);
+  else if (k == "smtp_alert") b.vi->smtp_alert = *v;
+}
+void h_vrid(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto v = b.integer(s, 0, 1, 255)) b.vi->virtual_router_id = static_cast<std::uint8_t>(*v);
+}
+void h_priority(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  std::int64_t v = 0;
+  if (parse_int(s.args[0].text, 1, 255, v) != NumError::Ok)
+    return b.warn(s, 0, fmt::format("vrrp_instance {}: priority '{}' is not in 1..255; the default 100 is used", b.vi->name, s.args[0].text));
+  b.vi->priority = static_cast<std::uint8_t>(v);
+  b.mark(kPriority);
+}
+void h_advert_int(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  // 0.01 .. 255 s; whether it must be whole seconds (VRRPv2) is decided at the end, once
+  // the version is known.
+  if (auto v = b.timer(s, 0, microseconds{10000}, microseconds{255 * kSec})) {
+    b.vi_advert_.back() = Builder::AdvertInt{*v, s.arg_loc(0)};
+    b.vi->advert_int = std::chrono::round<centiseconds>(*v);
+  }
+}
+void h_preempt_delay(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto v = b.timer(s, 0, microseconds{0}, microseconds{1000 * kSec})) b.vi->preempt_delay = *v;
+}
+void h_debug(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto v = b.integer(s, 0, 0, kU32)) b.vi->debug = static_cast<int>(std::min<std::int64_t>(*v, 4));
+}
+void h_kernel_rx_buf_size(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (s.args.empty()) return b.warn(s, 0, fmt::format("vrrp_instance {}: 'kernel_rx_buf_size' needs a size; ignored", b.vi->name));
+  if (auto v = b.integer(s, 0, 0, kU32)) b.vi->kernel_rx_buf_size = static_cast<std::uint32_t>(*v);
+}
+void h_vi_linkbeat(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  b.warn(s, 0, fmt::format("vrrp_instance {}: 'linkbeat_use_polling' in an instance is deprecated; use a linkbeat_interfaces block", b.vi->name));
+  b.vi->linkbeat_use_polling = true;
+}
+void h_lvs_sync_daemon_interface(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  b.warn(s, 0, fmt::format("vrrp_instance {}: 'lvs_sync_daemon_interface' is deprecated; use global_defs lvs_sync_daemon", b.vi->name));
+  b.vi->lvs_sync_daemon_interface = s.args[0].text;
+}
+void h_authentication(Builder& b, const Stmt& s) {
+  (void)s;  // keepalived ignores words after this block keyword
+  if (!b.vi) return;
+  Authentication a;
+  a.loc = s.loc;
+  b.vi->authentication = std::move(a);
+  b.auth = &*b.vi->authentication;
+}
+void h_auth_type(Builder& b, const Stmt& s) {
+  if (!b.auth) return;
+  const auto& w = s.args[0].text;
+  if (w == "PASS") b.auth->type = AuthType::Pass;
+  else if (w == "AH") b.auth->type = AuthType::Ah;
+  else b.warn(s, 0, fmt::format("{}: unknown auth_type '{}' (PASS or AH); ignored", b.block_label(), w));
+}
+void h_auth_pass(Builder& b, const Stmt& s) {
+  if (!b.auth) return;
+  std::string p = s.args[0].text;
+  // Only the first eight characters are used (RFC 2338 simple text password).
+  if (p.size() > 8) {
+    b.warn(s, 0, fmt::format("{}: auth_pass is longer than 8 characters; only '{}' is used", b.block_label(), p.substr(0, 8)));
+    p.resize(8);
+  }
+  b.auth->password = std::move(p);
+}
+void h_vip_list(Builder& b, const Stmt& s) {
+  b.extra_args(s, 0);
+  if (!b.vi) return;
+  b.vips = s.head.text == "virtual_ipaddress" ? &b.vi->virtual_ipaddress : &b.vi->virtual_ipaddress_excluded;
+}
+void h_vip_item(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto a = parse_address_line(b, s, AddressLine::Vip)) b.vi->virtual_ipaddress.push_back(std::move(*a));
+}
+void h_evip_item(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto a = parse_address_line(b, s, AddressLine::Evip)) b.vi->virtual_ipaddress_excluded.push_back(std::move(*a));
+}
+void h_unicast_peer(Builder& b, const Stmt& s) {
+  b.extra_args(s, 0);
+  if (b.vi) b.vi->unicast_peer_block = true;
+}
+void h_unicast_peer_item(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  auto a = IpAddress::parse(s.head.text);
+  if (!a)
+    return b.diags.warn(s.loc, fmt::format("vrrp_instance {}: unicast peer '{}' is not an IP address; ignored", b.vi->name, s.head.text));
+  UnicastPeer p;
+  p.address = *a;
+  p.loc = s.loc;
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    const auto& w = s.args[i].text;
+    if ((w == "min_ttl" || w == "max_ttl") && i + 1 < s.args.size()) {
+      std::int64_t v = 0;
+      ++i;
+      if (parse_int(s.args[i].text, 0, 255, v) != NumError::Ok) {
+        b.warn(s, i, fmt::format("vrrp_instance {}: unicast peer {} {} '{}' must be in 0..255; ignored", b.vi->name, s.head.text, w, s.args[i].text));
+        continue;
+      }
+      (w == "min_ttl" ? p.min_ttl : p.max_ttl) = static_cast<std::uint8_t>(v);
+    } else {
+      b.warn(s, i, fmt::format("vrrp_instance {}: unicast peer {}: '{}' is not min_ttl N or max_ttl N; ignored", b.vi->name, s.head.text, w));
+    }
+  }
+  b.vi->unicast_peers.push_back(std::move(p));
+}
+void h_vroutes_item(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto r = parse_route_line(b, s, false)) b.vi->virtual_routes.push_back(std::move(*r));
+}
+void h_vrules_item(Builder& b, const Stmt& s) {
+  if (!b.vi) return;
+  if (auto r = parse_rule_line(b, s, false)) b.vi->virtual_rules.push_back(std::move(*r));
+}
+
+const KeywordDef kTop[] = {
+    {"vrrp_script", KwKind::Block, Ctx::VrrpScript, h_vrrp_script, 1},
+    {"track_file", KwKind::Block, Ctx::TrackFile, h_track_file, 1},
+    {"vrrp_track_file", KwKind::Block, Ctx::TrackFile, h_track_file, 1},
+    {"vrrp_track_process", KwKind::Block, Ctx::TrackProcess, h_track_process, 1},
+    {"bfd_instance", KwKind::Block, Ctx::BfdInstance, h_bfd_instance, 1},
+    {"garp_group", KwKind::Block, Ctx::GarpGroup, h_garp_group, 0},
+    {"vrrp_sync_group", KwKind::Block, Ctx::SyncGroup, h_sync_group, 1},
+    {"vrrp_instance", KwKind::Block, Ctx::VrrpInstance, h_vrrp_instance, 0},
+};
+
+const KeywordDef kScript[] = {
+    {"script", KwKind::Leaf, Ctx::Top, h_script_script, 0},
+    {"interval", KwKind::Leaf, Ctx::Top, h_script_seconds, 1},
+    {"timeout", KwKind::Leaf, Ctx::Top, h_script_seconds, 1},
+    {"weight", KwKind::Leaf, Ctx::Top, h_script_weight, 1},
+    {"rise", KwKind::Leaf, Ctx::Top, h_script_rise_fall, 1},
+    {"fall", KwKind::Leaf, Ctx::Top, h_script_rise_fall, 1},
+    {"user", KwKind::Leaf, Ctx::Top, h_script_user, 1},
+    {"init_fail", KwKind::Leaf, Ctx::Top, flag<&VrrpScript::init_fail>, 0},
+};
+
+const KeywordDef kTrackFile[] = {
+    {"file", KwKind::Leaf, Ctx::Top, h_tf_file, 0},
+    {"weight", KwKind::Leaf, Ctx::Top, h_tf_weight, 0},
+    {"init_file", KwKind::Leaf, Ctx::Top, h_tf_init_file, 0},
+};
+
+const KeywordDef kTrackProcess[] = {
+    {"process", KwKind::Leaf, Ctx::Top, h_tp_process, 1},
+    {"param_match", KwKind::Leaf, Ctx::Top, h_tp_param_match, 0},
+    {"weight", KwKind::Leaf, Ctx::Top, h_tp_weight, 0},
+    {"quorum", KwKind::Leaf, Ctx::Top, h_tp_quorum, 1},
+    {"quorum_max", KwKind::Leaf, Ctx::Top, h_tp_quorum, 1},
+    {"fork_delay", KwKind::Leaf, Ctx::Top, h_tp_delay, 1},
+    {"terminate_delay", KwKind::Leaf, Ctx::Top, h_tp_delay, 1},
+    {"delay", KwKind::Leaf, Ctx::Top, h_tp_delay, 1},
+    {"full_command", KwKind::Leaf, Ctx::Top, flag<&TrackProcess::full_command>, 0},
+};
+
+const KeywordDef kBfd[] = {
+    {"neighbor_ip", KwKind::Leaf, Ctx::Top, h_bfd_ip, 0},
+    {"neighbour_ip", KwKind::Leaf, Ctx::Top, h_bfd_ip, 0},
+    {"source_ip", KwKind::Leaf, Ctx::Top, h_bfd_ip, 1},
+    {"min_rx", KwKind::Leaf, Ctx::Top, h_bfd_ms, 1},
+    {"min_tx", KwKind::Leaf, Ctx::Top, h_bfd_ms, 1},
+    {"idle_tx", KwKind::Leaf, Ctx::Top, h_bfd_ms, 1},
+    {"multiplier", KwKind::Leaf, Ctx::Top, h_bfd_u8, 1},
+    {"passive", KwKind::Leaf, Ctx::Top, flag<&BfdInstance::passive>, 0},
+    {"ttl", KwKind::Leaf, Ctx::Top, h_bfd_u8, 1},
+    {"hoplimit", KwKind::Leaf, Ctx::Top, h_bfd_u8, 1},
+    {"max_hops", KwKind::Leaf, Ctx::Top, h_bfd_u8, 1},
+    {"weight", KwKind::Leaf, Ctx::Top, h_bfd_weight, 1},
+    {"vrrp", KwKind::Leaf, Ctx::Top, flag<&BfdInstance::vrrp>, 0},
+    {"checker", KwKind::Leaf, Ctx::Top, flag<&BfdInstance::checker>, 0},
+};
+
+const KeywordDef kGarp[] = {
+    {"garp_interval", KwKind::Leaf, Ctx::Top, h_garp_interval, 1},
+    {"gna_interval", KwKind::Leaf, Ctx::Top, h_garp_interval, 1},
+    {"interface", KwKind::Leaf, Ctx::Top, h_garp_interface, 1},
+    {"interfaces", KwKind::Block, Ctx::GarpInterfaces, h_garp_interfaces, 0},
+};
+
+#define SA_TRACK_LISTS                                                                  \
+  {"track_interface", KwKind::Block, Ctx::TrackInterfaceList, h_track_list, 0},        \
+      {"track_script", KwKind::Block, Ctx::TrackScriptList, h_track_list, 0},          \
+      {"track_file", KwKind::Block, Ctx::TrackFileList, h_track_list, 0},              \
+      {"track_process", KwKind::Block, Ctx::TrackProcessList, h_track_list, 0},        \
+      {"track_bfd", KwKind::Block, Ctx::TrackBfdList, h_track_list, 0},                \
+      {"notify_master", KwKind::Leaf, Ctx::Top, h_notify, 1},                          \
+      {"notify_backup", KwKind::Leaf, Ctx::Top, h_notify, 1},                          \
+      {"notify_fault", KwKind::Leaf, Ctx::Top, h_notify, 1},                           \
+      {"notify_stop", KwKind::Leaf, Ctx::Top, h_notify, 1}, {"notify", KwKind::Leaf, Ctx::Top, h_notify, 1}
+
+const KeywordDef kSyncGroup[] = {
+    {"group", KwKind::Block, Ctx::SyncGroupGroup, h_sg_group, 0},
+    SA_TRACK_LISTS,
+    {"notify_priority_changes", KwKind::Leaf, Ctx::Top, h_sg_bool, 0},
+    {"smtp_alert", KwKind::Leaf, Ctx::Top, h_sg_bool, 0},
+    {"global_tracking", KwKind::Leaf, Ctx::Top, h_sg_global_tracking, 0},
+    {"sync_group_tracking_weight", KwKind::Leaf, Ctx::Top, flag<&SG::sync_group_tracking_weight>, 0},
+};
+
+const KeywordDef kInstance[] = {
+    SA_TRACK_LISTS,
+    {"state", KwKind::Leaf, Ctx::Top, h_state, 1},
+    {"interface", KwKind::Leaf, Ctx::Top, h_interface, 1},
+    {"vrf", KwKind::Leaf, Ctx::Top, h_vrf, 1},
+    {"use_vmac", KwKind::Leaf, Ctx::Top, h_use_vmac, 0},
+    {"use_vmac_addr", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"vmac_xmit_base", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"use_ipvlan", KwKind::Leaf, Ctx::Top, h_use_ipvlan, 0},
+    {"native_ipv6", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"dont_track_primary", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"mcast_src_ip", KwKind::Leaf, Ctx::Top, h_src_ip, 1},
+    {"unicast_src_ip", KwKind::Leaf, Ctx::Top, h_src_ip, 1},
+    {"mcast_dst_ip", KwKind::Leaf, Ctx::Top, h_mcast_dst_ip, 1},
+    {"track_src_ip", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"version", KwKind::Leaf, Ctx::Top, h_version, 1},
+    {"check_unicast_src", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"unicast_peer", KwKind::Block, Ctx::UnicastPeerList, h_unicast_peer, 0},
+    {"unicast_fault_no_peer", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"unicast_ttl", KwKind::Leaf, Ctx::Top, h_unicast_ttl, 1},
+    {"old_unicast_checksum", KwKind::Leaf, Ctx::Top, h_old_unicast_checksum, 0},
+    {"garp_master_delay", KwKind::Leaf, Ctx::Top, h_vi_garp_seconds, 1},
+    {"garp_master_repeat", KwKind::Leaf, Ctx::Top, h_vi_garp_seconds, 1},
+    {"garp_lower_prio_delay", KwKind::Leaf, Ctx::Top, h_vi_garp_seconds, 1},
+    {"garp_lower_prio_repeat", KwKind::Leaf, Ctx::Top, h_vi_garp_seconds, 1},
+    {"garp_master_refresh", KwKind::Leaf, Ctx::Top, h_vi_garp_seconds, 1},
+    {"garp_master_refresh_repeat", KwKind::Leaf, Ctx::Top, h_vi_garp_seconds, 1},
+    {"garp_extra_if", KwKind::Leaf, Ctx::Top, h_vi_garp_extra_if, 0},
+    {"vmac_garp_intvl", KwKind::Leaf, Ctx::Top, h_vi_garp_extra_if, 0},
+    {"down_timer_adverts", KwKind::Leaf, Ctx::Top, h_vi_down_timer_adverts, 1},
+    {"lower_prio_no_advert", KwKind::Leaf, Ctx::Top, h_vi_bool, 0},
+    {"higher_prio_send_advert", KwKind::Leaf, Ctx::Top, h_vi_bool, 0},
+    {"virtual_router_id", KwKind::Leaf, Ctx::Top, h_vrid, 1},
+    {"priority", KwKind::Leaf, Ctx::Top, h_priority, 1},
+    {"advert_int", KwKind::Leaf, Ctx::Top, h_advert_int, 1},
+    {"authentication", KwKind::Block, Ctx::Authentication, h_authentication, 0},
+    {"virtual_ipaddress", KwKind::Block, Ctx::VipList, h_vip_list, 0},
+    {"virtual_ipaddress_excluded", KwKind::Block, Ctx::EvipList, h_vip_list, 0},
+    {"promote_secondaries", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"virtual_routes", KwKind::Block, Ctx::VirtualRoutes, h_track_list, 0},
+    {"virtual_rules", KwKind::Block, Ctx::VirtualRules, h_track_list, 0},
+    {"accept", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"no_accept", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"nopreempt", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"preempt", KwKind::Leaf, Ctx::Top, h_vi_flag, 0},
+    {"preempt_delay", KwKind::Leaf, Ctx::Top, h_preempt_delay, 1},
+    {"skip_check_adv_addr", KwKind::Leaf, Ctx::Top, h_vi_bool, 0},
+    {"strict_mode", KwKind::Leaf, Ctx::Top, h_vi_bool, 0},
+    {"debug", KwKind::Leaf, Ctx::Top, h_debug, 1},
+    {"notify_master_rx_lower_pri", KwKind::Leaf, Ctx::Top, h_notify, 1},
+    {"notify_deleted", KwKind::Leaf, Ctx::Top, h_notify_deleted, 0},
+    {"notify_priority_changes", KwKind::Leaf, Ctx::Top, h_vi_bool, 0},
+    {"smtp_alert", KwKind::Leaf, Ctx::Top, h_vi_bool, 0},
+    {"kernel_rx_buf_size", KwKind::Leaf, Ctx::Top, h_kernel_rx_buf_size, 0},
+    {"linkbeat_use_polling", KwKind::Leaf, Ctx::Top, h_vi_linkbeat, 0},
+    {"lvs_sync_daemon_interface", KwKind::Leaf, Ctx::Top, h_lvs_sync_daemon_interface, 1},
+};
+#undef SA_TRACK_LISTS
+
+const KeywordDef kAuth[] = {
+    {"auth_type", KwKind::Leaf, Ctx::Top, h_auth_type, 1},
+    {"auth_pass", KwKind::Leaf, Ctx::Top, h_auth_pass, 1},
+};
+
+}  // namespace
+
+std::span<const KeywordDef> vrrp_keywords(Ctx c) {
+  switch (c) {
+    case Ctx::Top: return kTop;
+    case Ctx::VrrpScript: return kScript;
+    case Ctx::TrackFile: return kTrackFile;
+    case Ctx::TrackProcess: return kTrackProcess;
+    case Ctx::BfdInstance: return kBfd;
+    case Ctx::GarpGroup: return kGarp;
+    case Ctx::SyncGroup: return kSyncGroup;
+    case Ctx::VrrpInstance: return kInstance;
+    case Ctx::Authentication: return kAuth;
+    default: return {};
+  }
+}
+
+Handler vrrp_list_handler(Ctx c) {
+  switch (c) {
+    case Ctx::GarpInterfaces: return h_garp_interfaces_item;
+    case Ctx::SyncGroupGroup: return h_sg_group_item;
+    case Ctx::TrackInterfaceList: return h_track_interface_item;
+    case Ctx::TrackScriptList: return h_track_script_item;
+    case Ctx::TrackFileList: return h_track_file_item;
+    case Ctx::TrackProcessList: return h_track_process_item;
+    case Ctx::TrackBfdList: return h_track_bfd_item;
+    case Ctx::VipList: return h_vip_item;
+    case Ctx::EvipList: return h_evip_item;
+    case Ctx::UnicastPeerList: return h_unicast_peer_item;
+    case Ctx::VirtualRoutes: return h_vroutes_item;
+    case Ctx::VirtualRules: return h_vrules_item;
+    default: return nullptr;
+  }
+}
+
+}  // namespace stayalived::config::detail

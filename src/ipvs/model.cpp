@@ -1,0 +1,118 @@
+#include "stayalived/ipvs/model.hpp"
+
+#include <arpa/inet.h>
+
+#include <fmt/format.h>
+
+namespace stayalived::ipvs {
+
+std::optional<Address> Address::parse(std::string_view text) {
+  std::string s(text);
+  Address a;
+  if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) {
+    a.family = AF_INET;
+    return a;
+  }
+  if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) == 1) {
+    a.family = AF_INET6;
+    return a;
+  }
+  return std::nullopt;
+}
+
+Address Address::v4(std::uint32_t host_order) {
+  Address a;
+  a.family = AF_INET;
+  a.bytes[0] = static_cast<std::uint8_t>(host_order >> 24);
+  a.bytes[1] = static_cast<std::uint8_t>(host_order >> 16);
+  a.bytes[2] = static_cast<std::uint8_t>(host_order >> 8);
+  a.bytes[3] = static_cast<std::uint8_t>(host_order);
+  return a;
+}
+
+std::string Address::to_string() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (inet_ntop(family, bytes.data(), buf, sizeof buf) == nullptr) return "?";
+  return buf;
+}
+
+std::string Address::to_string_with_port(std::uint16_t port) const {
+  if (is_v6()) return fmt::format("[{}]:{}", to_string(), port);
+  return fmt::format("{}:{}", to_string(), port);
+}
+
+std::string_view to_string(Protocol p) {
+  switch (p) {
+    case Protocol::Tcp: return "TCP";
+    case Protocol::Udp: return "UDP";
+    case Protocol::Sctp: return "SCTP";
+  }
+  return "?";
+}
+
+std::string_view to_string(Forward f) {
+  switch (f) {
+    case Forward::Masq: return "Masq";
+    case Forward::Local: return "Local";
+    case Forward::Tunnel: return "Tunnel";
+    case Forward::Route: return "Route";
+    case Forward::Bypass: return "Bypass";
+  }
+  return "?";
+}
+
+ServiceKey ServiceKey::make(Protocol p, const Address& a, std::uint16_t port) {
+  ServiceKey k;
+  k.family = a.family;
+  k.protocol = p;
+  k.address = a;
+  k.port = port;
+  return k;
+}
+
+ServiceKey ServiceKey::fwmark_service(std::uint32_t mark, std::uint16_t family) {
+  ServiceKey k;
+  k.family = family;
+  k.fwmark = mark;
+  k.address.family = family;
+  return k;
+}
+
+std::string ServiceKey::to_string() const {
+  if (is_fwmark()) return family == AF_INET6 ? fmt::format("FWM {} IPv6", fwmark) : fmt::format("FWM {}", fwmark);
+  return fmt::format("{} {}", ipvs::to_string(protocol), address.to_string_with_port(port));
+}
+
+bool Destination::same_settings(const Destination& o) const {
+  if (forward != o.forward || weight != o.weight || upper_threshold != o.upper_threshold ||
+      lower_threshold != o.lower_threshold)
+    return false;
+  if (forward != Forward::Tunnel) return true;
+  return tun_type == o.tun_type && tun_port == o.tun_port && tun_flags == o.tun_flags;
+}
+
+ServiceEntry& State::put(const Service& s) {
+  auto& e = services[s.key];
+  e.service = s;
+  return e;
+}
+
+bool State::put(const ServiceKey& svc, const Destination& d) {
+  auto it = services.find(svc);
+  if (it == services.end()) return false;
+  it->second.dests[d.key] = d;
+  return true;
+}
+
+const ServiceEntry* State::find(const ServiceKey& k) const {
+  auto it = services.find(k);
+  return it == services.end() ? nullptr : &it->second;
+}
+
+std::size_t State::dest_count() const {
+  std::size_t n = 0;
+  for (const auto& [k, e] : services) n += e.dests.size();
+  return n;
+}
+
+}  // namespace stayalived::ipvs

@@ -1,0 +1,258 @@
+// stayalived-ipvs-apply: drives the IPVS module the way the daemon will, for the VM tests
+// and the benchmark, until the daemon's wiring is on main. Reads a keepalived.conf, builds
+// the desired table (from_config + build_desired), starts the Reconciler (adopt or
+// lvs_flush), applies, and reports what it sent. With --hold it then reads commands on
+// stdin, one per line, and answers each with one line:
+//   down VS_INDEX ADDR:PORT | up VS_INDEX ADDR:PORT   a health flip of one real server
+//   reload FILE                                       a new config (health carried over)
+//   resync                                            re-read the table, report drift
+//   vrrp master | vrrp backup                         the lvs_sync_daemon's instance changed
+//   stop                                              shutdown (removes what we own)
+//   state                                             print our desired table
+// With --dump it only prints the kernel's table as our backend reads it, every field,
+// one line per object (a second oracle beside ipvsadm, which hides some fields).
+// Answer: "ok executed=N writes=W failures=F ms=T", or "error MESSAGE".
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "mini_conf.hpp"
+#include "stayalived/ipvs/backend.hpp"
+#include "stayalived/ipvs/desired.hpp"
+#include "stayalived/ipvs/from_config.hpp"
+#include "stayalived/ipvs/reconciler.hpp"
+#include "stayalived/ipvs/sync_daemon.hpp"
+
+namespace ipvs = stayalived::ipvs;
+namespace slog = stayalived::log;
+
+namespace {
+
+struct Loaded {
+  ipvs::IpvsConfig config;
+};
+
+stayalived::Expected<ipvs::IpvsConfig, std::string> load(const std::string& path) {
+  auto c = mini_conf::load(path);
+  if (!c) return stayalived::Unexpected(c.error());
+  return ipvs::from_config(*c);
+}
+
+class Session {
+ public:
+  Session(ipvs::Backend& backend, slog::Channel log, ipvs::IpvsConfig cfg, bool release)
+      : backend_(backend), log_(log), cfg_(std::move(cfg)) {
+    auto opts = cfg_.options;
+    opts.release_on_stop = release;
+    reconciler_.emplace(backend_, log_, opts);
+    for (const auto& w : cfg_.warnings) log_.warning("{}", w);
+    for (const auto& vs : cfg_.virtual_servers) status_.push_back(ipvs::initial_status(vs));
+    if (cfg_.sync_daemon) sync_.emplace(backend_, log_, *cfg_.sync_daemon);
+  }
+
+  std::string start() {
+    auto t0 = std::chrono::steady_clock::now();
+    auto before = backend_.counters();
+    if (auto r = reconciler_->start(desired()); !r) return "error " + r.error().message;
+    if (sync_) {
+      if (auto r = sync_->start(); !r) return "error sync daemon: " + r.error().message;
+    }
+    ipvs::Progress p = run();
+    return report(p, before, t0);
+  }
+
+  std::string command(const std::string& line) {
+    std::istringstream in(line);
+    std::string cmd;
+    in >> cmd;
+    auto t0 = std::chrono::steady_clock::now();
+    auto before = backend_.counters();
+    if (cmd == "down" || cmd == "up") {
+      std::size_t vs = 0;
+      std::string rs;
+      in >> vs >> rs;
+      if (vs >= cfg_.virtual_servers.size()) return "error no such virtual server";
+      auto& spec = cfg_.virtual_servers[vs];
+      bool found = false;
+      for (std::size_t i = 0; i < spec.real_servers.size(); ++i) {
+        if (spec.real_servers[i].key().to_string() == rs) {
+          status_[vs].real_servers[i].alive = cmd == "up";
+          found = true;
+        }
+      }
+      if (!found) return "error no such real server " + rs;
+      status_[vs].quorum_up = ipvs::next_quorum(spec, status_[vs].real_servers, status_[vs].quorum_up);
+      reconciler_->set_desired(desired());
+      return report(run(), before, t0);
+    }
+    if (cmd == "reload") {
+      std::string path;
+      in >> path;
+      auto c = load(path);
+      if (!c) return "error " + c.error();
+      reload(std::move(*c));
+      reconciler_->set_desired(desired());
+      return report(run(), before, t0);
+    }
+    if (cmd == "resync") {
+      auto n = reconciler_->resync();
+      if (!n) return "error " + n.error().message;
+      auto p = run();
+      return report(p, before, t0) + fmt::format(" drift={}", *n);
+    }
+    if (cmd == "vrrp") {
+      std::string state;
+      in >> state;
+      if (!sync_) return "error no lvs_sync_daemon";
+      if (auto r = sync_->on_vrrp_state(state == "master"); !r) return "error " + r.error().message;
+      return report(ipvs::Progress{}, before, t0);
+    }
+    if (cmd == "stop") {
+      if (sync_) (void)sync_->stop();
+      return report(reconciler_->shutdown(), before, t0);
+    }
+    if (cmd == "state") {
+      std::string out;
+      for (const auto& [k, e] : reconciler_->desired().services) {
+        out += k.to_string();
+        for (const auto& [dk, d] : e.dests) out += fmt::format(" {}w{}", dk.to_string(), d.weight);
+        out += ";";
+      }
+      return out;
+    }
+    return "error unknown command " + cmd;
+  }
+
+ private:
+  ipvs::State desired() const { return ipvs::build_desired(cfg_.virtual_servers, status_); }
+
+  ipvs::Progress run() {
+    ipvs::Progress total;
+    for (;;) {
+      auto p = reconciler_->step(4096);
+      total.executed += p.executed;
+      for (auto& f : p.failures) total.failures.push_back(std::move(f));
+      if (!p.more) return total;
+    }
+  }
+
+  // Health carries over to a real server with the same address in a virtual server of the
+  // same name; everything new starts as keepalived starts it.
+  void reload(ipvs::IpvsConfig next) {
+    std::vector<ipvs::VirtualServerStatus> status;
+    for (const auto& vs : next.virtual_servers) {
+      auto st = ipvs::initial_status(vs);
+      for (std::size_t o = 0; o < cfg_.virtual_servers.size(); ++o) {
+        const auto& old = cfg_.virtual_servers[o];
+        if (old.name != vs.name) continue;
+        for (std::size_t i = 0; i < vs.real_servers.size(); ++i)
+          for (std::size_t j = 0; j < old.real_servers.size(); ++j)
+            if (old.real_servers[j].key() == vs.real_servers[i].key()) st.real_servers[i] = status_[o].real_servers[j];
+        st.quorum_up = ipvs::next_quorum(vs, st.real_servers, status_[o].quorum_up);
+      }
+      status.push_back(st);
+    }
+    for (const auto& w : next.warnings) log_.warning("{}", w);
+    cfg_ = std::move(next);
+    status_ = std::move(status);
+  }
+
+  std::string report(const ipvs::Progress& p, const ipvs::Counters& before,
+                     std::chrono::steady_clock::time_point t0) const {
+    auto c = backend_.counters();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return fmt::format("ok executed={} writes={} sends={} reads={} failures={} unresolved={} ms={:.1f}", p.executed,
+                       c.writes - before.writes, c.sends - before.sends, c.reads - before.reads, p.failures.size(),
+                       reconciler_->unresolved().size(), ms);
+  }
+
+  ipvs::Backend& backend_;
+  slog::Channel log_;
+  ipvs::IpvsConfig cfg_;
+  std::vector<ipvs::VirtualServerStatus> status_;
+  std::optional<ipvs::Reconciler> reconciler_;
+  std::optional<ipvs::SyncDaemonController> sync_;
+};
+
+int usage() {
+  std::fprintf(stderr, "usage: stayalived-ipvs-apply [-I] [--hold] [--batch N] CONFIG\n"
+                       "       stayalived-ipvs-apply --dump\n");
+  return 2;
+}
+
+int dump() {
+  auto backend = ipvs::make_netlink_backend();
+  if (!backend) {
+    std::fprintf(stderr, "%s\n", backend.error().message.c_str());
+    return 1;
+  }
+  auto s = (*backend)->dump([](const ipvs::ServiceKey&) { return true; });
+  if (!s) {
+    std::fprintf(stderr, "%s\n", s.error().message.c_str());
+    return 1;
+  }
+  for (const auto& [k, e] : s->services) {
+    const auto& v = e.service;
+    std::printf("%s sched=%s flags=%#x timeout=%u netmask=%#x pe=%s\n", k.to_string().c_str(), v.scheduler.c_str(),
+                v.flags, v.timeout, v.netmask, v.pe_name.c_str());
+    for (const auto& [dk, d] : e.dests)
+      std::printf("  -> %s %s weight=%u uthreshold=%u lthreshold=%u tun=%u/%u/%u\n", dk.to_string().c_str(),
+                  std::string(ipvs::to_string(d.forward)).c_str(), d.weight, d.upper_threshold, d.lower_threshold,
+                  static_cast<unsigned>(d.tun_type), d.tun_port, d.tun_flags);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool release = true, hold = false;
+  std::size_t batch = 128;
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--dump") return dump();
+    if (a == "-I" || a == "--dont-release-ipvs") release = false;
+    else if (a == "--hold") hold = true;
+    else if (a == "--batch" && i + 1 < argc) batch = std::stoul(argv[++i]);
+    else if (!a.empty() && a[0] == '-') return usage();
+    else path = a;
+  }
+  if (path.empty()) return usage();
+
+  slog::Logger logger(slog::Options{.to_console = true, .to_syslog = false});
+  slog::Channel channel(logger, slog::Source::Check);
+  auto t0 = std::chrono::steady_clock::now();
+  auto cfg = load(path);
+  if (!cfg) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), cfg.error().c_str());
+    return 1;
+  }
+  double parse_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  auto backend = ipvs::make_netlink_backend(ipvs::NetlinkOptions{.batch = batch});
+  if (!backend) {
+    std::fprintf(stderr, "%s\n", backend.error().message.c_str());
+    return 1;
+  }
+  Session session(**backend, channel, std::move(*cfg), release);
+  std::string r = session.start();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("%s config_ms=%.1f maxrss_kb=%ld\n", r.c_str(), parse_ms, ru.ru_maxrss);
+  std::fflush(stdout);
+  if (!hold) return r.rfind("ok", 0) == 0 ? 0 : 1;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.empty()) continue;
+    std::printf("%s\n", session.command(line).c_str());
+    std::fflush(stdout);
+    if (line == "stop") break;
+  }
+  return 0;
+}
