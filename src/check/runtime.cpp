@@ -219,6 +219,8 @@ class Runtime::Impl final : public RunOwner {
   Hooks hooks_;
   std::shared_ptr<ScriptRunner> runner_;
   CheckGlobals globals_;
+  ProbeEnv env_;
+  TlsSettings tls_settings_;
 
   std::deque<Slot> slots_;  // stable addresses: a RunState points at nothing in here
   std::vector<std::uint32_t> free_;
@@ -761,6 +763,21 @@ ApplyReport Runtime::Impl::apply(Definition def) {
     return std::nullopt;
   };
 
+  // SSL_GET's client context, built from the SSL { } block when some checker needs it.
+  bool need_tls = false;
+  for (const auto& v : def.virtual_servers)
+    for (const auto& r : v.real_servers)
+      for (const auto& c : r.checkers)
+        if (const auto* h = std::get_if<HttpCheck>(&c.kind); h != nullptr && h->tls) need_tls = true;
+  if (need_tls && (!env_.tls || !(tls_settings_ == globals_.ssl))) {
+    if (auto env = make_probe_env(globals_.ssl)) {
+      env_ = *env;
+      tls_settings_ = globals_.ssl;
+    } else {
+      log_.error("SSL_GET: {}", env.error().message);
+    }
+  }
+
   // Existing slots, by the hash of their definition.
   std::unordered_multimap<std::size_t, std::uint32_t> index;
   const std::size_t old_count = slots_.size();
@@ -808,7 +825,7 @@ ApplyReport Runtime::Impl::apply(Definition def) {
           }
         }
         if (found == kNoSlot) {
-          std::unique_ptr<Probe> probe = make_probe(c);
+          std::unique_ptr<Probe> probe = make_probe(c, env_);
           if (!probe) {
             ++rep.skipped;
             log_.error("{} for service {} in VS {} is not available in this build: checker ignored",
