@@ -198,8 +198,8 @@ std::string_view rcode_name(std::uint8_t rcode) {
 CheckResult verdict(const Response& r, const Question& q) {
   if (r.rcode != 0) return CheckResult::failure(Outcome::BadReply, r.rcode);
   if (r.opcode != 0 || r.qdcount < 1) return CheckResult::failure(Outcome::ProtocolError);
-  std::string want = canonical_name(q.name);
-  if (want.empty()) want = ".";
+  const std::string name = canonical_name(q.name);
+  const std::string_view want = name.empty() ? std::string_view(".") : std::string_view(name);
   if (r.qname != want || r.qtype != static_cast<std::uint16_t>(q.type) || r.qclass != 1)
     return CheckResult::failure(Outcome::ProtocolError);
   return CheckResult::success();

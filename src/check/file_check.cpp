@@ -47,6 +47,7 @@ class FileProbe final : public ProbeOf<FileCheck> {
   using ProbeOf::ProbeOf;
   std::string_view kind() const override { return "FILE_CHECK"; }
   bool event_driven() const override { return true; }
+  std::string_view tracked_path() const override { return spec_.path; }
 
   asio::awaitable<CheckResult> run(ProbeContext&) override {
     const std::int64_t value = read_value(spec_.path);

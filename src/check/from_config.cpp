@@ -98,6 +98,11 @@ struct Builder {
           url.virtualhost = u.virtualhost.value_or(h.virtualhost.value_or(rs.virtualhost.value_or(vs.virtualhost.value_or(""))));
           url.regex = u.regex.value_or("");
           url.regex_no_match = u.regex_no_match;
+          url.regex_options = u.regex_options;
+          url.regex_stack_start = u.regex_stack_start.value_or(0);
+          url.regex_stack_max = u.regex_stack_max.value_or(0);
+          url.regex_min_offset = u.regex_min_offset.value_or(0);
+          if (u.regex_max_offset) url.regex_max_offset = *u.regex_max_offset;
           out.urls.push_back(std::move(url));
         }
         return out;
@@ -250,6 +255,12 @@ Definition from_config(const config::Config& cfg, std::vector<std::string>* warn
   def.globals.router_id = cfg.global.router_id.value_or(host_name());
   def.globals.rs_init_notifies = cfg.global.rs_init_notifies;
   def.globals.no_checker_emails = cfg.global.no_checker_emails;
+  if (cfg.ssl) {
+    def.globals.ssl.password = cfg.ssl->password.value_or("");
+    def.globals.ssl.ca = cfg.ssl->ca.value_or("");
+    def.globals.ssl.certificate = cfg.ssl->certificate.value_or("");
+    def.globals.ssl.key = cfg.ssl->key.value_or("");
+  }
   Builder b{cfg, warnings};
   for (const auto& vs : cfg.virtual_servers) def.virtual_servers.push_back(b.virtual_server(vs));
   return def;

@@ -62,10 +62,10 @@ RealServerStatus real_server_status(std::int64_t configured_weight,
 
 namespace {
 
-std::int64_t alive_weight(std::span<const RealServerStatus> rs) {
+std::int64_t alive_weight(std::span<const PoolEntry> rs) {
   std::int64_t sum = 0;
   for (const auto& r : rs)
-    if (r.alive) sum += r.weight;
+    if (r.status.alive) sum += r.status.weight;
   return sum;
 }
 
@@ -75,8 +75,7 @@ std::uint32_t ipvs_weight(std::int64_t w) {
 
 }  // namespace
 
-PoolStep compute_pool(const VirtualServerDef& vs, std::span<const RealServerStatus> rs,
-                      bool quorum_was_up) {
+PoolStep compute_pool(const VirtualServerDef& vs, std::span<const PoolEntry> rs, bool quorum_was_up) {
   PoolStep out;
   out.alive_weight = alive_weight(rs);
   bool up = quorum_was_up;
@@ -92,15 +91,12 @@ PoolStep compute_pool(const VirtualServerDef& vs, std::span<const RealServerStat
   pool.quorum_up = up;
   const bool sorry = !up && vs.sorry_server.has_value();
   pool.sorry_active = sorry;
-  const std::size_t n = std::min(rs.size(), vs.real_servers.size());
-  pool.members.reserve(n + (vs.sorry_server ? 1 : 0));
-  for (std::size_t i = 0; i < n; ++i) {
-    const RealServerDef& def = vs.real_servers[i];
-    const bool in = rs[i].alive && !sorry;
-    if (in)
-      pool.members.push_back({def.endpoint, ipvs_weight(rs[i].weight), false});
-    else if (def.inhibit_on_failure)
-      pool.members.push_back({def.endpoint, 0, false});
+  pool.members.reserve(rs.size() + (vs.sorry_server ? 1 : 0));
+  for (const PoolEntry& r : rs) {
+    if (r.status.alive && !sorry)
+      pool.members.push_back({r.endpoint, ipvs_weight(r.status.weight), false});
+    else if (r.inhibit_on_failure)
+      pool.members.push_back({r.endpoint, 0, false});
   }
   if (vs.sorry_server) {
     if (sorry)

@@ -5,6 +5,8 @@
 
 #include <sys/socket.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/basic_endpoint.hpp>
@@ -48,36 +50,66 @@ typename Protocol::endpoint target_of(const ConnectOptions& c) {
   return to_asio<Protocol>(Endpoint{scoped(c.target.addr, c), c.target.port});
 }
 
-/// Opens `sock` for the target's family and applies bindto, bind_port, bind_if and fwmark.
-template <class Socket, class Protocol>
-boost::system::error_code open_with_options(Socket& sock, const ConnectOptions& c, Protocol proto) {
-  boost::system::error_code ec;
-  sock.open(proto, ec);
-  if (ec) return ec;
-  const int fd = sock.native_handle();
+/// Fills a sockaddr for an address and port; returns its length.
+inline socklen_t to_sockaddr(const IpAddress& a, std::uint16_t port, sockaddr_storage& ss) {
+  ss = {};
+  if (a.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    std::memcpy(&sin->sin_addr, a.bytes.data(), 4);
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(port);
+  std::memcpy(&sin6->sin6_addr, a.bytes.data(), 16);
+  sin6->sin6_scope_id = a.scope_id;
+  return sizeof(sockaddr_in6);
+}
+
+/// Applies bindto, bind_port, bind_if and fwmark to an open socket; 0 or an errno.
+inline int apply_options(int fd, const ConnectOptions& c) {
   if (c.fwmark != 0) {
     const int mark = static_cast<int>(c.fwmark);
-    if (::setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof mark) != 0)
-      return {errno, boost::system::system_category()};
+    if (::setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof mark) != 0) return errno;
   }
-  if (!c.bind_if.empty()) {
-    if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c.bind_if.c_str(),
-                     static_cast<socklen_t>(c.bind_if.size())) != 0)
-      return {errno, boost::system::system_category()};
-  }
+  if (!c.bind_if.empty() &&
+      ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c.bind_if.c_str(), static_cast<socklen_t>(c.bind_if.size())) != 0)
+    return errno;
   if (c.bindto || c.bind_port != 0) {
     // A fixed source port is reused by every check: let a new socket take it while the
     // last connection is in TIME_WAIT.
-    if (c.bind_port != 0) sock.set_option(typename Socket::reuse_address(true), ec);
+    if (c.bind_port != 0) {
+      const int one = 1;
+      if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) return errno;
+    }
     IpAddress local;
     if (c.bindto)
       local = *c.bindto;
     else
       local.family = c.target.addr.family;
-    sock.bind(to_asio<Protocol>(Endpoint{scoped(local, c), c.bind_port}), ec);
-    if (ec) return ec;
+    sockaddr_storage ss;
+    const socklen_t len = to_sockaddr(scoped(local, c), c.bind_port, ss);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&ss), len) != 0) return errno;
   }
+  return 0;
+}
+
+/// The same for an Asio socket.
+template <class Socket>
+boost::system::error_code apply_options(Socket& sock, const ConnectOptions& c) {
+  if (const int e = apply_options(sock.native_handle(), c); e != 0) return {e, boost::system::system_category()};
   return {};
+}
+
+/// Opens `sock` for the target's family and applies the connection options.
+template <class Socket, class Protocol>
+boost::system::error_code open_with_options(Socket& sock, const ConnectOptions& c, Protocol proto) {
+  boost::system::error_code ec;
+  sock.open(proto, ec);
+  if (ec) return ec;
+  return apply_options(sock, c);
 }
 
 /// The outcome of a failed connect (or of an ICMP error reported on a connected socket).

@@ -64,26 +64,11 @@ int open_icmp(const ConnectOptions& c, bool& raw) {
     return fail();
   sockaddr_storage ss{};
   socklen_t len = 0;
-  auto fill = [&](const IpAddress& a) {
-    ss = {};
-    if (a.is_v4()) {
-      auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-      sin->sin_family = AF_INET;
-      std::memcpy(&sin->sin_addr, a.bytes.data(), 4);
-      len = sizeof(sockaddr_in);
-    } else {
-      auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-      sin6->sin6_family = AF_INET6;
-      std::memcpy(&sin6->sin6_addr, a.bytes.data(), 16);
-      sin6->sin6_scope_id = a.scope_id;
-      len = sizeof(sockaddr_in6);
-    }
-  };
   if (c.bindto) {
-    fill(net::scoped(*c.bindto, c));
+    len = net::to_sockaddr(net::scoped(*c.bindto, c), 0, ss);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail();
   }
-  fill(net::scoped(c.target.addr, c));
+  len = net::to_sockaddr(net::scoped(c.target.addr, c), 0, ss);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail();
   return fd;
 }

@@ -16,11 +16,12 @@ namespace stayalived::check {
 
 namespace asio = boost::asio;
 
-std::unique_ptr<Probe> make_probe(const CheckerDef& def) {
+std::unique_ptr<Probe> make_probe(const CheckerDef& def, const ProbeEnv& env) {
   struct Make {
     const CheckerDef& d;
+    const ProbeEnv& env;
     std::unique_ptr<Probe> operator()(const TcpCheck&) const { return make_tcp_probe(d); }
-    std::unique_ptr<Probe> operator()(const HttpCheck&) const { return make_http_probe(d); }
+    std::unique_ptr<Probe> operator()(const HttpCheck&) const { return make_http_probe(d, env.tls); }
     std::unique_ptr<Probe> operator()(const SmtpCheck&) const { return make_smtp_probe(d); }
     std::unique_ptr<Probe> operator()(const DnsCheck&) const { return make_dns_probe(d); }
     std::unique_ptr<Probe> operator()(const UdpCheck&) const { return make_udp_probe(d); }
@@ -28,7 +29,7 @@ std::unique_ptr<Probe> make_probe(const CheckerDef& def) {
     std::unique_ptr<Probe> operator()(const MiscCheck&) const { return make_misc_probe(d); }
     std::unique_ptr<Probe> operator()(const FileCheck&) const { return make_file_probe(d); }
   };
-  return std::visit(Make{def}, def.kind);
+  return std::visit(Make{def, env}, def.kind);
 }
 
 namespace {

@@ -32,7 +32,7 @@ std::unique_ptr<Probe> make_udp_probe(const CheckerDef& d);
 std::unique_ptr<Probe> make_ping_probe(const CheckerDef& d);
 std::unique_ptr<Probe> make_misc_probe(const CheckerDef& d);
 std::unique_ptr<Probe> make_file_probe(const CheckerDef& d);
-/// HTTP_GET / SSL_GET: provided by http_check.cpp once the HTTP core is available.
-std::unique_ptr<Probe> make_http_probe(const CheckerDef& d);
+/// HTTP_GET / SSL_GET over the stayalived::http fetch core (`tls`: its TlsContext).
+std::unique_ptr<Probe> make_http_probe(const CheckerDef& d, std::shared_ptr<void> tls);
 
 }  // namespace stayalived::check

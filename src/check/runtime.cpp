@@ -15,6 +15,7 @@
 //     and publishes those that changed.
 #include "stayalived/check/runtime.hpp"
 
+#include <malloc.h>
 #include <sys/inotify.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -89,7 +90,8 @@ struct RunState final : ProbeContext {
   std::uint32_t token = 0;
   bool hit = false;
   Duration connect_timeout{};
-  std::shared_ptr<Probe> probe;
+  Probe* probe = nullptr;               // owned by the slot, which outlives the run...
+  std::unique_ptr<Probe> orphan;        // ...unless the runtime went first: then here
   std::shared_ptr<ScriptRunner> runner;
   std::minstd_rand rng;
   asio::cancellation_signal signal;
@@ -108,13 +110,17 @@ class Runtime::Impl final : public RunOwner {
   Impl(asio::io_context& io, log::Logger& logger, Hooks hooks)
       : io_(io), log_(logger, log::Source::Check), hooks_(std::move(hooks)), timer_(io),
         inotify_(io), rng_(std::random_device{}()) {
-    scripts_ = hooks_.scripts ? hooks_.scripts : std::make_shared<ProcessRunner>();
+    runner_ = hooks_.scripts ? hooks_.scripts : std::make_shared<ProcessRunner>();
   }
 
   ~Impl() {
     stop_checks();
-    for (Slot& s : slots_)
-      if (s.running && s.run != nullptr) s.run->owner = nullptr;
+    for (Slot& s : slots_) {
+      if (s.running && s.run != nullptr) {
+        s.run->owner = nullptr;
+        s.run->orphan = std::move(s.probe);  // the coroutine still runs the probe's code
+      }
+    }
   }
 
   ApplyReport apply(Definition def);
@@ -136,38 +142,49 @@ class Runtime::Impl final : public RunOwner {
   std::string dump() const;
 
  private:
+  // Per checker actually run: about a hundred bytes, plus its probe.
   struct Slot {
-    std::shared_ptr<Probe> probe;  // null: free
-    CheckTiming timing;
+    std::unique_ptr<Probe> probe;        // null: free
+    const CheckTiming* timing = nullptr; // interned: real servers share a few timings
     CheckerState state;
-    std::size_t key = 0;           // def_hash of its definition
+    std::size_t key = 0;                 // def_hash of its definition
     TimePoint deadline{};
     std::uint32_t due_token = 0;
     std::uint32_t run_token = 0;
-    std::uint32_t active = 0;      // subscribers whose virtual server is not suspended
+    std::uint32_t active = 0;            // subscribers whose virtual server is not suspended
     bool running = false;
-    bool scheduled = false;        // a valid due entry is in the heap
-    bool retired = false;          // removed by a reload; freed when its run ends
-    bool rerun = false;            // event-driven: input changed while running
+    bool scheduled = false;              // a valid due entry is in the heap
+    bool retired = false;                // removed by a reload; freed when its run ends
+    bool rerun = false;                  // event-driven: input changed while running
     RunState* run = nullptr;
-    std::vector<std::uint32_t> subs;  // real servers (indices into rs_) that use it
-    std::string path;                 // FILE_CHECK: the tracked file
   };
   struct VsRec {
-    VirtualServerDef def;          // checkers moved out
-    bool quorum_up = true;
+    VirtualServerDef def;                // real_servers moved out (see RsRec, rs_pool_)
+    bool quorum_up = false;
     bool suspended = false;
     bool dirty = false;
     bool published = false;
     DesiredPool last;
     std::uint32_t rs_begin = 0;
+    std::uint32_t rs_count = 0;
   };
+  // Per real server of a virtual server; its endpoint and status live in rs_pool_.
+  static constexpr std::uint32_t kNoScript = ~0u;
   struct RsRec {
+    std::int64_t weight = 1;             // configured
     std::uint32_t vs = 0;
-    std::uint32_t index = 0;       // in its virtual server
-    std::uint32_t slots_begin = 0; // into rs_slots_
+    std::uint32_t slots_begin = 0;       // into rs_slots_
     std::uint32_t nslots = 0;
+    std::uint32_t notify_up = kNoScript; // into scripts_
+    std::uint32_t notify_down = kNoScript;
+    bool smtp_alert = false;
   };
+
+  std::span<const std::uint32_t> subs_of(std::uint32_t id) const {
+    if (id >= sub_begin_.size()) return {};
+    return std::span<const std::uint32_t>(subs_.data() + sub_begin_[id], sub_count_[id]);
+  }
+  const CheckTiming* intern(const CheckTiming& t);
 
   void push(const Entry& e);
   void arm_timer();
@@ -194,14 +211,16 @@ class Runtime::Impl final : public RunOwner {
   void read_inotify();
   void trigger(std::uint32_t id);
 
-  std::string service_of(const Slot& s) const;
-  void log_change(const Slot& s, const Step& step, const CheckResult& r);
+  std::string service_of(std::uint32_t id) const;
+  void log_change(std::uint32_t id, const Step& step, const CheckResult& r);
 
   asio::io_context& io_;
   log::Channel log_;
   Hooks hooks_;
-  std::shared_ptr<ScriptRunner> scripts_;
+  std::shared_ptr<ScriptRunner> runner_;
   CheckGlobals globals_;
+  ProbeEnv env_;
+  TlsSettings tls_settings_;
 
   std::deque<Slot> slots_;  // stable addresses: a RunState points at nothing in here
   std::vector<std::uint32_t> free_;
@@ -211,8 +230,14 @@ class Runtime::Impl final : public RunOwner {
 
   std::vector<VsRec> vs_;
   std::vector<RsRec> rs_;
-  std::vector<RealServerStatus> rs_status_;  // parallel to rs_, contiguous per VS
+  std::vector<PoolEntry> rs_pool_;        // parallel to rs_, contiguous per virtual server
   std::vector<std::uint32_t> rs_slots_;
+  std::vector<ScriptDef> scripts_;        // notify_up/notify_down that are configured
+  std::vector<std::uint32_t> sub_begin_;  // per slot: its subscribers in subs_
+  std::vector<std::uint32_t> sub_count_;
+  std::vector<std::uint32_t> subs_;       // real servers (indices into rs_)
+  std::deque<CheckTiming> timings_;       // interned, stable addresses
+  std::unordered_multimap<std::size_t, const CheckTiming*> timing_index_;
   std::vector<IpAddress> present_;
 
   asio::posix::stream_descriptor inotify_;
@@ -256,10 +281,18 @@ void Runtime::Impl::arm_timer() {
   });
 }
 
+// Checks due within kEarly of now start in this wakeup, a little early, rather than each in
+// its own wakeup: at 10,000 checks per second that turns 10,000 timer reprogrammings and
+// wakeups per second into at most 1/kEarly, which is most of the checker's CPU cost on a
+// virtual machine. Deadlines never fire early.
+constexpr Duration kEarly = std::chrono::milliseconds(10);
+
 void Runtime::Impl::on_timer() {
   armed_ = TimePoint::max();
   const TimePoint now = Clock::now();
-  while (!heap_.empty() && heap_.front().at <= now) {
+  const TimePoint horizon = now + kEarly;
+  while (!heap_.empty() && heap_.front().at <= horizon) {
+    if (heap_.front().deadline && heap_.front().at > now) break;
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const Entry e = heap_.back();
     heap_.pop_back();
@@ -275,7 +308,7 @@ void Runtime::Impl::on_timer() {
     if (!s.scheduled || s.due_token != e.token || s.running) continue;
     s.scheduled = false;
     if (s.active == 0 || stopped_ || s.retired) continue;
-    const Duration late = now - e.at;
+    const Duration late = now > e.at ? now - e.at : Duration::zero();
     if (late < std::chrono::milliseconds(1))
       ++stats_.late_under_1ms;
     else if (late < std::chrono::milliseconds(10))
@@ -306,7 +339,7 @@ void Runtime::Impl::schedule_first(std::uint32_t id, TimePoint now) {
     trigger(id);
     return;
   }
-  const auto span = warmup_of(s.timing).count();
+  const auto span = warmup_of(*s.timing).count();
   Duration offset{};
   if (span > 0) offset = Duration(std::uniform_int_distribution<Duration::rep>(0, span)(rng_));
   schedule(id, now + offset);
@@ -336,9 +369,9 @@ void Runtime::Impl::launch(std::uint32_t id) {
   run->owner = this;
   run->slot = id;
   run->token = ++s.run_token;
-  run->connect_timeout = s.timing.connect_timeout;
-  run->probe = s.probe;
-  run->runner = scripts_;
+  run->connect_timeout = s.timing->connect_timeout;
+  run->probe = s.probe.get();
+  run->runner = runner_;
   run->rng.seed(static_cast<std::minstd_rand::result_type>(rng_()));
   s.running = true;
   s.run = run.get();
@@ -367,9 +400,9 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
-      log_.error("{} on {}: unexpected exception: {}", s.probe->kind(), service_of(s), ex.what());
+      log_.error("{} on {}: unexpected exception: {}", s.probe->kind(), service_of(id), ex.what());
     } catch (...) {
-      log_.error("{} on {}: unexpected exception", s.probe->kind(), service_of(s));
+      log_.error("{} on {}: unexpected exception", s.probe->kind(), service_of(id));
     }
   }
   if (!result.ok()) ++stats_.checks_failed;
@@ -379,14 +412,14 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
   }
   if (stopped_) return;
   const TimePoint now = Clock::now();
-  const Step step = reduce(s.state, s.timing, result, now);
+  const Step step = reduce(s.state, *s.timing, result, now);
   if (step.retrying) {
     ++stats_.retries;
-    if (s.timing.log_all_failures)
-      log_.info("{} on service {} failed ({}), retry {} of {}.", s.probe->kind(), service_of(s),
-                to_string(result.outcome), step.state.retries_used, s.timing.retry);
-  } else if (!result.ok() && !step.state.up && s.timing.log_all_failures && step.change == Change::None) {
-    log_.info("{} on service {} failed ({}).", s.probe->kind(), service_of(s), to_string(result.outcome));
+    if (s.timing->log_all_failures)
+      log_.info("{} on service {} failed ({}), retry {} of {}.", s.probe->kind(), service_of(id),
+                to_string(result.outcome), step.state.retries_used, s.timing->retry);
+  } else if (!result.ok() && !step.state.up && s.timing->log_all_failures && step.change == Change::None) {
+    log_.info("{} on service {} failed ({}).", s.probe->kind(), service_of(id), to_string(result.outcome));
   }
   s.state = step.state;
   if (s.probe->event_driven()) {
@@ -402,9 +435,9 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
   } else if (step.first && result.ok()) {
     // keepalived confirms the first success of a checker that started up.
     if (s.probe->kind() == "TCP_CHECK")
-      log_.info("TCP connection to {} success.", service_of(s));
+      log_.info("TCP connection to {} success.", service_of(id));
     else
-      log_.info("{} on service {} success.", s.probe->kind(), service_of(s));
+      log_.info("{} on service {} success.", s.probe->kind(), service_of(id));
   }
 }
 
@@ -421,9 +454,7 @@ std::uint32_t Runtime::Impl::new_slot() {
 void Runtime::Impl::free_slot(std::uint32_t id) {
   Slot& s = slots_[id];
   s.probe.reset();
-  s.subs.clear();
-  s.subs.shrink_to_fit();
-  s.path.clear();
+  if (id < sub_count_.size()) sub_count_[id] = 0;
   s.retired = false;
   s.scheduled = false;
   s.rerun = false;
@@ -462,22 +493,24 @@ void Runtime::Impl::stop_checks() {
 
 // --- state changes ----------------------------------------------------------------------
 
-std::string Runtime::Impl::service_of(const Slot& s) const {
-  if (!s.path.empty()) return s.path;
-  Protocol p = Protocol::Tcp;
-  if (!s.subs.empty()) p = vs_[rs_[s.subs.front()].vs].def.key.protocol;
+std::string Runtime::Impl::service_of(std::uint32_t id) const {
+  const Slot& s = slots_[id];
+  if (const auto path = s.probe->tracked_path(); !path.empty()) return std::string(path);
+  const auto subs = subs_of(id);
+  if (subs.empty()) return "?";
+  const std::uint32_t ri = subs.front();
+  Protocol p = vs_[rs_[ri].vs].def.key.protocol;
   const std::string_view k = s.probe->kind();
   if (k == "DNS_CHECK" || k == "UDP_CHECK") p = Protocol::Udp;
   if (k == "TCP_CHECK" || k == "SMTP_CHECK" || k == "HTTP_GET" || k == "SSL_GET") p = Protocol::Tcp;
-  // The target is the first subscriber's real server unless connect_ip/port say otherwise;
-  // probes keep their options private, so the log names the real server like keepalived.
-  if (s.subs.empty()) return "?";
-  const RsRec& r = rs_[s.subs.front()];
-  return format_service(vs_[r.vs].def.real_servers[r.index].endpoint, p);
+  // The log names the (first subscribing) real server, as keepalived does, even when
+  // connect_ip/connect_port point elsewhere.
+  return format_service(rs_pool_[ri].endpoint, p);
 }
 
-void Runtime::Impl::log_change(const Slot& s, const Step& step, const CheckResult& r) {
-  const std::string svc = service_of(s);
+void Runtime::Impl::log_change(std::uint32_t id, const Step& step, const CheckResult& r) {
+  const Slot& s = slots_[id];
+  const std::string svc = service_of(id);
   const std::string_view kind = s.probe->kind();
   if (step.change == Change::Up) {
     if (kind == "TCP_CHECK")
@@ -495,9 +528,8 @@ void Runtime::Impl::log_change(const Slot& s, const Step& step, const CheckResul
 
 void Runtime::Impl::checker_changed(std::uint32_t id, const Step& step, const CheckResult& r) {
   ++stats_.transitions;
-  Slot& s = slots_[id];
-  log_change(s, step, r);
-  for (std::uint32_t ri : s.subs) update_rs(ri, &s, r);
+  log_change(id, step, r);
+  for (std::uint32_t ri : subs_of(id)) update_rs(ri, &slots_[id], r);
 }
 
 RealServerStatus Runtime::Impl::compute_status(std::uint32_t ri) const {
@@ -512,51 +544,50 @@ RealServerStatus Runtime::Impl::compute_status(std::uint32_t ri) const {
     for (std::uint32_t i = 0; i < r.nslots; ++i) many.push_back(&slots_[rs_slots_[r.slots_begin + i]].state);
     states = many;
   }
-  return real_server_status(vs_[r.vs].def.real_servers[r.index].weight, states);
+  return real_server_status(r.weight, states);
 }
 
 void Runtime::Impl::update_rs(std::uint32_t ri, const Slot* cause, const CheckResult& result) {
   const RealServerStatus st = compute_status(ri);
-  RealServerStatus& old = rs_status_[ri];
-  if (st == old) return;
-  const bool alive_changed = st.alive != old.alive;
-  old = st;
-  mark_dirty(rs_[ri].vs);
+  PoolEntry& entry = rs_pool_[ri];
+  if (st == entry.status) return;
+  const bool alive_changed = st.alive != entry.status.alive;
+  entry.status = st;
   const RsRec& r = rs_[ri];
-  const VsRec& v = vs_[r.vs];
-  const Endpoint& ep = v.def.real_servers[r.index].endpoint;
+  mark_dirty(r.vs);
   if (alive_changed) {
     const std::string_view kind = cause != nullptr ? cause->probe->kind() : std::string_view("CHECK");
-    rs_transition(ri, st.alive, checker_message(kind, st.alive, result, ep));
+    rs_transition(ri, st.alive, checker_message(kind, st.alive, result, entry.endpoint));
   } else {
-    log_.info("Changing weight of service {} in VS {} to {}", format_rs(ep, v.def.key), format_vs(v.def.key),
-              st.weight);
+    const VsRec& v = vs_[r.vs];
+    log_.info("Changing weight of service {} in VS {} to {}", format_rs(entry.endpoint, v.def.key),
+              format_vs(v.def.key), st.weight);
   }
 }
 
 void Runtime::Impl::rs_transition(std::uint32_t ri, bool up, const std::string& message) {
   const RsRec& r = rs_[ri];
   const VsRec& v = vs_[r.vs];
-  const RealServerDef& rs = v.def.real_servers[r.index];
-  const std::string rs_text = format_rs(rs.endpoint, v.def.key);
+  const PoolEntry& entry = rs_pool_[ri];
+  const std::string rs_text = format_rs(entry.endpoint, v.def.key);
   const std::string vs_text = format_vs(v.def.key);
   // Observed on keepalived 2.2.7: "Adding service X to VS Y", "Removing service X from VS Y",
   // and with inhibit_on_failure "Enabling service X of VS Y", "Disabling service X of VS Y".
-  if (rs.inhibit_on_failure)
+  if (entry.inhibit_on_failure)
     log_.info("{} service {} of VS {}", up ? "Enabling" : "Disabling", rs_text, vs_text);
   else if (up)
     log_.info("Adding service {} to VS {}", rs_text, vs_text);
   else
     log_.info("Removing service {} from VS {}", rs_text, vs_text);
-  const ScriptDef& script = up ? rs.notify_up : rs.notify_down;
+  const std::uint32_t script = up ? r.notify_up : r.notify_down;
   Notifier* n = hooks_.notifier.get();
-  if (!script.empty()) {
-    log_.info("Executing [{}] for service {} in VS {}", script_text(script), rs_text, vs_text);
-    if (n != nullptr) n->run_script(script);
+  if (script != kNoScript) {
+    log_.info("Executing [{}] for service {} in VS {}", script_text(scripts_[script]), rs_text, vs_text);
+    if (n != nullptr) n->run_script(scripts_[script]);
   }
   if (n != nullptr) {
-    n->fifo_line(fifo_rs_line(rs.endpoint, v.def.key, up));
-    if (rs.smtp_alert) n->alert(rs_alert(globals_.router_id, rs.endpoint, v.def.key, up, message));
+    n->fifo_line(fifo_rs_line(entry.endpoint, v.def.key, up));
+    if (r.smtp_alert) n->alert(rs_alert(globals_.router_id, entry.endpoint, v.def.key, up, message));
   }
 }
 
@@ -580,8 +611,8 @@ void Runtime::Impl::flush() {
 void Runtime::Impl::flush_vs(std::uint32_t vi) {
   VsRec& v = vs_[vi];
   v.dirty = false;
-  const std::span<const RealServerStatus> st(rs_status_.data() + v.rs_begin, v.def.real_servers.size());
-  PoolStep step = compute_pool(v.def, st, v.quorum_up);
+  const std::span<const PoolEntry> entries(rs_pool_.data() + v.rs_begin, v.rs_count);
+  PoolStep step = compute_pool(v.def, entries, v.quorum_up);
   v.quorum_up = step.quorum_up;
   if (step.change) {
     const QuorumChange& q = *step.change;
@@ -624,8 +655,7 @@ void Runtime::Impl::set_suspended(std::uint32_t vi, bool suspended, TimePoint no
   if (v.suspended == suspended) return;
   v.suspended = suspended;
   log_.info("{} healthchecking for VS {}", suspended ? "Suspending" : "Resuming", format_vs(v.def.key));
-  const std::uint32_t n = static_cast<std::uint32_t>(v.def.real_servers.size());
-  for (std::uint32_t ri = v.rs_begin; ri < v.rs_begin + n; ++ri) {
+  for (std::uint32_t ri = v.rs_begin; ri < v.rs_begin + v.rs_count; ++ri) {
     const RsRec& r = rs_[ri];
     for (std::uint32_t k = 0; k < r.nslots; ++k) {
       const std::uint32_t id = rs_slots_[r.slots_begin + k];
@@ -657,9 +687,11 @@ void Runtime::Impl::watch_files() {
   watch_dirs_.clear();
   std::vector<std::string> dirs;
   for (const Slot& s : slots_) {
-    if (!s.probe || s.retired || s.path.empty()) continue;
-    const auto slash = s.path.rfind('/');
-    dirs.push_back(slash == std::string::npos ? "." : (slash == 0 ? "/" : s.path.substr(0, slash)));
+    if (!s.probe || s.retired) continue;
+    const std::string path(s.probe->tracked_path());
+    if (path.empty()) continue;
+    const auto slash = path.rfind('/');
+    dirs.push_back(slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash)));
   }
   if (dirs.empty()) return;
   const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -696,13 +728,23 @@ void Runtime::Impl::read_inotify() {
       if (dir == watch_dirs_.end() || name.empty()) continue;
       const std::string path = dir->second == "/" ? "/" + name : dir->second + "/" + name;
       for (std::uint32_t id = 0; id < slots_.size(); ++id)
-        if (slots_[id].probe && !slots_[id].retired && slots_[id].path == path) trigger(id);
+        if (slots_[id].probe && !slots_[id].retired && slots_[id].probe->tracked_path() == path) trigger(id);
     }
     read_inotify();
   });
 }
 
 // --- configuration ----------------------------------------------------------------------
+
+const CheckTiming* Runtime::Impl::intern(const CheckTiming& t) {
+  std::size_t h = static_cast<std::size_t>(t.delay_loop.count()) * 31 + static_cast<std::size_t>(t.connect_timeout.count());
+  h = h * 31 + static_cast<std::size_t>(t.delay_before_retry.count()) + t.retry * 7 + (t.alpha ? 1 : 0);
+  for (auto [it, end] = timing_index_.equal_range(h); it != end; ++it)
+    if (*it->second == t) return it->second;
+  timings_.push_back(t);
+  timing_index_.emplace(h, &timings_.back());
+  return &timings_.back();
+}
 
 ApplyReport Runtime::Impl::apply(Definition def) {
   ApplyReport rep;
@@ -716,33 +758,59 @@ ApplyReport Runtime::Impl::apply(Definition def) {
     const auto it = old_vs.find(k);
     if (it == old_vs.end()) return std::nullopt;
     const VsRec& v = vs_[it->second];
-    for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i)
-      if (v.def.real_servers[i].endpoint == ep) return rs_status_[v.rs_begin + i].alive;
+    for (std::uint32_t i = 0; i < v.rs_count; ++i)
+      if (rs_pool_[v.rs_begin + i].endpoint == ep) return rs_pool_[v.rs_begin + i].status.alive;
     return std::nullopt;
   };
+
+  // SSL_GET's client context, built from the SSL { } block when some checker needs it.
+  bool need_tls = false;
+  for (const auto& v : def.virtual_servers)
+    for (const auto& r : v.real_servers)
+      for (const auto& c : r.checkers)
+        if (const auto* h = std::get_if<HttpCheck>(&c.kind); h != nullptr && h->tls) need_tls = true;
+  if (need_tls && (!env_.tls || !(tls_settings_ == globals_.ssl))) {
+    if (auto env = make_probe_env(globals_.ssl)) {
+      env_ = *env;
+      tls_settings_ = globals_.ssl;
+    } else {
+      log_.error("SSL_GET: {}", env.error().message);
+    }
+  }
 
   // Existing slots, by the hash of their definition.
   std::unordered_multimap<std::size_t, std::uint32_t> index;
   const std::size_t old_count = slots_.size();
   for (std::uint32_t id = 0; id < slots_.size(); ++id) {
-    Slot& s = slots_[id];
-    s.subs.clear();
+    const Slot& s = slots_[id];
     if (s.probe && !s.retired) index.emplace(s.key, id);
   }
   std::vector<bool> used(old_count, false);
 
   std::vector<VsRec> vs;
   std::vector<RsRec> rs;
+  std::vector<PoolEntry> pool;
   std::vector<std::uint32_t> rs_slots;
+  std::vector<ScriptDef> scripts;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> subscriptions;  // (slot, real server)
   std::vector<std::uint32_t> fresh;  // new slots, scheduled below
   vs.reserve(def.virtual_servers.size());
   for (auto& vdef : def.virtual_servers) {
     const auto vi = static_cast<std::uint32_t>(vs.size());
     VsRec v;
     v.rs_begin = static_cast<std::uint32_t>(rs.size());
-    for (std::uint32_t i = 0; i < vdef.real_servers.size(); ++i) {
-      RealServerDef& rdef = vdef.real_servers[i];
-      RsRec r{.vs = vi, .index = i, .slots_begin = static_cast<std::uint32_t>(rs_slots.size()), .nslots = 0};
+    v.rs_count = static_cast<std::uint32_t>(vdef.real_servers.size());
+    for (RealServerDef& rdef : vdef.real_servers) {
+      RsRec r{.weight = rdef.weight, .vs = vi, .slots_begin = static_cast<std::uint32_t>(rs_slots.size())};
+      r.smtp_alert = rdef.smtp_alert;
+      if (!rdef.notify_up.empty()) {
+        r.notify_up = static_cast<std::uint32_t>(scripts.size());
+        scripts.push_back(std::move(rdef.notify_up));
+      }
+      if (!rdef.notify_down.empty()) {
+        r.notify_down = static_cast<std::uint32_t>(scripts.size());
+        scripts.push_back(std::move(rdef.notify_down));
+      }
       const auto ri = static_cast<std::uint32_t>(rs.size());
       std::optional<bool> carried;
       bool carried_looked = false;
@@ -750,14 +818,14 @@ ApplyReport Runtime::Impl::apply(Definition def) {
         const std::size_t h = def_hash(c);
         std::uint32_t found = kNoSlot;
         for (auto [it, end] = index.equal_range(h); it != end; ++it) {
-          Slot& s = slots_[it->second];
-          if (s.timing == c.timing && s.probe->same(c)) {
+          const Slot& s = slots_[it->second];
+          if (*s.timing == c.timing && s.probe->same(c)) {
             found = it->second;
             break;
           }
         }
         if (found == kNoSlot) {
-          std::unique_ptr<Probe> probe = make_probe(c);
+          std::unique_ptr<Probe> probe = make_probe(c, env_);
           if (!probe) {
             ++rep.skipped;
             log_.error("{} for service {} in VS {} is not available in this build: checker ignored",
@@ -767,10 +835,9 @@ ApplyReport Runtime::Impl::apply(Definition def) {
           found = new_slot();
           Slot& s = slots_[found];
           s.probe = std::move(probe);
-          s.timing = c.timing;
+          s.timing = intern(c.timing);
           s.key = h;
           s.state = CheckerState::initial(c.timing);
-          if (const auto* f = std::get_if<FileCheck>(&c.kind)) s.path = f->path;
           if (!carried_looked) {
             carried = old_rs_alive(vdef.key, rdef.endpoint);
             carried_looked = true;
@@ -784,26 +851,25 @@ ApplyReport Runtime::Impl::apply(Definition def) {
           used[found] = true;
           ++rep.kept;
         }
-        Slot& s = slots_[found];
-        if (std::find(s.subs.begin(), s.subs.end(), ri) == s.subs.end()) s.subs.push_back(ri);
         if (std::find(rs_slots.begin() + r.slots_begin, rs_slots.end(), found) == rs_slots.end()) {
           rs_slots.push_back(found);
           ++r.nslots;
+          subscriptions.emplace_back(found, ri);
         }
-        log_.debug("Activating healthchecker for service {} for VS {}",
-                   format_rs(rdef.endpoint, vdef.key), format_vs(vdef.key));
+        log_.debug("Activating healthchecker for service {} for VS {}", format_rs(rdef.endpoint, vdef.key),
+                   format_vs(vdef.key));
       }
-      // The runtime keeps the real server, not its checker definitions (they live in the
-      // probes): bytes per real server, not kilobytes.
-      rdef.checkers.clear();
-      rdef.checkers.shrink_to_fit();
+      pool.push_back(PoolEntry{rdef.endpoint, rdef.inhibit_on_failure, {}});
       rs.push_back(r);
     }
+    // The runtime keeps compact records, not the definitions (the checkers live in their
+    // probes): bytes per real server, not kilobytes.
+    vdef.real_servers.clear();
+    vdef.real_servers.shrink_to_fit();
     v.def = std::move(vdef);
     vs.push_back(std::move(v));
   }
-  // Freed slots that were reused in this pass are marked `used` above; everything else old
-  // and unused ends.
+  // Everything old that this configuration does not use ends.
   for (std::uint32_t id = 0; id < old_count; ++id) {
     if (!used[id] && slots_[id].probe && !slots_[id].retired &&
         std::find(fresh.begin(), fresh.end(), id) == fresh.end()) {
@@ -812,16 +878,29 @@ ApplyReport Runtime::Impl::apply(Definition def) {
     }
   }
 
+  // Subscribers of every slot, flat (counting sort by slot).
+  sub_begin_.assign(slots_.size(), 0);
+  sub_count_.assign(slots_.size(), 0);
+  for (const auto& [slot, ri] : subscriptions) ++sub_count_[slot];
+  std::uint32_t acc = 0;
+  for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+    sub_begin_[id] = acc;
+    acc += sub_count_[id];
+  }
+  subs_.assign(acc, 0);
+  {
+    std::vector<std::uint32_t> fill(slots_.size(), 0);
+    for (const auto& [slot, ri] : subscriptions) subs_[sub_begin_[slot] + fill[slot]++] = ri;
+  }
+
   std::vector<VsRec> old = std::move(vs_);
-  std::vector<RealServerStatus> old_status = std::move(rs_status_);
   vs_ = std::move(vs);
   rs_ = std::move(rs);
+  rs_pool_ = std::move(pool);
   rs_slots_ = std::move(rs_slots);
-  rs_status_.assign(rs_.size(), RealServerStatus{});
-  for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) rs_status_[ri] = compute_status(ri);
-
-  stats_.checkers = 0;
-  for (const auto& r : rs_) stats_.checkers += r.nslots;
+  scripts_ = std::move(scripts);
+  for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) rs_pool_[ri].status = compute_status(ri);
+  stats_.checkers = rs_slots_.size();
 
   // Virtual-server state: carried by key, else initial.
   for (auto& v : vs_) {
@@ -830,7 +909,6 @@ ApplyReport Runtime::Impl::apply(Definition def) {
       v.quorum_up = o.quorum_up;
       v.published = o.published;
       v.last = std::move(o.last);
-      v.suspended = o.suspended;
       old_vs.erase(it);
     } else {
       v.quorum_up = false;  // gained at the first evaluation if the weight is there
@@ -848,15 +926,13 @@ ApplyReport Runtime::Impl::apply(Definition def) {
     for (std::uint32_t k = 0; k < r.nslots; ++k) ++slots_[rs_slots_[r.slots_begin + k]].active;
   }
 
-  if (first_apply_) {
+  if (first_apply_ && globals_.rs_init_notifies) {
     // rs_init_notifies: "Send notifies at startup for real servers that are starting up".
-    if (globals_.rs_init_notifies) {
-      for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) {
-        const RsRec& r = rs_[ri];
-        const std::string_view kind = r.nslots > 0 ? slots_[rs_slots_[r.slots_begin]].probe->kind() : "CHECK";
-        const bool up = rs_status_[ri].alive;
-        rs_transition(ri, up, checker_message(kind, up, CheckResult::success(), vs_[r.vs].def.real_servers[r.index].endpoint));
-      }
+    for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) {
+      const RsRec& r = rs_[ri];
+      const std::string_view kind = r.nslots > 0 ? slots_[rs_slots_[r.slots_begin]].probe->kind() : "CHECK";
+      const bool up = rs_pool_[ri].status.alive;
+      rs_transition(ri, up, checker_message(kind, up, CheckResult::success(), rs_pool_[ri].endpoint));
     }
   }
   first_apply_ = false;
@@ -881,6 +957,9 @@ ApplyReport Runtime::Impl::apply(Definition def) {
   flush();
   log_.info("Checkers: {} kept, {} added, {} removed, {} unique for {} real servers", rep.kept, rep.added,
             rep.removed, stats_.unique_checkers, rs_.size());
+  // The definition (and, on reload, the previous records) were large and are gone: give the
+  // memory back to the system rather than keep it in the heap for good.
+  ::malloc_trim(0);
   return rep;
 }
 
@@ -903,15 +982,16 @@ void Runtime::Impl::stop() {
   Notifier* n = hooks_.notifier.get();
   for (auto& v : vs_) {
     if (!v.def.omega) continue;
-    for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
-      if (!rs_status_[v.rs_begin + i].alive) continue;
-      const RealServerDef& rs = v.def.real_servers[i];
-      if (!rs.notify_down.empty()) {
-        log_.info("Executing [{}] for service {} in VS {}", script_text(rs.notify_down),
-                  format_rs(rs.endpoint, v.def.key), format_vs(v.def.key));
-        if (n != nullptr) n->run_script(rs.notify_down);
+    for (std::uint32_t ri = v.rs_begin; ri < v.rs_begin + v.rs_count; ++ri) {
+      if (!rs_pool_[ri].status.alive) continue;
+      const Endpoint& ep = rs_pool_[ri].endpoint;
+      if (rs_[ri].notify_down != kNoScript) {
+        const ScriptDef& script = scripts_[rs_[ri].notify_down];
+        log_.info("Executing [{}] for service {} in VS {}", script_text(script), format_rs(ep, v.def.key),
+                  format_vs(v.def.key));
+        if (n != nullptr) n->run_script(script);
       }
-      if (n != nullptr) n->fifo_line(fifo_rs_line(rs.endpoint, v.def.key, false));
+      if (n != nullptr) n->fifo_line(fifo_rs_line(ep, v.def.key, false));
     }
     if (v.quorum_up && !v.def.quorum_down.empty()) {
       log_.info("Executing [{}] for VS {}", script_text(v.def.quorum_down), format_vs(v.def.key));
@@ -937,11 +1017,10 @@ std::vector<RealServerView> Runtime::Impl::real_servers(std::size_t vi) const {
   std::vector<RealServerView> out;
   if (vi >= vs_.size()) return out;
   const VsRec& v = vs_[vi];
-  for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
-    const std::uint32_t ri = v.rs_begin + i;
+  for (std::uint32_t ri = v.rs_begin; ri < v.rs_begin + v.rs_count; ++ri) {
     const RsRec& r = rs_[ri];
-    RealServerView view{.endpoint = v.def.real_servers[i].endpoint, .alive = rs_status_[ri].alive,
-                        .weight = rs_status_[ri].weight, .checkers = r.nslots, .checkers_up = 0};
+    RealServerView view{.endpoint = rs_pool_[ri].endpoint, .alive = rs_pool_[ri].status.alive,
+                        .weight = rs_pool_[ri].status.weight, .checkers = r.nslots, .checkers_up = 0};
     for (std::uint32_t k = 0; k < r.nslots; ++k)
       if (slots_[rs_slots_[r.slots_begin + k]].state.up) ++view.checkers_up;
     out.push_back(view);
@@ -959,18 +1038,17 @@ std::string Runtime::Impl::dump() const {
     out += fmt::format(" VS {}: quorum {} ({}, hysteresis {}){}{}\n", format_vs(v.def.key),
                        v.quorum_up ? "up" : "down", v.def.quorum, v.def.hysteresis,
                        v.last.sorry_active ? ", sorry server active" : "", v.suspended ? ", suspended" : "");
-    for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
-      const std::uint32_t ri = v.rs_begin + i;
+    for (std::uint32_t ri = v.rs_begin; ri < v.rs_begin + v.rs_count; ++ri) {
       const RsRec& r = rs_[ri];
-      out += fmt::format("   RS {}: {} weight {}\n", format_rs(v.def.real_servers[i].endpoint, v.def.key),
-                         rs_status_[ri].alive ? "alive" : "down", rs_status_[ri].weight);
+      out += fmt::format("   RS {}: {} weight {}\n", format_rs(rs_pool_[ri].endpoint, v.def.key),
+                         rs_pool_[ri].status.alive ? "alive" : "down", rs_pool_[ri].status.weight);
       for (std::uint32_t k = 0; k < r.nslots; ++k) {
         const Slot& s = slots_[rs_slots_[r.slots_begin + k]];
         out += fmt::format("     {}: {}{}, delay_loop {} ms, retry {} ({} used), connect_timeout {} ms\n",
                            s.probe->kind(), s.state.up ? "up" : "down", s.running ? " (running)" : "",
-                           std::chrono::duration_cast<std::chrono::milliseconds>(s.timing.delay_loop).count(),
-                           s.timing.retry, s.state.retries_used,
-                           std::chrono::duration_cast<std::chrono::milliseconds>(s.timing.connect_timeout).count());
+                           std::chrono::duration_cast<std::chrono::milliseconds>(s.timing->delay_loop).count(),
+                           s.timing->retry, s.state.retries_used,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(s.timing->connect_timeout).count());
       }
     }
   }

@@ -1,10 +1,16 @@
 // TCP_CHECK: the real server is up when a TCP connection to it completes within
 // connect_timeout. The connection is closed at once (keepalived does the same).
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/execution/context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "connect_watcher.hpp"
 #include "net.hpp"
 #include "probe_base.hpp"
 
@@ -15,21 +21,42 @@ using asio::ip::tcp;
 
 namespace {
 
+// A socket descriptor closed on scope exit.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 class TcpProbe final : public ProbeOf<TcpCheck> {
  public:
   using ProbeOf::ProbeOf;
   std::string_view kind() const override { return "TCP_CHECK"; }
 
+  // socket, connect, wait for writability, getsockopt(SO_ERROR), close: the wait goes
+  // through the ConnectWatcher (one epoll set for every check), which costs one epoll_ctl
+  // instead of an Asio socket's ioctl and three epoll_ctl calls.
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
-    tcp::socket sock(co_await asio::this_coro::executor);
-    const auto proto = conn_.target.addr.is_v4() ? tcp::v4() : tcp::v6();
-    if (auto ec = net::open_with_options(sock, conn_, proto))
-      co_return CheckResult::failure(Outcome::LocalError, ec.value());
+    const Endpoint& target = conn_.target;
+    const Fd s{::socket(target.addr.is_v4() ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                        IPPROTO_TCP)};
+    if (s.fd < 0) co_return CheckResult::failure(Outcome::LocalError, errno);
+    if (const int e = net::apply_options(s.fd, conn_); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
+    sockaddr_storage ss;
+    const socklen_t len = net::to_sockaddr(net::scoped(target.addr, conn_), target.port, ss);
+    if (::connect(s.fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0) co_return CheckResult::success();
+    if (errno != EINPROGRESS) co_return net::connect_failure({errno, boost::system::system_category()});
     ctx.arm(ctx.timeout());
-    auto [ec] = co_await sock.async_connect(net::target_of<tcp>(conn_),
-                                            asio::as_tuple(asio::use_awaitable));
+    auto& watcher = asio::use_service<ConnectWatcher>(
+        asio::query(co_await asio::this_coro::executor, asio::execution::context));
+    auto [ec] = co_await watcher.async_writable(s.fd, asio::as_tuple(asio::use_awaitable));
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ConnectTimeout);
-    if (ec) co_return net::connect_failure(ec);
+    if (ec) co_return CheckResult::failure(Outcome::LocalError, ec.value());
+    int err = 0;
+    socklen_t elen = sizeof err;
+    if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) err = errno;
+    if (err != 0) co_return net::connect_failure({err, boost::system::system_category()});
     co_return CheckResult::success();
   }
 };

@@ -70,6 +70,11 @@ struct HttpUrl {
   std::string virtualhost{};                            ///< resolved: url, checker, RS or VS
   std::string regex{};
   bool regex_no_match = false;
+  std::vector<std::string> regex_options{};          ///< regex_options names
+  std::size_t regex_stack_start = 0;                 ///< regex_stack START
+  std::size_t regex_stack_max = 0;                   ///< regex_stack MAX
+  std::size_t regex_min_offset = 0;                  ///< regex_min_offset
+  std::optional<std::size_t> regex_max_offset{};     ///< regex_max_offset
   friend bool operator==(const HttpUrl&, const HttpUrl&) = default;
 };
 
@@ -192,8 +197,18 @@ struct VirtualServerDef {
   friend bool operator==(const VirtualServerDef&, const VirtualServerDef&) = default;
 };
 
+/// The top-level SSL { } block (SSL_GET's client context).
+struct TlsSettings {
+  std::string password{};
+  std::string ca{};
+  std::string certificate{};
+  std::string key{};
+  friend bool operator==(const TlsSettings&, const TlsSettings&) = default;
+};
+
 /// Settings of global_defs the checkers use.
 struct CheckGlobals {
+  TlsSettings ssl{};              ///< SSL { }
   std::string router_id{};          ///< subject prefix of SMTP alerts
   bool rs_init_notifies = false;  ///< notify the initial state of every real server
   bool no_checker_emails = false; ///< alert only when a real server is added or removed

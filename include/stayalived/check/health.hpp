@@ -116,8 +116,17 @@ struct PoolStep {
   std::optional<QuorumChange> change{};
 };
 
-/// Computes the desired pool of `vs` from its real servers' status (same order as
-/// vs.real_servers) and the previous quorum state. A virtual server starts without quorum:
+/// One real server as the pool computation sees it.
+struct PoolEntry {
+  Endpoint endpoint{};
+  bool inhibit_on_failure = false;
+  RealServerStatus status{};
+  friend bool operator==(const PoolEntry&, const PoolEntry&) = default;
+};
+
+/// Computes the desired pool of `vs` (its key, quorum, hysteresis and sorry server; its
+/// real_servers are not looked at) from its real servers, in configuration order, and the
+/// previous quorum state. A virtual server starts without quorum:
 /// its first evaluation gains it when the weight is there (keepalived logs "Gained quorum"
 /// and runs quorum_up at start). Quorum (keepalived.conf(5) `quorum`,
 /// `hysteresis`): lost when the alive weight drops below quorum - hysteresis, gained when it
@@ -125,7 +134,6 @@ struct PoolStep {
 /// real servers leave the pool (inhibit_on_failure ones stay at weight 0) and the sorry
 /// server enters; otherwise a down real server leaves (or stays at weight 0 with
 /// inhibit_on_failure) and the sorry server, if sorry_server_inhibit, stays at weight 0.
-PoolStep compute_pool(const VirtualServerDef& vs, std::span<const RealServerStatus> rs,
-                      bool quorum_was_up);
+PoolStep compute_pool(const VirtualServerDef& vs, std::span<const PoolEntry> rs, bool quorum_was_up);
 
 }  // namespace stayalived::check

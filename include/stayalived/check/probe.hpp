@@ -20,6 +20,7 @@
 #include "stayalived/check/definition.hpp"
 #include "stayalived/check/outcome.hpp"
 #include "stayalived/check/script.hpp"
+#include "stayalived/common/expected.hpp"
 #include "stayalived/common/time.hpp"
 
 namespace stayalived::check {
@@ -53,11 +54,21 @@ class Probe {
   virtual bool same(const CheckerDef& def) const = 0;
   /// Event-driven probes (FILE_CHECK) run when their input changes, not on a timer.
   virtual bool event_driven() const { return false; }
+  /// The file an event-driven probe watches ("" for the others).
+  virtual std::string_view tracked_path() const { return {}; }
 };
 
-/// Builds the probe for a checker definition. HTTP_GET/SSL_GET need the HTTP core and
-/// return nullptr until it is linked (the runtime then logs and skips the checker).
-std::unique_ptr<Probe> make_probe(const CheckerDef& def);
+/// What probes share: the SSL_GET client context (one for the process, as in keepalived).
+struct ProbeEnv {
+  std::shared_ptr<void> tls;  ///< a stayalived::http::TlsContext (type-erased: no OpenSSL here)
+};
+
+/// Builds the probe for a checker definition; nullptr if the kind cannot run here.
+std::unique_ptr<Probe> make_probe(const CheckerDef& def, const ProbeEnv& env = {});
+
+/// Builds the shared environment for `tls` (creates the SSL_GET context); the error says
+/// which file could not be loaded.
+Result<ProbeEnv> make_probe_env(const TlsSettings& tls);
 
 /// Runs one check outside the runtime, with its own timer for the deadlines (`timeout` is
 /// the connect_timeout): for tests and one-shot tools.

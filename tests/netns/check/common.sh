@@ -65,3 +65,19 @@ wait_count() {
   done
   return 1
 }
+
+# start_harness HOST ARGS...: the harness in HOST, output in $OUT; HSTART is when it started
+# (its timestamps count from there).
+start_harness() {
+  local host=$1; shift
+  HSTART=$(now)
+  sa_start "$host" "$HARNESS" "$@"
+}
+
+# event_after PATTERN N T0: seconds from T0 to the N-th harness line matching PATTERN, from
+# the harness's own timestamp (not from when this script noticed it).
+event_after() {
+  local t
+  t=$(grep -E -- "$1" "$OUT" | sed -n "${2}p" | cut -d' ' -f1)
+  awk -v h="$HSTART" -v t="$t" -v t0="$3" 'BEGIN { printf "%.2f", h + t - t0 }'
+}

@@ -28,7 +28,7 @@ DNS_PID=$SA_LAST_PID
 sa_start udp python3 "$SERVERS" udp 9 "$SA_TMP/udp.mode"
 sa_wait 5 sa_in smtp sh -c 'exec 3<>/dev/tcp/127.0.0.1/25' || true
 
-sa_start lb "$HARNESS" --delay-loop 1 --retry 1 --delay-before-retry 1 --connect-timeout 1 --alpha \
+start_harness lb --delay-loop 1 --retry 1 --delay-before-retry 1 --connect-timeout 1 --alpha \
   --log-all-failures \
   --check smtp:192.0.2.2:25,helo=lb.example \
   --check dns:192.0.2.3:53,type=A,name=www.example.test \
@@ -58,7 +58,7 @@ expect_down() {
   local k=$1 outcome=$2 bound=$3
   DOWNS[$k]=$(( ${DOWNS[$k]} + 1 ))
   wait_line "Removing service ${ADDR[$k]}" "${DOWNS[$k]}" 15 >/dev/null || sa_fail "$k: not down"
-  within "$(elapsed "$T0")" "$bound" "$k down ($outcome)"
+  within "$(event_after "Removing service ${ADDR[$k]}" "${DOWNS[$k]}" "$T0")" "$bound" "$k down ($outcome)"
   grep -qE "${KIND[$k]} on service ${CADDR[$k]} failed \($outcome\)" "$OUT" || sa_fail "$k: no '$outcome' logged"
 }
 expect_up() {

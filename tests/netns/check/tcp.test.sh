@@ -33,7 +33,7 @@ echo "${out#|}" >>"$(dirname "$0")/notify.log"
 SH
 chmod +x "$SA_TMP/notify.sh"
 
-sa_start lb "$HARNESS" --delay-loop 1 --retry 1 --delay-before-retry 1 --connect-timeout 1 --alpha \
+start_harness lb --delay-loop 1 --retry 1 --delay-before-retry 1 --connect-timeout 1 --alpha \
   --log-all-failures --notify-up "$SA_TMP/notify.sh up 'arg two'" --notify-down "$SA_TMP/notify.sh down" \
   --fifo "$SA_TMP/fifo.log" --check tcp:192.0.2.2:80 --check tcp:192.0.2.3:80 --duration 200 >"$OUT"
 
@@ -48,13 +48,13 @@ down_and_back() { # NAME BOUND_DOWN OUTCOME-REGEX
   local t0; t0=$(now)
   inject
   wait_line 'Removing service \[192.0.2.2\]:tcp:80 from VS' "$n" 15 >/dev/null
-  within "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')" "$bound" "$name: rs1 down"
+  within "$(event_after 'Removing service \[192.0.2.2\]:tcp:80 from VS' "$n" "$t0")" "$bound" "$name: rs1 down"
   grep -qE "TCP_CHECK on service \[192.0.2.2\]:tcp:80 failed \($outcome\)" "$OUT" ||
     sa_fail "$name: no '$outcome' failure logged"
   t0=$(now)
   repair
   wait_line 'Adding service \[192.0.2.2\]:tcp:80' $(( n + 1 )) 15 >/dev/null
-  within "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')" $((1 + SLACK)) "$name: rs1 back"
+  within "$(event_after 'Adding service \[192.0.2.2\]:tcp:80' $(( n + 1 )) "$t0")" $((1 + SLACK)) "$name: rs1 back"
 }
 
 # (|| true: sa_stop_pid returns the status of `wait` under set -e)

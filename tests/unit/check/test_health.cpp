@@ -46,6 +46,16 @@ CheckerState running(const CheckTiming& t) {
   return s;
 }
 
+std::vector<PoolEntry> entries(const VirtualServerDef& vs, std::initializer_list<RealServerStatus> st) {
+  std::vector<PoolEntry> out;
+  std::size_t i = 0;
+  for (const auto& s : st) {
+    out.push_back({vs.real_servers[i].endpoint, vs.real_servers[i].inhibit_on_failure, s});
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("reducer: the first check is not retried (keepalived 2.2.7)") {
@@ -185,8 +195,7 @@ TEST_CASE("pool: down real servers leave, inhibit_on_failure keeps them at weigh
   VirtualServerDef vs = vs_with(3, 1, 0);
   vs.real_servers[0].weight = 3;
   vs.real_servers[2].inhibit_on_failure = true;
-  const RealServerStatus rs[] = {{true, 3}, {false, 1}, {false, 1}};
-  const PoolStep p = compute_pool(vs, rs, true);
+  const PoolStep p = compute_pool(vs, entries(vs, {{true, 3}, {false, 1}, {false, 1}}), true);
   REQUIRE(p.pool.members.size() == 2);
   CHECK(p.pool.members[0] == PoolMember{vs.real_servers[0].endpoint, 3, false});
   CHECK(p.pool.members[1] == PoolMember{vs.real_servers[2].endpoint, 0, false});
@@ -196,9 +205,9 @@ TEST_CASE("pool: down real servers leave, inhibit_on_failure keeps them at weigh
 
 TEST_CASE("pool: quorum with hysteresis is lost below quorum-hysteresis, regained at quorum+hysteresis") {
   const VirtualServerDef vs = vs_with(5, 3, 1);  // lost when < 2, gained when >= 4
-  auto status = [](int alive) {
-    std::vector<RealServerStatus> v(5, RealServerStatus{false, 1});
-    for (int i = 0; i < alive; ++i) v[static_cast<std::size_t>(i)].alive = true;
+  auto status = [&vs](int alive) {
+    std::vector<PoolEntry> v;
+    for (int i = 0; i < 5; ++i) v.push_back({vs.real_servers[static_cast<std::size_t>(i)].endpoint, false, {i < alive, 1}});
     return v;
   };
   PoolStep p = compute_pool(vs, status(2), true);
@@ -222,15 +231,14 @@ TEST_CASE("pool: without quorum the sorry server replaces the real servers") {
   VirtualServerDef vs = vs_with(2, 2, 0);
   vs.sorry_server = SorryServerDef{ep("192.0.2.250"), false};
   vs.real_servers[1].inhibit_on_failure = true;
-  const RealServerStatus one_alive[] = {{true, 1}, {false, 1}};
-  PoolStep p = compute_pool(vs, one_alive, true);
+  PoolStep p = compute_pool(vs, entries(vs, {{true, 1}, {false, 1}}), true);
   CHECK_FALSE(p.quorum_up);
   CHECK(p.pool.sorry_active);
   REQUIRE(p.pool.members.size() == 2);
   CHECK(p.pool.members[0] == PoolMember{vs.real_servers[1].endpoint, 0, false});  // inhibited
   CHECK(p.pool.members[1] == PoolMember{ep("192.0.2.250"), 1, true});
 
-  const RealServerStatus both[] = {{true, 1}, {true, 1}};
+  const auto both = entries(vs, {{true, 1}, {true, 1}});
   p = compute_pool(vs, both, false);
   CHECK(p.quorum_up);
   CHECK_FALSE(p.pool.sorry_active);
@@ -245,10 +253,8 @@ TEST_CASE("pool: without quorum the sorry server replaces the real servers") {
 
 TEST_CASE("pool: a virtual server starts without quorum and gains it at its first evaluation") {
   const VirtualServerDef vs = vs_with(2, 2, 1);
-  const RealServerStatus two[] = {{true, 1}, {true, 1}};
-  const RealServerStatus three[] = {{true, 1}, {true, 2}};
-  CHECK_FALSE(compute_pool(vs, two, false).change);  // 2 < 2+1
-  const PoolStep p = compute_pool(vs, three, false);
+  CHECK_FALSE(compute_pool(vs, entries(vs, {{true, 1}, {true, 1}}), false).change);  // 2 < 2+1
+  const PoolStep p = compute_pool(vs, entries(vs, {{true, 1}, {true, 2}}), false);
   REQUIRE(p.change);
   CHECK(p.change->up);
 }
