@@ -1,7 +1,7 @@
 // stayalived-ipvs-apply: drives the IPVS module the way the daemon will, for the VM tests
-// and the benchmark, until the daemon's wiring is on main. Reads a keepalived.conf, builds
-// the desired table (from_config + build_desired), starts the Reconciler (adopt or
-// lvs_flush), applies, and reports what it sent. With --hold it then reads commands on
+// and the benchmark, until the daemon's wiring is on main. Reads a keepalived.conf
+// (config::load_file), builds the desired table (from_config + build_desired), starts the
+// Reconciler (adopt or lvs_flush), applies, and reports what it sent. With --hold it then reads commands on
 // stdin, one per line, and answers each with one line:
 //   down VS_INDEX ADDR:PORT | up VS_INDEX ADDR:PORT   a health flip of one real server
 //   reload FILE                                       a new config (health carried over)
@@ -22,7 +22,7 @@
 
 #include <fmt/format.h>
 
-#include "mini_conf.hpp"
+#include "stayalived/config/load.hpp"
 #include "stayalived/ipvs/backend.hpp"
 #include "stayalived/ipvs/desired.hpp"
 #include "stayalived/ipvs/from_config.hpp"
@@ -34,14 +34,13 @@ namespace slog = stayalived::log;
 
 namespace {
 
-struct Loaded {
-  ipvs::IpvsConfig config;
-};
-
+// config::load_file, then from_config; the loader's warnings go to stderr, as the
+// daemon logs them.
 stayalived::Expected<ipvs::IpvsConfig, std::string> load(const std::string& path) {
-  auto c = mini_conf::load(path);
-  if (!c) return stayalived::Unexpected(c.error());
-  return ipvs::from_config(*c);
+  auto r = stayalived::config::load_file(path);
+  for (const auto& d : r.diagnostics) std::fprintf(stderr, "%s\n", d.format().c_str());
+  if (!r.config) return stayalived::Unexpected(path + ": the configuration has errors");
+  return ipvs::from_config(*r.config);
 }
 
 class Session {
@@ -96,9 +95,12 @@ class Session {
       in >> path;
       auto c = load(path);
       if (!c) return "error " + c.error();
+      double config_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      auto t1 = std::chrono::steady_clock::now();
       reload(std::move(*c));
       reconciler_->set_desired(desired());
-      return report(run(), before, t0);
+      // ms: the IPVS part (desired state, plan, writes); config_ms: reading the file.
+      return report(run(), before, t1) + fmt::format(" config_ms={:.1f}", config_ms);
     }
     if (cmd == "resync") {
       auto n = reconciler_->resync();
