@@ -24,10 +24,14 @@ for conf in "$SA_VM_SRC"/configs/*.conf; do
   ip netns exec "sa-$name" "$apply" "$conf" >"$VM_TMP/apply-$name.log" 2>&1 ||
     { cat "$VM_TMP/apply-$name.log"; vm_fail "$name: stayalived-ipvs-apply failed"; }
 done
+for name in "${names[@]}"; do vm_keepalived_wait "ka-$name"; done
+# Every table as our backend reads it (all fields), from one process.
+dumps=()
+for name in "${names[@]}"; do dumps+=("ka-$name" "sa-$name"); done
+"$apply" --dump-netns "$VM_TMP" "${dumps[@]}" || vm_fail "stayalived-ipvs-apply --dump-netns failed"
 for name in "${names[@]}"; do
   ka="ka-$name" us="sa-$name"
   expected="$SA_VM_SRC/configs/$name.expected"
-  vm_keepalived_wait "$ka"
   vm_save "$ka" >"$VM_TMP/$name.ka"
   vm_save "$us" >"$VM_TMP/$name.sa"
   # SA_VM_BLESS=1: keep keepalived's table as a candidate NAME.expected (for review).
@@ -42,7 +46,7 @@ for name in "${names[@]}"; do
   if ! diff -u <(vm_thresholds "$ka") <(vm_thresholds "$us"); then
     echo "$name: thresholds differ between keepalived (-) and us (+)"; ok=0
   fi
-  if ! diff -u <(ip netns exec "$ka" "$apply" --dump) <(ip netns exec "$us" "$apply" --dump); then
+  if ! diff -u "$VM_TMP/$ka.dump" "$VM_TMP/$us.dump"; then
     echo "$name: full dump differs between keepalived (-) and us (+)"; ok=0
   fi
   VM_KA_PID=${ka_pid[$name]}
