@@ -156,6 +156,14 @@ Expected<const Spec*, CliError> find_long(std::string_view name, const std::stri
   return Unexpected(CliError{msg + ")"});
 }
 
+// -T / --genhash: keepalived hands every later argument to genhash, and warns when options
+// came before it.
+Options enter_genhash(Options& o, const std::vector<std::string>& argv, std::size_t i) {
+  if (i != 1) o.warnings.emplace_back("Warning -- `-T` not used as first option, previous options ignored");
+  o.genhash_args.assign(argv.begin() + static_cast<std::ptrdiff_t>(i) + 1, argv.end());
+  return std::move(o);
+}
+
 }  // namespace
 
 std::optional<int> parse_log_facility(const std::string& s) {
@@ -196,6 +204,7 @@ Expected<Options, CliError> parse_command_line(const std::vector<std::string>& a
         value = argv[++i];
       }
       s.apply(o, value);
+      if (o.genhash) return enter_genhash(o, argv, i);
       continue;
     }
     // A bundle of short options: -lDn, -fFILE, -f FILE, -tFILE.
@@ -204,6 +213,7 @@ Expected<Options, CliError> parse_command_line(const std::vector<std::string>& a
       if (s == nullptr) return Unexpected(CliError{std::string("Unknown option -") + a[j]});
       if (s->arg == Arg::None) {
         s->apply(o, std::nullopt);
+        if (o.genhash) return enter_genhash(o, argv, i);
         continue;
       }
       std::optional<std::string> value;

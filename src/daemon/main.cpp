@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,11 +20,13 @@
 #include "stayalived/common/log.hpp"
 #include "stayalived/config/dump.hpp"
 #include "stayalived/config/load.hpp"
+#include "stayalived/daemon/app.hpp"
 #include "stayalived/daemon/cli.hpp"
 #include "stayalived/daemon/daemon.hpp"
 #include "stayalived/daemon/pidfile.hpp"
 #include "stayalived/daemon/signals.hpp"
 #include "stayalived/daemon/version.hpp"
+#include "stayalived/tools/genhash.hpp"
 
 namespace sd = stayalived::daemon;
 namespace slog = stayalived::log;
@@ -65,28 +68,11 @@ bool daemonize(bool keep_stderr) {
   return true;
 }
 
-// What the config loader needs from the running system: interfaces and host names.
-stayalived::config::LoadOptions config_load_options(const sd::Options& opts) {
-  stayalived::config::LoadOptions lo;
-  lo.config_id = opts.config_id.value_or("");  // empty: host name up to the first '.'
-  lo.all_config = opts.all_config;
-  lo.interface_exists = [](std::string_view name) {
-    return ::if_nametoindex(std::string(name).c_str()) != 0;
-  };
-  lo.host_resolves = [](std::string_view name) {
-    addrinfo* res = nullptr;
-    const int rc = ::getaddrinfo(std::string(name).c_str(), nullptr, nullptr, &res);
-    if (res) ::freeaddrinfo(res);
-    return rc == 0;
-  };
-  return lo;
-}
-
 // -t/--config-test[=FILE]: check the configuration, report every diagnostic (to stderr,
 // or to FILE) and exit with keepalived 2.2.7's status (0 clean, 5 warnings, 6 script
 // security or include checks, 2 fatal). With -d the canonical dump follows on stdout.
 int config_test(const sd::Options& opts) {
-  const auto result = stayalived::config::load_file(opts.use_file, config_load_options(opts));
+  const auto result = stayalived::config::load_file(opts.use_file, sd::system_load_options(opts));
   std::FILE* out = stderr;
   if (!opts.config_test_file.empty()) {
     out = std::fopen(opts.config_test_file.c_str(), "we");
@@ -144,8 +130,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (opts.genhash) {
-    std::fprintf(stderr, "genhash mode: use the genhash program (not built into this binary yet)\n");
-    return 1;
+    return stayalived::tools::genhash_main(args[0], opts.genhash_args,
+                                           stayalived::tools::GenhashInvocation::DaemonFlag);
   }
   if (opts.umask) ::umask(*opts.umask);
   if (opts.core_dump) {
@@ -155,6 +141,32 @@ int main(int argc, char** argv) {
   if (!opts.net_namespace.empty() && !enter_namespace(opts.net_namespace)) return 2;
 
   if (opts.config_test) return config_test(opts);
+
+  // The daemon changes directory to /: a relative -f must keep naming the same file on
+  // reload.
+  if (!opts.use_file.empty() && opts.use_file[0] != '/') {
+    std::error_code ec;
+    const auto abs = std::filesystem::absolute(opts.use_file, ec);
+    if (!ec) opts.use_file = abs.string();
+  }
+  // keepalived creates its files (dumps, FIFOs) with umask 0177 unless told otherwise.
+  if (!opts.umask) ::umask(0177);
+
+  slog::Logger logger(opts.log);
+  slog::Channel log(logger, slog::Source::Main);
+
+  // Load the configuration before forking, so that a broken one is reported where the
+  // operator is looking and the start fails (exit 2, as keepalived).
+  auto initial = stayalived::config::load_file(opts.use_file, sd::system_load_options(opts));
+  if (initial.has_errors() || !initial.config) {
+    for (const auto& d : initial.diagnostics) {
+      if (!opts.log.to_console) std::fprintf(stderr, "%s\n", d.format().c_str());
+      logger.write(slog::Source::Main, d.severity == stayalived::config::Severity::Error
+                                           ? slog::Level::Err : slog::Level::Warning, d.format());
+    }
+    log.error("Configuration file {} has errors: not starting", opts.use_file);
+    return 2;
+  }
 
   // Take the pid files before forking, so that "already running" reaches the terminal.
   auto pid_file = sd::PidFile::acquire(opts.pid);
@@ -182,8 +194,6 @@ int main(int argc, char** argv) {
   for (auto& f : subsystem_pid_files)
     if (auto r = f.write(::getpid()); !r) std::fprintf(stderr, "%s\n", r.error().message.c_str());
 
-  slog::Logger logger(opts.log);
-  slog::Channel log(logger, slog::Source::Main);
   log.info("Starting Stayalived v{} ({}), keepalived {} compatible", sd::kVersion, sd::kBuildDate,
            sd::kKeepalivedCompat);
   log.info("Command line: {}", command_line(args));
@@ -191,6 +201,17 @@ int main(int argc, char** argv) {
   int status = 0;
   {
     sd::Daemon daemon(opts, logger);
+    sd::App app(daemon, opts, logger);
+    app.adopt_initial(std::move(initial));
+    sd::add_subsystems(app, daemon.io(), logger, opts);
+    daemon.on_start([&] { app.start(); });
+    daemon.on(sd::SignalFunction::Reload, [&] { app.reload(); });
+    daemon.on(sd::SignalFunction::Data, [&] { app.write_data(); });
+    daemon.on(sd::SignalFunction::Stats, [&] { app.write_stats(false); });
+    daemon.on(sd::SignalFunction::StatsClear, [&] { app.write_stats(true); });
+    daemon.on(sd::SignalFunction::Json, [&] { app.write_json(); });
+    daemon.on_stop([&] { app.stop([] {}); });
+    daemon.status_provider([&] { return app.status_line(); });
     status = daemon.run();
   }
 

@@ -41,6 +41,7 @@ struct Options {
   std::string checkers_pid = kDefaultCheckersPidFile; ///< -c
   std::string bfd_pid = kDefaultBfdPidFile;           ///< -b
   bool genhash = false;                               ///< -T (must come first)
+  std::vector<std::string> genhash_args;              ///< -T: every argument after it, for genhash
   bool address_monitoring = false;                    ///< -a
   bool snmp = false;                                  ///< -x (SNMP is not implemented)
   std::string snmp_agent_socket;                      ///< -A

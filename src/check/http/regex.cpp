@@ -86,20 +86,24 @@ Expected<std::shared_ptr<const Regex>, std::string> Regex::compile(std::string_v
   auto impl = std::make_unique<Impl>();
   int err = 0;
   PCRE2_SIZE err_offset = 0;
-  impl->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options,
+  // A body is untrusted bytes: in UTF mode an invalid sequence must not turn the whole piece
+  // into an error (which would make the result depend on how the body was cut); it simply
+  // never matches (PCRE2_MATCH_INVALID_UTF).
+  const std::uint32_t compile_options = (options & PCRE2_UTF) != 0 ? options | PCRE2_MATCH_INVALID_UTF : options;
+  impl->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), compile_options,
                              &err, &err_offset, nullptr);
   if (impl->code == nullptr)
-    return Unexpected("Invalid regex: '" + std::string(pattern) + "' at offset " +
-                      std::to_string(err_offset) + ": " + pcre2_message(err));
+    return Unexpected{"Invalid regex: '" + std::string(pattern) + "' at offset " +
+                      std::to_string(err_offset) + ": " + pcre2_message(err)};
   // JIT for complete and partial matching; the interpreter serves if JIT is unavailable.
   (void)pcre2_jit_compile(impl->code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
   impl->match_data = pcre2_match_data_create_from_pattern(impl->code, nullptr);
-  if (impl->match_data == nullptr) return Unexpected(std::string("regex: out of memory"));
+  if (impl->match_data == nullptr) return Unexpected{std::string("regex: out of memory")};
   if (stack.max > 0) {
     impl->match_context = pcre2_match_context_create(nullptr);
     impl->jit_stack = pcre2_jit_stack_create(std::max<std::size_t>(stack.start, 1), stack.max, nullptr);
     if (impl->match_context == nullptr || impl->jit_stack == nullptr)
-      return Unexpected(std::string("regex: cannot create the JIT stack"));
+      return Unexpected{std::string("regex: cannot create the JIT stack")};
     pcre2_jit_stack_assign(impl->match_context, nullptr, impl->jit_stack);
   }
   std::uint32_t lookbehind = 0;
@@ -120,7 +124,6 @@ Expected<std::shared_ptr<const Regex>, std::string> Regex::compile(std::string_v
 RegexScanner::RegexScanner(std::shared_ptr<const Regex> regex, std::size_t min_offset,
                            std::optional<std::size_t> max_offset, std::size_t max_keep)
     : regex_(std::move(regex)),
-      min_offset_(min_offset),
       max_offset_(max_offset),
       max_keep_(max_keep),
       scan_from_(min_offset) {}

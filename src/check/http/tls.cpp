@@ -23,20 +23,20 @@ Result<std::shared_ptr<TlsContext>> TlsContext::create(const TlsConfig& config) 
   if (!config.certificate.empty()) {
     ctx.use_certificate_chain_file(config.certificate, ec);
     if (ec)
-      return Unexpected(Error{"SSL error : Cant load certificate file " + config.certificate + ": " +
-                                  ec.message(), ec.value()});
+      return Unexpected{Error{"SSL error : Cant load certificate file " + config.certificate + ": " +
+                                  ec.message(), ec.value()}};
   }
   if (!config.key.empty()) {
     ctx.use_private_key_file(config.key, ssl::context::pem, ec);
     if (ec)
-      return Unexpected(Error{"SSL error : Cant load key file " + config.key + ": " + ec.message(),
-                              ec.value()});
+      return Unexpected{Error{"SSL error : Cant load key file " + config.key + ": " + ec.message(),
+                              ec.value()}};
   }
   if (!config.ca.empty()) {
     ctx.load_verify_file(config.ca, ec);
     if (ec)
-      return Unexpected(Error{"SSL error : Cant load CA file " + config.ca + ": " + ec.message(),
-                              ec.value()});
+      return Unexpected{Error{"SSL error : Cant load CA file " + config.ca + ": " + ec.message(),
+                              ec.value()}};
   }
   return std::make_shared<TlsContext>(std::move(ctx));
 }

@@ -191,6 +191,21 @@ TEST_CASE("operands and --") {
   CHECK(parse({"-"}).unexpected_args == std::vector<std::string>{"-"});
 }
 
+TEST_CASE("-T hands every later argument to genhash, as keepalived does") {
+  const Options o = parse({"-T", "-s", "127.0.0.1", "-p", "80", "-u", "/", "-v"});
+  CHECK(o.genhash);
+  CHECK(o.genhash_args == std::vector<std::string>{"-s", "127.0.0.1", "-p", "80", "-u", "/", "-v"});
+  CHECK(o.warnings.empty());
+  CHECK(o.net_namespace.empty());  // -s belongs to genhash here
+  const Options l = parse({"--genhash", "-S", "-h"});
+  CHECK(l.genhash_args == std::vector<std::string>{"-S", "-h"});
+  const Options late = parse({"-l", "-T", "-x"});
+  CHECK(late.genhash_args == std::vector<std::string>{"-x"});
+  REQUIRE(late.warnings.size() == 1);
+  CHECK(late.warnings[0] == "Warning -- `-T` not used as first option, previous options ignored");
+  CHECK(parse({"-T"}).genhash_args.empty());
+}
+
 TEST_CASE("usage lists every flag in keepalived's layout") {
   const std::string u = usage("stayalived");
   CHECK(u.starts_with("Usage: stayalived [OPTION...]\n"));

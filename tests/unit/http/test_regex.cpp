@@ -82,6 +82,13 @@ TEST_CASE("regex: options from regex_options") {
   CHECK(regex_option_flag("use_offset_limit"));
 }
 
+TEST_CASE("regex: invalid UTF-8 in a body never matches, and does not spoil the rest (fuzz finding)") {
+  const auto re = compile("caf\\x{e9}|\\p{L}{3}", opt("utf") | opt("caseless"));
+  expect_everywhere(re, "<\xf8\x1a d=12 Welcome", true);  // "Welcome" is after the bad byte
+  expect_everywhere(re, "\xf8\xc3\xa9\xff 12 34", false);
+  expect_everywhere(compile("\\x{e9}", opt("utf")), "\xff\xc3\xa9", true);
+}
+
 TEST_CASE("regex: regex_min_offset and regex_max_offset bound where a match may start") {
   const std::string body = "0123456789abcdefMATCH0123456789";  // MATCH starts at offset 16
   const auto re = compile("MATCH");

@@ -36,9 +36,10 @@ struct Act {
 class TestServer {
  public:
   /// A plain server, or a TLS server if `tls` is given.
+  /// `read_request`: wait for the request head before playing the script.
   TestServer(asio::io_context& io, std::vector<Act> script, asio::ssl::context* tls = nullptr,
-             bool ipv6 = false)
-      : io_(io), acceptor_(io), script_(std::move(script)), tls_(tls) {
+             bool ipv6 = false, bool read_request = true)
+      : io_(io), acceptor_(io), script_(std::move(script)), tls_(tls), read_request_(read_request) {
     const tcp::endpoint ep(ipv6 ? asio::ip::address(asio::ip::address_v6::loopback())
                                 : asio::ip::address(asio::ip::address_v4::loopback()),
                            0);
@@ -87,7 +88,7 @@ class TestServer {
     timer.expires_after(5s);
     timer.async_wait([&](boost::system::error_code e) { if (!e) raw.close(); });
     char buf[4096];
-    while (request_.find("\r\n\r\n") == std::string::npos && request_.size() < 8192) {
+    while (read_request_ && request_.find("\r\n\r\n") == std::string::npos && request_.size() < 8192) {
       auto [ec, n] = co_await s.async_read_some(asio::buffer(buf), tuple);
       request_.append(buf, n);
       if (ec) break;
@@ -155,6 +156,7 @@ class TestServer {
   tcp::endpoint endpoint_;
   std::vector<Act> script_;
   asio::ssl::context* tls_;
+  bool read_request_;
   std::string request_;
   std::size_t streamed_ = 0;
   std::string sni_;

@@ -1,5 +1,3 @@
-# unit_http: the scripted test servers are Asio coroutines (see src/check/http/CMakeLists.txt
-# about GCC 12's false -Wmismatched-new-delete on awaitable frames).
-if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  target_compile_options(unit_${m} PRIVATE -Wno-mismatched-new-delete)
-endif()
+# unit_http: the scripted test servers are Asio coroutines (see
+# STAYALIVED_COROUTINE_FILE_OPTIONS in src/check/http/CMakeLists.txt).
+target_compile_options(unit_${m} PRIVATE ${STAYALIVED_COROUTINE_FILE_OPTIONS})

@@ -217,9 +217,11 @@ TEST_CASE("runner: signal mask and dispositions are not inherited; own process g
 TEST_CASE("runner: timeout kills the process group, grandchildren included") {
   ScriptRunner::Options opts;
   opts.kill_grace = 300ms;
-  // The script starts a background grandchild, prints its pid and waits.
+  // The script starts a background grandchild, prints its pid and waits. The timeout leaves
+  // the shell ample time to get there even on a loaded machine (with 200 ms the test raced
+  // the shell's own start-up under load).
   auto s = sh("sleep 60 & echo $!; sleep 60", 4096);
-  s.timeout = 200ms;
+  s.timeout = 2s;
   auto r = run_one(s, opts);
   CHECK(r.outcome == ScriptOutcome::TimedOut);
   CHECK(r.signal == SIGTERM);
@@ -232,7 +234,7 @@ TEST_CASE("runner: timeout kills the process group, grandchildren included") {
   // A group that ignores SIGTERM gets SIGKILL after the grace time, grandchildren too
   // (the ignored disposition is inherited by `sleep`).
   auto stubborn = sh("trap '' TERM; sleep 60 & echo $!; sleep 60", 4096);
-  stubborn.timeout = 200ms;
+  stubborn.timeout = 2s;
   auto k = run_one(stubborn, opts);
   CHECK(k.outcome == ScriptOutcome::TimedOut);
   CHECK(k.signal == SIGKILL);

@@ -87,7 +87,6 @@ class RegexScanner {
              bool final);
 
   std::shared_ptr<const Regex> regex_;
-  std::size_t min_offset_;
   std::optional<std::size_t> max_offset_;
   std::size_t max_keep_;
   std::string keep_;              // retained bytes: lookbehind context and a partial match

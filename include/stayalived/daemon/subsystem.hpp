@@ -1,0 +1,44 @@
+// A part of the daemon with its own life cycle: VRRP, the checkers, IPVS. The App starts
+// them from the first configuration, hands them each new configuration on reload, asks
+// them for their parts of the dumps, and stops them.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "stayalived/config/model.hpp"
+
+namespace stayalived::daemon {
+
+class Subsystem {
+ public:
+  virtual ~Subsystem() = default;
+
+  /// Short name for logs ("VRRP", "checkers", "IPVS").
+  virtual std::string_view name() const = 0;
+
+  /// Starts from the first configuration. Runs on the loop.
+  virtual void start(const config::Config& cfg) = 0;
+
+  /// Applies a new, already validated configuration: only what changed may change
+  /// (instances and checkers whose identity is unchanged keep their state and timers).
+  virtual void reload(const config::Config& old_cfg, const config::Config& new_cfg) = 0;
+
+  /// Stops; `done` is called (possibly later, on the loop) once nothing of the subsystem
+  /// needs the loop any more (last adverts sent, VIPs and rules removed as configured).
+  virtual void stop(std::function<void()> done) = 0;
+
+  /// Appends the subsystem's sections of keepalived's data dump (SIGUSR1).
+  virtual void write_data(std::string& /*out*/) const {}
+  /// Appends the subsystem's statistics (SIGUSR2); clears the counters if `clear`.
+  virtual void write_stats(std::string& /*out*/, bool /*clear*/) {}
+  /// Adds the subsystem's state to the JSON dump.
+  virtual void write_json(boost::json::object& /*root*/) const {}
+  /// A few words for systemd's STATUS= line ("VI_1 MASTER", "real servers 5/6 up").
+  virtual std::string status() const { return {}; }
+};
+
+}  // namespace stayalived::daemon

@@ -1,0 +1,38 @@
+// Private to src/check: the common base of the probes and the per-kind factories (one file
+// per kind: tcp_check.cpp, smtp_check.cpp, ...).
+#pragma once
+
+#include <memory>
+#include <variant>
+
+#include "stayalived/check/probe.hpp"
+
+namespace stayalived::check {
+
+/// A probe of kind `Spec`: keeps its connection options and kind options, and compares
+/// them with a definition for deduplication and reload.
+template <class Spec>
+class ProbeOf : public Probe {
+ public:
+  explicit ProbeOf(const CheckerDef& d) : conn_(d.connect), spec_(std::get<Spec>(d.kind)) {}
+  bool same(const CheckerDef& d) const override {
+    const Spec* s = std::get_if<Spec>(&d.kind);
+    return s != nullptr && *s == spec_ && d.connect == conn_;
+  }
+
+ protected:
+  ConnectOptions conn_;
+  Spec spec_;
+};
+
+std::unique_ptr<Probe> make_tcp_probe(const CheckerDef& d);
+std::unique_ptr<Probe> make_smtp_probe(const CheckerDef& d);
+std::unique_ptr<Probe> make_dns_probe(const CheckerDef& d);
+std::unique_ptr<Probe> make_udp_probe(const CheckerDef& d);
+std::unique_ptr<Probe> make_ping_probe(const CheckerDef& d);
+std::unique_ptr<Probe> make_misc_probe(const CheckerDef& d);
+std::unique_ptr<Probe> make_file_probe(const CheckerDef& d);
+/// HTTP_GET / SSL_GET: provided by http_check.cpp once the HTTP core is available.
+std::unique_ptr<Probe> make_http_probe(const CheckerDef& d);
+
+}  // namespace stayalived::check

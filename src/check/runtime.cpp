@@ -1,0 +1,995 @@
+// The checker runtime: scheduling, deadlines, results, real-server and virtual-server state.
+//
+// Control flow
+//   - Every checker that actually runs is a Slot (identical checkers of several virtual
+//     servers share one). Its next check time and, while it runs, its deadline are entries
+//     of one binary heap; one steady_timer is armed for the earliest entry.
+//   - When a check is due, launch() co_spawns the probe's coroutine with a RunState (the
+//     probe's ProbeContext, holding the cancellation signal). When a deadline entry expires
+//     first, the signal fires and the pending socket operation completes with
+//     operation_aborted.
+//   - finished() feeds the result to the pure reducer (health.hpp), schedules the next check
+//     and, on an up/down or weight change, recomputes the real servers that use the checker.
+//   - Real-server changes log, notify (scripts, FIFO, SMTP) and mark their virtual server
+//     dirty; one posted flush per loop turn recomputes dirty pools (quorum, sorry server)
+//     and publishes those that changed.
+#include "stayalived/check/runtime.hpp"
+
+#include <sys/inotify.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "stayalived/check/probe.hpp"
+
+namespace stayalived::check {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint32_t kNoSlot = ~0u;
+
+// A heap entry: the next check of a slot (deadline = false) or the deadline of its run.
+struct Entry {
+  TimePoint at;
+  std::uint32_t slot;
+  std::uint32_t token;
+  bool deadline;
+};
+struct Later {
+  bool operator()(const Entry& a, const Entry& b) const { return a.at > b.at; }
+};
+
+std::size_t def_hash(const CheckerDef& d) {
+  std::size_t h = hash_value(d.connect.target);
+  h ^= (d.kind.index() + 1) * 0x9E3779B97F4A7C15ULL;
+  h ^= static_cast<std::size_t>(d.timing.delay_loop.count()) * 0xC2B2AE3D27D4EB4FULL;
+  return h;
+}
+
+bool contains(const std::vector<IpAddress>& v, const IpAddress& a) {
+  return std::find(v.begin(), v.end(), a) != v.end();
+}
+
+}  // namespace
+
+struct RunState;
+
+// What a run reports to (the runtime, while it exists).
+class RunOwner {
+ public:
+  virtual void arm_deadline(RunState& run, Duration d) = 0;
+  virtual void finished(RunState& run, std::exception_ptr e, const CheckResult& r) = 0;
+
+ protected:
+  ~RunOwner() = default;
+};
+
+// One run of one checker. Shared by the coroutine and its completion handler, so that it
+// outlives both even when the runtime goes first (owner is then null).
+struct RunState final : ProbeContext {
+  RunOwner* owner = nullptr;
+  std::uint32_t slot = 0;
+  std::uint32_t token = 0;
+  bool hit = false;
+  Duration connect_timeout{};
+  std::shared_ptr<Probe> probe;
+  std::shared_ptr<ScriptRunner> runner;
+  std::minstd_rand rng;
+  asio::cancellation_signal signal;
+
+  void arm(Duration d) override;
+  bool expired() const override { return hit; }
+  Duration timeout() const override { return connect_timeout; }
+  ScriptRunner& scripts() override { return *runner; }
+  std::uint32_t random() override {
+    return static_cast<std::uint32_t>(rng()) ^ (static_cast<std::uint32_t>(rng()) << 16);
+  }
+};
+
+class Runtime::Impl final : public RunOwner {
+ public:
+  Impl(asio::io_context& io, log::Logger& logger, Hooks hooks)
+      : io_(io), log_(logger, log::Source::Check), hooks_(std::move(hooks)), timer_(io),
+        inotify_(io), rng_(std::random_device{}()) {
+    scripts_ = hooks_.scripts ? hooks_.scripts : std::make_shared<ProcessRunner>();
+  }
+
+  ~Impl() {
+    stop_checks();
+    for (Slot& s : slots_)
+      if (s.running && s.run != nullptr) s.run->owner = nullptr;
+  }
+
+  ApplyReport apply(Definition def);
+  void start();
+  void stop();
+  void set_address_present(const IpAddress& addr, bool present);
+
+  void arm_deadline(RunState& run, Duration d) override;
+  void finished(RunState& run, std::exception_ptr e, const CheckResult& r) override;
+
+  std::vector<DesiredPool> pools() const {
+    std::vector<DesiredPool> out;
+    for (const auto& v : vs_) out.push_back(v.last);
+    return out;
+  }
+  std::vector<RealServerView> real_servers(std::size_t vi) const;
+  bool suspended(std::size_t vi) const { return vi < vs_.size() && vs_[vi].suspended; }
+  Stats stats() const;
+  std::string dump() const;
+
+ private:
+  struct Slot {
+    std::shared_ptr<Probe> probe;  // null: free
+    CheckTiming timing;
+    CheckerState state;
+    std::size_t key = 0;           // def_hash of its definition
+    TimePoint deadline{};
+    std::uint32_t due_token = 0;
+    std::uint32_t run_token = 0;
+    std::uint32_t active = 0;      // subscribers whose virtual server is not suspended
+    bool running = false;
+    bool scheduled = false;        // a valid due entry is in the heap
+    bool retired = false;          // removed by a reload; freed when its run ends
+    bool rerun = false;            // event-driven: input changed while running
+    RunState* run = nullptr;
+    std::vector<std::uint32_t> subs;  // real servers (indices into rs_) that use it
+    std::string path;                 // FILE_CHECK: the tracked file
+  };
+  struct VsRec {
+    VirtualServerDef def;          // checkers moved out
+    bool quorum_up = true;
+    bool suspended = false;
+    bool dirty = false;
+    bool published = false;
+    DesiredPool last;
+    std::uint32_t rs_begin = 0;
+  };
+  struct RsRec {
+    std::uint32_t vs = 0;
+    std::uint32_t index = 0;       // in its virtual server
+    std::uint32_t slots_begin = 0; // into rs_slots_
+    std::uint32_t nslots = 0;
+  };
+
+  void push(const Entry& e);
+  void arm_timer();
+  void on_timer();
+  void schedule(std::uint32_t id, TimePoint at);
+  void schedule_first(std::uint32_t id, TimePoint now);
+  void launch(std::uint32_t id);
+  void retire(std::uint32_t id);
+  void free_slot(std::uint32_t id);
+  std::uint32_t new_slot();
+  void stop_checks();
+
+  void checker_changed(std::uint32_t id, const Step& step, const CheckResult& r);
+  void update_rs(std::uint32_t ri, const Slot* cause, const CheckResult& result);
+  void rs_transition(std::uint32_t ri, bool up, const std::string& message);
+  void mark_dirty(std::uint32_t vi);
+  void flush();
+  void flush_vs(std::uint32_t vi);
+  void set_suspended(std::uint32_t vi, bool suspended, TimePoint now);
+  bool vs_suspended(const VirtualServerDef& d) const;
+  RealServerStatus compute_status(std::uint32_t ri) const;
+
+  void watch_files();
+  void read_inotify();
+  void trigger(std::uint32_t id);
+
+  std::string service_of(const Slot& s) const;
+  void log_change(const Slot& s, const Step& step, const CheckResult& r);
+
+  asio::io_context& io_;
+  log::Channel log_;
+  Hooks hooks_;
+  std::shared_ptr<ScriptRunner> scripts_;
+  CheckGlobals globals_;
+
+  std::deque<Slot> slots_;  // stable addresses: a RunState points at nothing in here
+  std::vector<std::uint32_t> free_;
+  std::vector<Entry> heap_;
+  asio::steady_timer timer_;
+  TimePoint armed_ = TimePoint::max();
+
+  std::vector<VsRec> vs_;
+  std::vector<RsRec> rs_;
+  std::vector<RealServerStatus> rs_status_;  // parallel to rs_, contiguous per VS
+  std::vector<std::uint32_t> rs_slots_;
+  std::vector<IpAddress> present_;
+
+  asio::posix::stream_descriptor inotify_;
+  std::map<int, std::string> watch_dirs_;
+  std::array<char, 4096> inotify_buf_{};
+
+  std::minstd_rand rng_;
+  bool started_ = false;
+  bool stopped_ = false;
+  bool flush_posted_ = false;
+  bool first_apply_ = true;
+  Stats stats_;
+  // Posted handlers hold a weak reference: a flush that runs after the runtime is gone
+  // does nothing.
+  std::shared_ptr<int> alive_token_ = std::make_shared<int>(0);
+};
+
+void RunState::arm(Duration d) {
+  if (owner != nullptr) owner->arm_deadline(*this, d);
+}
+
+// --- scheduling -------------------------------------------------------------------------
+
+void Runtime::Impl::push(const Entry& e) {
+  heap_.push_back(e);
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  if (e.at < armed_) arm_timer();
+}
+
+void Runtime::Impl::arm_timer() {
+  if (heap_.empty() || stopped_) {
+    armed_ = TimePoint::max();
+    return;
+  }
+  armed_ = heap_.front().at;
+  timer_.expires_at(armed_);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    // Aborted: re-armed or destroyed; `this` may be gone, touch nothing.
+    if (ec) return;
+    on_timer();
+  });
+}
+
+void Runtime::Impl::on_timer() {
+  armed_ = TimePoint::max();
+  const TimePoint now = Clock::now();
+  while (!heap_.empty() && heap_.front().at <= now) {
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    const Entry e = heap_.back();
+    heap_.pop_back();
+    Slot& s = slots_[e.slot];
+    if (e.deadline) {
+      if (s.running && s.run != nullptr && s.run_token == e.token && s.deadline == e.at && !s.run->hit) {
+        ++stats_.deadlines_hit;
+        s.run->hit = true;
+        s.run->signal.emit(asio::cancellation_type::terminal);
+      }
+      continue;
+    }
+    if (!s.scheduled || s.due_token != e.token || s.running) continue;
+    s.scheduled = false;
+    if (s.active == 0 || stopped_ || s.retired) continue;
+    const Duration late = now - e.at;
+    if (late < std::chrono::milliseconds(1))
+      ++stats_.late_under_1ms;
+    else if (late < std::chrono::milliseconds(10))
+      ++stats_.late_under_10ms;
+    else if (late < std::chrono::milliseconds(100))
+      ++stats_.late_under_100ms;
+    else
+      ++stats_.late_over_100ms;
+    stats_.max_lateness = std::max(stats_.max_lateness, late);
+    stats_.total_lateness += late;
+    launch(e.slot);
+  }
+  arm_timer();
+}
+
+void Runtime::Impl::schedule(std::uint32_t id, TimePoint at) {
+  Slot& s = slots_[id];
+  s.scheduled = true;
+  push(Entry{at, id, ++s.due_token, false});
+}
+
+// The first check of a checker: at a random point of its warmup (keepalived.conf(5): "random
+// delay to start the initial check for maximum N seconds"), which spreads thousands of
+// checkers over the interval instead of firing them at once.
+void Runtime::Impl::schedule_first(std::uint32_t id, TimePoint now) {
+  Slot& s = slots_[id];
+  if (s.probe->event_driven()) {
+    trigger(id);
+    return;
+  }
+  const auto span = warmup_of(s.timing).count();
+  Duration offset{};
+  if (span > 0) offset = Duration(std::uniform_int_distribution<Duration::rep>(0, span)(rng_));
+  schedule(id, now + offset);
+}
+
+void Runtime::Impl::arm_deadline(RunState& run, Duration d) {
+  Slot& s = slots_[run.slot];
+  if (!s.running || s.run != &run) return;
+  s.deadline = Clock::now() + d;
+  push(Entry{s.deadline, run.slot, run.token, true});
+}
+
+namespace {
+
+asio::awaitable<CheckResult> run_probe(std::shared_ptr<RunState> run) {
+  // Cancellation by the deadline must reach the probe as operation_aborted results, never as
+  // an exception from its next co_await.
+  co_await asio::this_coro::throw_if_cancelled(false);
+  co_return co_await run->probe->run(*run);
+}
+
+}  // namespace
+
+void Runtime::Impl::launch(std::uint32_t id) {
+  Slot& s = slots_[id];
+  auto run = std::make_shared<RunState>();
+  run->owner = this;
+  run->slot = id;
+  run->token = ++s.run_token;
+  run->connect_timeout = s.timing.connect_timeout;
+  run->probe = s.probe;
+  run->runner = scripts_;
+  run->rng.seed(static_cast<std::minstd_rand::result_type>(rng_()));
+  s.running = true;
+  s.run = run.get();
+  s.deadline = TimePoint::max();
+  ++stats_.checks_started;
+  stats_.max_in_flight = std::max(++stats_.in_flight, stats_.max_in_flight);
+  RunState& ref = *run;
+  asio::co_spawn(io_, run_probe(run),
+                 asio::bind_cancellation_slot(ref.signal.slot(),
+                                              [run](std::exception_ptr e, CheckResult r) {
+                                                if (run->owner != nullptr) run->owner->finished(*run, e, r);
+                                              }));
+}
+
+void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckResult& result_in) {
+  Slot& s = slots_[run.slot];
+  const std::uint32_t id = run.slot;
+  s.running = false;
+  s.run = nullptr;
+  --stats_.in_flight;
+  ++stats_.checks_completed;
+  CheckResult result = result_in;
+  if (e) {
+    // A probe must not throw; if one does, it is our bug: count it as a local failure.
+    result = CheckResult::failure(Outcome::LocalError);
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log_.error("{} on {}: unexpected exception: {}", s.probe->kind(), service_of(s), ex.what());
+    } catch (...) {
+      log_.error("{} on {}: unexpected exception", s.probe->kind(), service_of(s));
+    }
+  }
+  if (!result.ok()) ++stats_.checks_failed;
+  if (s.retired) {
+    free_slot(id);
+    return;
+  }
+  if (stopped_) return;
+  const TimePoint now = Clock::now();
+  const Step step = reduce(s.state, s.timing, result, now);
+  if (step.retrying) {
+    ++stats_.retries;
+    if (s.timing.log_all_failures)
+      log_.info("{} on service {} failed ({}), retry {} of {}.", s.probe->kind(), service_of(s),
+                to_string(result.outcome), step.state.retries_used, s.timing.retry);
+  } else if (!result.ok() && !step.state.up && s.timing.log_all_failures && step.change == Change::None) {
+    log_.info("{} on service {} failed ({}).", s.probe->kind(), service_of(s), to_string(result.outcome));
+  }
+  s.state = step.state;
+  if (s.probe->event_driven()) {
+    if (s.rerun) {
+      s.rerun = false;
+      launch(id);
+    }
+  } else if (s.active > 0) {
+    schedule(id, step.next_check);
+  }
+  if (step.change != Change::None) {
+    checker_changed(id, step, result);
+  } else if (step.first && result.ok()) {
+    // keepalived confirms the first success of a checker that started up.
+    if (s.probe->kind() == "TCP_CHECK")
+      log_.info("TCP connection to {} success.", service_of(s));
+    else
+      log_.info("{} on service {} success.", s.probe->kind(), service_of(s));
+  }
+}
+
+std::uint32_t Runtime::Impl::new_slot() {
+  if (!free_.empty()) {
+    const std::uint32_t id = free_.back();
+    free_.pop_back();
+    return id;
+  }
+  slots_.emplace_back();
+  return static_cast<std::uint32_t>(slots_.size() - 1);
+}
+
+void Runtime::Impl::free_slot(std::uint32_t id) {
+  Slot& s = slots_[id];
+  s.probe.reset();
+  s.subs.clear();
+  s.subs.shrink_to_fit();
+  s.path.clear();
+  s.retired = false;
+  s.scheduled = false;
+  s.rerun = false;
+  s.active = 0;
+  ++s.due_token;
+  free_.push_back(id);
+}
+
+void Runtime::Impl::retire(std::uint32_t id) {
+  Slot& s = slots_[id];
+  if (s.running) {
+    s.retired = true;
+    if (s.run != nullptr) {
+      s.run->hit = true;
+      s.run->signal.emit(asio::cancellation_type::terminal);
+    }
+    return;
+  }
+  free_slot(id);
+}
+
+void Runtime::Impl::stop_checks() {
+  boost::system::error_code ignored;
+  timer_.cancel();
+  armed_ = TimePoint::max();
+  heap_.clear();
+  inotify_.close(ignored);
+  for (Slot& s : slots_) {
+    s.scheduled = false;
+    if (s.running && s.run != nullptr && !s.run->hit) {
+      s.run->hit = true;
+      s.run->signal.emit(asio::cancellation_type::terminal);
+    }
+  }
+}
+
+// --- state changes ----------------------------------------------------------------------
+
+std::string Runtime::Impl::service_of(const Slot& s) const {
+  if (!s.path.empty()) return s.path;
+  Protocol p = Protocol::Tcp;
+  if (!s.subs.empty()) p = vs_[rs_[s.subs.front()].vs].def.key.protocol;
+  const std::string_view k = s.probe->kind();
+  if (k == "DNS_CHECK" || k == "UDP_CHECK") p = Protocol::Udp;
+  if (k == "TCP_CHECK" || k == "SMTP_CHECK" || k == "HTTP_GET" || k == "SSL_GET") p = Protocol::Tcp;
+  // The target is the first subscriber's real server unless connect_ip/port say otherwise;
+  // probes keep their options private, so the log names the real server like keepalived.
+  if (s.subs.empty()) return "?";
+  const RsRec& r = rs_[s.subs.front()];
+  return format_service(vs_[r.vs].def.real_servers[r.index].endpoint, p);
+}
+
+void Runtime::Impl::log_change(const Slot& s, const Step& step, const CheckResult& r) {
+  const std::string svc = service_of(s);
+  const std::string_view kind = s.probe->kind();
+  if (step.change == Change::Up) {
+    if (kind == "TCP_CHECK")
+      log_.info("TCP connection to {} success.", svc);
+    else
+      log_.info("{} on service {} success.", kind, svc);
+  } else if (step.change == Change::Down) {
+    if (step.retries > 0)
+      log_.info("{} on service {} failed after {} retries.", kind, svc, step.retries);
+    else
+      log_.info("{} on service {} failed.", kind, svc);
+    log_.debug("{} on service {}: {} (code {})", kind, svc, to_string(r.outcome), r.code);
+  }
+}
+
+void Runtime::Impl::checker_changed(std::uint32_t id, const Step& step, const CheckResult& r) {
+  ++stats_.transitions;
+  Slot& s = slots_[id];
+  log_change(s, step, r);
+  for (std::uint32_t ri : s.subs) update_rs(ri, &s, r);
+}
+
+RealServerStatus Runtime::Impl::compute_status(std::uint32_t ri) const {
+  const RsRec& r = rs_[ri];
+  std::array<const CheckerState*, 8> small{};
+  std::vector<const CheckerState*> many;
+  std::span<const CheckerState* const> states;
+  if (r.nslots <= small.size()) {
+    for (std::uint32_t i = 0; i < r.nslots; ++i) small[i] = &slots_[rs_slots_[r.slots_begin + i]].state;
+    states = std::span<const CheckerState* const>(small.data(), r.nslots);
+  } else {
+    for (std::uint32_t i = 0; i < r.nslots; ++i) many.push_back(&slots_[rs_slots_[r.slots_begin + i]].state);
+    states = many;
+  }
+  return real_server_status(vs_[r.vs].def.real_servers[r.index].weight, states);
+}
+
+void Runtime::Impl::update_rs(std::uint32_t ri, const Slot* cause, const CheckResult& result) {
+  const RealServerStatus st = compute_status(ri);
+  RealServerStatus& old = rs_status_[ri];
+  if (st == old) return;
+  const bool alive_changed = st.alive != old.alive;
+  old = st;
+  mark_dirty(rs_[ri].vs);
+  const RsRec& r = rs_[ri];
+  const VsRec& v = vs_[r.vs];
+  const Endpoint& ep = v.def.real_servers[r.index].endpoint;
+  if (alive_changed) {
+    const std::string_view kind = cause != nullptr ? cause->probe->kind() : std::string_view("CHECK");
+    rs_transition(ri, st.alive, checker_message(kind, st.alive, result, ep));
+  } else {
+    log_.info("Changing weight of service {} in VS {} to {}", format_rs(ep, v.def.key), format_vs(v.def.key),
+              st.weight);
+  }
+}
+
+void Runtime::Impl::rs_transition(std::uint32_t ri, bool up, const std::string& message) {
+  const RsRec& r = rs_[ri];
+  const VsRec& v = vs_[r.vs];
+  const RealServerDef& rs = v.def.real_servers[r.index];
+  const std::string rs_text = format_rs(rs.endpoint, v.def.key);
+  const std::string vs_text = format_vs(v.def.key);
+  // Observed on keepalived 2.2.7: "Adding service X to VS Y", "Removing service X from VS Y",
+  // and with inhibit_on_failure "Enabling service X of VS Y", "Disabling service X of VS Y".
+  if (rs.inhibit_on_failure)
+    log_.info("{} service {} of VS {}", up ? "Enabling" : "Disabling", rs_text, vs_text);
+  else if (up)
+    log_.info("Adding service {} to VS {}", rs_text, vs_text);
+  else
+    log_.info("Removing service {} from VS {}", rs_text, vs_text);
+  const ScriptDef& script = up ? rs.notify_up : rs.notify_down;
+  Notifier* n = hooks_.notifier.get();
+  if (!script.empty()) {
+    log_.info("Executing [{}] for service {} in VS {}", script_text(script), rs_text, vs_text);
+    if (n != nullptr) n->run_script(script);
+  }
+  if (n != nullptr) {
+    n->fifo_line(fifo_rs_line(rs.endpoint, v.def.key, up));
+    if (rs.smtp_alert) n->alert(rs_alert(globals_.router_id, rs.endpoint, v.def.key, up, message));
+  }
+}
+
+void Runtime::Impl::mark_dirty(std::uint32_t vi) {
+  vs_[vi].dirty = true;
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  // One recomputation per loop turn, however many results arrived in it.
+  asio::post(io_, [this, alive = std::weak_ptr<int>(alive_token_)] {
+    if (alive.expired()) return;
+    flush();
+  });
+}
+
+void Runtime::Impl::flush() {
+  flush_posted_ = false;
+  for (std::uint32_t vi = 0; vi < vs_.size(); ++vi)
+    if (vs_[vi].dirty) flush_vs(vi);
+}
+
+void Runtime::Impl::flush_vs(std::uint32_t vi) {
+  VsRec& v = vs_[vi];
+  v.dirty = false;
+  const std::span<const RealServerStatus> st(rs_status_.data() + v.rs_begin, v.def.real_servers.size());
+  PoolStep step = compute_pool(v.def, st, v.quorum_up);
+  v.quorum_up = step.quorum_up;
+  if (step.change) {
+    const QuorumChange& q = *step.change;
+    const std::string vs_text = format_vs(v.def.key);
+    if (q.up)
+      log_.info("Gained quorum {}+{}={} <= {} for VS {}", q.quorum, q.hysteresis, q.quorum + q.hysteresis,
+                q.alive_weight, vs_text);
+    else
+      log_.info("Lost quorum {}-{}={} > {} for VS {}", q.quorum, q.hysteresis, q.quorum - q.hysteresis,
+                q.alive_weight, vs_text);
+    const ScriptDef& script = q.up ? v.def.quorum_up : v.def.quorum_down;
+    Notifier* n = hooks_.notifier.get();
+    if (!script.empty()) {
+      log_.info("Executing [{}] for VS {}", script_text(script), vs_text);
+      if (n != nullptr) n->run_script(script);
+    }
+    if (n != nullptr) {
+      n->fifo_line(fifo_vs_line(v.def.key, q.up));
+      const QuorumEvent ev = !q.up ? QuorumEvent::Lost : v.published ? QuorumEvent::Gained : QuorumEvent::StartingUp;
+      if (v.def.smtp_alert) n->alert(quorum_alert(globals_.router_id, v.def.key, ev, q.quorum, q.hysteresis, q.alive_weight));
+    }
+  }
+  if (!v.published || !(step.pool == v.last)) {
+    v.last = std::move(step.pool);
+    v.published = true;
+    ++stats_.pools_published;
+    if (hooks_.on_pool) hooks_.on_pool(v.last);
+  }
+}
+
+bool Runtime::Impl::vs_suspended(const VirtualServerDef& d) const {
+  if (!d.ha_suspend || d.suspend_addresses.empty()) return false;
+  for (const auto& a : d.suspend_addresses)
+    if (contains(present_, a)) return false;
+  return true;
+}
+
+void Runtime::Impl::set_suspended(std::uint32_t vi, bool suspended, TimePoint now) {
+  VsRec& v = vs_[vi];
+  if (v.suspended == suspended) return;
+  v.suspended = suspended;
+  log_.info("{} healthchecking for VS {}", suspended ? "Suspending" : "Resuming", format_vs(v.def.key));
+  const std::uint32_t n = static_cast<std::uint32_t>(v.def.real_servers.size());
+  for (std::uint32_t ri = v.rs_begin; ri < v.rs_begin + n; ++ri) {
+    const RsRec& r = rs_[ri];
+    for (std::uint32_t k = 0; k < r.nslots; ++k) {
+      const std::uint32_t id = rs_slots_[r.slots_begin + k];
+      Slot& s = slots_[id];
+      if (suspended) {
+        --s.active;
+      } else if (s.active++ == 0 && started_ && !stopped_ && !s.running && !s.scheduled) {
+        schedule_first(id, now);
+      }
+    }
+  }
+}
+
+// --- FILE_CHECK inputs ------------------------------------------------------------------
+
+void Runtime::Impl::trigger(std::uint32_t id) {
+  Slot& s = slots_[id];
+  if (s.active == 0 || stopped_ || !started_) return;
+  if (s.running) {
+    s.rerun = true;
+    return;
+  }
+  launch(id);
+}
+
+void Runtime::Impl::watch_files() {
+  boost::system::error_code ignored;
+  inotify_.close(ignored);
+  watch_dirs_.clear();
+  std::vector<std::string> dirs;
+  for (const Slot& s : slots_) {
+    if (!s.probe || s.retired || s.path.empty()) continue;
+    const auto slash = s.path.rfind('/');
+    dirs.push_back(slash == std::string::npos ? "." : (slash == 0 ? "/" : s.path.substr(0, slash)));
+  }
+  if (dirs.empty()) return;
+  const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd < 0) {
+    log_.error("track_file: inotify_init1 failed: {}", std::strerror(errno));
+    return;
+  }
+  inotify_.assign(fd);
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  for (const auto& d : dirs) {
+    const int wd = ::inotify_add_watch(fd, d.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
+    if (wd < 0)
+      log_.error("track_file: cannot watch {}: {}", d, std::strerror(errno));
+    else
+      watch_dirs_[wd] = d;
+  }
+  read_inotify();
+}
+
+void Runtime::Impl::read_inotify() {
+  inotify_.async_read_some(asio::buffer(inotify_buf_), [this](const boost::system::error_code& ec, std::size_t n) {
+    if (ec) return;  // closed (reload, stop, destruction): touch nothing
+    std::size_t off = 0;
+    while (off + sizeof(inotify_event) <= n) {
+      inotify_event ev;
+      std::memcpy(&ev, inotify_buf_.data() + off, sizeof ev);
+      const std::size_t rec = sizeof(inotify_event) + ev.len;
+      if (off + rec > n) break;
+      std::string name;
+      if (ev.len > 0) name.assign(inotify_buf_.data() + off + sizeof(inotify_event));
+      off += rec;
+      const auto dir = watch_dirs_.find(ev.wd);
+      if (dir == watch_dirs_.end() || name.empty()) continue;
+      const std::string path = dir->second == "/" ? "/" + name : dir->second + "/" + name;
+      for (std::uint32_t id = 0; id < slots_.size(); ++id)
+        if (slots_[id].probe && !slots_[id].retired && slots_[id].path == path) trigger(id);
+    }
+    read_inotify();
+  });
+}
+
+// --- configuration ----------------------------------------------------------------------
+
+ApplyReport Runtime::Impl::apply(Definition def) {
+  ApplyReport rep;
+  const TimePoint now = Clock::now();
+  globals_ = def.globals;
+
+  // What the old configuration knew: real-server liveness and virtual-server state by key.
+  std::map<VirtualServerKey, std::uint32_t> old_vs;
+  for (std::uint32_t vi = 0; vi < vs_.size(); ++vi) old_vs.emplace(vs_[vi].def.key, vi);
+  auto old_rs_alive = [&](const VirtualServerKey& k, const Endpoint& ep) -> std::optional<bool> {
+    const auto it = old_vs.find(k);
+    if (it == old_vs.end()) return std::nullopt;
+    const VsRec& v = vs_[it->second];
+    for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i)
+      if (v.def.real_servers[i].endpoint == ep) return rs_status_[v.rs_begin + i].alive;
+    return std::nullopt;
+  };
+
+  // Existing slots, by the hash of their definition.
+  std::unordered_multimap<std::size_t, std::uint32_t> index;
+  const std::size_t old_count = slots_.size();
+  for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+    Slot& s = slots_[id];
+    s.subs.clear();
+    if (s.probe && !s.retired) index.emplace(s.key, id);
+  }
+  std::vector<bool> used(old_count, false);
+
+  std::vector<VsRec> vs;
+  std::vector<RsRec> rs;
+  std::vector<std::uint32_t> rs_slots;
+  std::vector<std::uint32_t> fresh;  // new slots, scheduled below
+  vs.reserve(def.virtual_servers.size());
+  for (auto& vdef : def.virtual_servers) {
+    const auto vi = static_cast<std::uint32_t>(vs.size());
+    VsRec v;
+    v.rs_begin = static_cast<std::uint32_t>(rs.size());
+    for (std::uint32_t i = 0; i < vdef.real_servers.size(); ++i) {
+      RealServerDef& rdef = vdef.real_servers[i];
+      RsRec r{.vs = vi, .index = i, .slots_begin = static_cast<std::uint32_t>(rs_slots.size()), .nslots = 0};
+      const auto ri = static_cast<std::uint32_t>(rs.size());
+      std::optional<bool> carried;
+      bool carried_looked = false;
+      for (const CheckerDef& c : rdef.checkers) {
+        const std::size_t h = def_hash(c);
+        std::uint32_t found = kNoSlot;
+        for (auto [it, end] = index.equal_range(h); it != end; ++it) {
+          Slot& s = slots_[it->second];
+          if (s.timing == c.timing && s.probe->same(c)) {
+            found = it->second;
+            break;
+          }
+        }
+        if (found == kNoSlot) {
+          std::unique_ptr<Probe> probe = make_probe(c);
+          if (!probe) {
+            ++rep.skipped;
+            log_.error("{} for service {} in VS {} is not available in this build: checker ignored",
+                       kind_name(c.kind), format_rs(rdef.endpoint, vdef.key), format_vs(vdef.key));
+            continue;
+          }
+          found = new_slot();
+          Slot& s = slots_[found];
+          s.probe = std::move(probe);
+          s.timing = c.timing;
+          s.key = h;
+          s.state = CheckerState::initial(c.timing);
+          if (const auto* f = std::get_if<FileCheck>(&c.kind)) s.path = f->path;
+          if (!carried_looked) {
+            carried = old_rs_alive(vdef.key, rdef.endpoint);
+            carried_looked = true;
+          }
+          if (carried) s.state.up = *carried;  // no flap on reload
+          index.emplace(h, found);
+          fresh.push_back(found);
+          ++rep.added;
+          if (found < used.size()) used[found] = true;
+        } else if (found < used.size() && !used[found]) {
+          used[found] = true;
+          ++rep.kept;
+        }
+        Slot& s = slots_[found];
+        if (std::find(s.subs.begin(), s.subs.end(), ri) == s.subs.end()) s.subs.push_back(ri);
+        if (std::find(rs_slots.begin() + r.slots_begin, rs_slots.end(), found) == rs_slots.end()) {
+          rs_slots.push_back(found);
+          ++r.nslots;
+        }
+        log_.debug("Activating healthchecker for service {} for VS {}",
+                   format_rs(rdef.endpoint, vdef.key), format_vs(vdef.key));
+      }
+      // The runtime keeps the real server, not its checker definitions (they live in the
+      // probes): bytes per real server, not kilobytes.
+      rdef.checkers.clear();
+      rdef.checkers.shrink_to_fit();
+      rs.push_back(r);
+    }
+    v.def = std::move(vdef);
+    vs.push_back(std::move(v));
+  }
+  // Freed slots that were reused in this pass are marked `used` above; everything else old
+  // and unused ends.
+  for (std::uint32_t id = 0; id < old_count; ++id) {
+    if (!used[id] && slots_[id].probe && !slots_[id].retired &&
+        std::find(fresh.begin(), fresh.end(), id) == fresh.end()) {
+      retire(id);
+      ++rep.removed;
+    }
+  }
+
+  std::vector<VsRec> old = std::move(vs_);
+  std::vector<RealServerStatus> old_status = std::move(rs_status_);
+  vs_ = std::move(vs);
+  rs_ = std::move(rs);
+  rs_slots_ = std::move(rs_slots);
+  rs_status_.assign(rs_.size(), RealServerStatus{});
+  for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) rs_status_[ri] = compute_status(ri);
+
+  stats_.checkers = 0;
+  for (const auto& r : rs_) stats_.checkers += r.nslots;
+
+  // Virtual-server state: carried by key, else initial.
+  for (auto& v : vs_) {
+    if (auto it = old_vs.find(v.def.key); it != old_vs.end()) {
+      VsRec& o = old[it->second];
+      v.quorum_up = o.quorum_up;
+      v.published = o.published;
+      v.last = std::move(o.last);
+      v.suspended = o.suspended;
+      old_vs.erase(it);
+    } else {
+      v.quorum_up = false;  // gained at the first evaluation if the weight is there
+    }
+    v.dirty = true;
+  }
+  for (const auto& [key, vi] : old_vs)
+    if (hooks_.on_pool_removed) hooks_.on_pool_removed(key);
+
+  // Suspension and the active count of every slot.
+  for (Slot& s : slots_) s.active = 0;
+  for (std::uint32_t vi = 0; vi < vs_.size(); ++vi) vs_[vi].suspended = vs_suspended(vs_[vi].def);
+  for (const auto& r : rs_) {
+    if (vs_[r.vs].suspended) continue;
+    for (std::uint32_t k = 0; k < r.nslots; ++k) ++slots_[rs_slots_[r.slots_begin + k]].active;
+  }
+
+  if (first_apply_) {
+    // rs_init_notifies: "Send notifies at startup for real servers that are starting up".
+    if (globals_.rs_init_notifies) {
+      for (std::uint32_t ri = 0; ri < rs_.size(); ++ri) {
+        const RsRec& r = rs_[ri];
+        const std::string_view kind = r.nslots > 0 ? slots_[rs_slots_[r.slots_begin]].probe->kind() : "CHECK";
+        const bool up = rs_status_[ri].alive;
+        rs_transition(ri, up, checker_message(kind, up, CheckResult::success(), vs_[r.vs].def.real_servers[r.index].endpoint));
+      }
+    }
+  }
+  first_apply_ = false;
+
+  watch_files();
+  if (started_ && !stopped_) {
+    for (std::uint32_t id : fresh)
+      if (slots_[id].active > 0) schedule_first(id, now);
+    // Kept slots that were idle (suspended before) and are active now.
+    for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+      Slot& s = slots_[id];
+      if (s.probe && !s.retired && s.active > 0 && !s.running && !s.scheduled &&
+          std::find(fresh.begin(), fresh.end(), id) == fresh.end())
+        schedule_first(id, now);
+    }
+  }
+  stats_.unique_checkers = 0;
+  for (const Slot& s : slots_)
+    if (s.probe && !s.retired) ++stats_.unique_checkers;
+  stats_.real_servers = rs_.size();
+  stats_.virtual_servers = vs_.size();
+  flush();
+  log_.info("Checkers: {} kept, {} added, {} removed, {} unique for {} real servers", rep.kept, rep.added,
+            rep.removed, stats_.unique_checkers, rs_.size());
+  return rep;
+}
+
+void Runtime::Impl::start() {
+  if (started_) return;
+  started_ = true;
+  stopped_ = false;
+  const TimePoint now = Clock::now();
+  for (std::uint32_t id = 0; id < slots_.size(); ++id) {
+    Slot& s = slots_[id];
+    if (s.probe && !s.retired && s.active > 0 && !s.running && !s.scheduled) schedule_first(id, now);
+  }
+}
+
+void Runtime::Impl::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  stop_checks();
+  // omega: "On daemon shutdown consider quorum and RS down notifiers for execution".
+  Notifier* n = hooks_.notifier.get();
+  for (auto& v : vs_) {
+    if (!v.def.omega) continue;
+    for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
+      if (!rs_status_[v.rs_begin + i].alive) continue;
+      const RealServerDef& rs = v.def.real_servers[i];
+      if (!rs.notify_down.empty()) {
+        log_.info("Executing [{}] for service {} in VS {}", script_text(rs.notify_down),
+                  format_rs(rs.endpoint, v.def.key), format_vs(v.def.key));
+        if (n != nullptr) n->run_script(rs.notify_down);
+      }
+      if (n != nullptr) n->fifo_line(fifo_rs_line(rs.endpoint, v.def.key, false));
+    }
+    if (v.quorum_up && !v.def.quorum_down.empty()) {
+      log_.info("Executing [{}] for VS {}", script_text(v.def.quorum_down), format_vs(v.def.key));
+      if (n != nullptr) n->run_script(v.def.quorum_down);
+    }
+  }
+}
+
+void Runtime::Impl::set_address_present(const IpAddress& addr, bool present) {
+  const auto it = std::find(present_.begin(), present_.end(), addr);
+  if (present && it == present_.end()) present_.push_back(addr);
+  if (!present && it != present_.end()) present_.erase(it);
+  const TimePoint now = Clock::now();
+  for (std::uint32_t vi = 0; vi < vs_.size(); ++vi) {
+    if (!vs_[vi].def.ha_suspend || !contains(vs_[vi].def.suspend_addresses, addr)) continue;
+    set_suspended(vi, vs_suspended(vs_[vi].def), now);
+  }
+}
+
+// --- views ------------------------------------------------------------------------------
+
+std::vector<RealServerView> Runtime::Impl::real_servers(std::size_t vi) const {
+  std::vector<RealServerView> out;
+  if (vi >= vs_.size()) return out;
+  const VsRec& v = vs_[vi];
+  for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
+    const std::uint32_t ri = v.rs_begin + i;
+    const RsRec& r = rs_[ri];
+    RealServerView view{.endpoint = v.def.real_servers[i].endpoint, .alive = rs_status_[ri].alive,
+                        .weight = rs_status_[ri].weight, .checkers = r.nslots, .checkers_up = 0};
+    for (std::uint32_t k = 0; k < r.nslots; ++k)
+      if (slots_[rs_slots_[r.slots_begin + k]].state.up) ++view.checkers_up;
+    out.push_back(view);
+  }
+  return out;
+}
+
+Stats Runtime::Impl::stats() const { return stats_; }
+
+std::string Runtime::Impl::dump() const {
+  std::string out;
+  out += fmt::format("------< Health checkers >------\n");
+  for (std::uint32_t vi = 0; vi < vs_.size(); ++vi) {
+    const VsRec& v = vs_[vi];
+    out += fmt::format(" VS {}: quorum {} ({}, hysteresis {}){}{}\n", format_vs(v.def.key),
+                       v.quorum_up ? "up" : "down", v.def.quorum, v.def.hysteresis,
+                       v.last.sorry_active ? ", sorry server active" : "", v.suspended ? ", suspended" : "");
+    for (std::uint32_t i = 0; i < v.def.real_servers.size(); ++i) {
+      const std::uint32_t ri = v.rs_begin + i;
+      const RsRec& r = rs_[ri];
+      out += fmt::format("   RS {}: {} weight {}\n", format_rs(v.def.real_servers[i].endpoint, v.def.key),
+                         rs_status_[ri].alive ? "alive" : "down", rs_status_[ri].weight);
+      for (std::uint32_t k = 0; k < r.nslots; ++k) {
+        const Slot& s = slots_[rs_slots_[r.slots_begin + k]];
+        out += fmt::format("     {}: {}{}, delay_loop {} ms, retry {} ({} used), connect_timeout {} ms\n",
+                           s.probe->kind(), s.state.up ? "up" : "down", s.running ? " (running)" : "",
+                           std::chrono::duration_cast<std::chrono::milliseconds>(s.timing.delay_loop).count(),
+                           s.timing.retry, s.state.retries_used,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(s.timing.connect_timeout).count());
+      }
+    }
+  }
+  return out;
+}
+
+// --- Runtime ----------------------------------------------------------------------------
+
+Runtime::Runtime(asio::io_context& io, log::Logger& logger, Hooks hooks)
+    : impl_(std::make_unique<Impl>(io, logger, std::move(hooks))) {}
+Runtime::~Runtime() = default;
+ApplyReport Runtime::apply(Definition def) { return impl_->apply(std::move(def)); }
+void Runtime::start() { impl_->start(); }
+void Runtime::stop() { impl_->stop(); }
+void Runtime::set_address_present(const IpAddress& addr, bool present) { impl_->set_address_present(addr, present); }
+std::vector<DesiredPool> Runtime::pools() const { return impl_->pools(); }
+std::vector<RealServerView> Runtime::real_servers(std::size_t vs_index) const { return impl_->real_servers(vs_index); }
+bool Runtime::suspended(std::size_t vs_index) const { return impl_->suspended(vs_index); }
+Stats Runtime::stats() const { return impl_->stats(); }
+std::string Runtime::dump() const { return impl_->dump(); }
+
+}  // namespace stayalived::check
