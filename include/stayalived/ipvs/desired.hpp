@@ -39,6 +39,7 @@ struct RealServerSpec {
   bool inhibit_on_failure = false;     ///< when down: weight 0 instead of removal
   bool alpha = false;                  ///< starts down until its first successful check
 
+  /// The destination key it is programmed under (before the DR/TUN port rule).
   DestKey key() const { return DestKey{address, port}; }
   bool operator==(const RealServerSpec&) const = default;
 };
