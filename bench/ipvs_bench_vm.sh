@@ -138,12 +138,15 @@ sa_start_calls=$(grep -c "NETLINK" "$VM_TMP/sa2.strace")
 
 printf '\n%-44s %14s %14s\n' "" "keepalived" "stayalived"
 printf '%-44s %14s %14s\n' "apply from empty: wall time (ms)" "$ka_start_ms" "$sa_start_ms"
+printf '%-44s %14s %14s\n' "  of which reading the config (ms, ours)" "-" "$(field config_ms "$sa_start")"
 printf '%-44s %14s %14s\n' "  of which programming IPVS (ms, ours)" "-" "$(field ms "$sa_start")"
 printf '%-44s %14s %14s\n' "  IPVS netlink messages sent" "$ka_start_msgs" \
   "$(( $(field writes "$sa_start") + $(field reads "$sa_start") ))"
 printf '%-44s %14s %14s\n' "    of which writes" "$ka_start_writes" "$(field writes "$sa_start")"
 printf '%-44s %14s %14s\n' "  netlink sendmsg/sendto calls (strace)" "$ka_start_calls" "$sa_start_calls"
 printf '%-44s %14s %14s\n' "reload changing one real server: time (ms)" "$ka_reload_ms" "$sa_reload_ms"
+printf '%-44s %14s %14s\n' "  of which reading the config (ms, ours)" "-" "$(field config_ms "$sa_reload")"
+printf '%-44s %14s %14s\n' "  of which IPVS: plan + writes (ms, ours)" "-" "$(field ms "$sa_reload")"
 printf '%-44s %14s %14s\n' "  IPVS netlink messages" "$ka_reload_msgs" \
   "$(( $(field writes "$sa_reload") + $(field reads "$sa_reload") ))"
 printf '%-44s %14s %14s\n' "    of which writes" "$ka_reload_writes" "$(field writes "$sa_reload")"
@@ -153,5 +156,6 @@ echo "keepalived: time from exec to its checker's 'Activating BFD healthchecker'
 echo "from SIGHUP to 'Reload complete'; memory = parent + checker process; messages counted"
 echo "by strace in a second run (one IPVS message per sendmsg). stayalived: time from exec to"
 echo "the tool's answer (config read + IPVS programmed); messages from its own counters."
+echo "Our config time is config::load_file (+ from_config), shown apart."
 echo "ours: $sa_start"
 echo "ours reload: $sa_reload"

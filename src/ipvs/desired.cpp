@@ -80,24 +80,83 @@ std::vector<Destination> desired_pool(const VirtualServerSpec& vs, const Virtual
   return out;
 }
 
+namespace {
+
+// Puts a virtual server's services, each with the pool, into `out`.
+void put_services(State& out, const VirtualServerSpec& vs, const std::vector<Destination>& pool) {
+  for (const auto& key : vs.services) {
+    Service s = vs.settings;
+    s.key = key;
+    auto& e = out.put(s);
+    e.dests.clear();
+    for (auto d : pool) {
+      // Direct routing and tunnels cannot change the port: keepalived gives such a
+      // destination the service's port (0 for a fwmark service), per group entry.
+      if (d.forward != Forward::Masq) d.key.port = key.is_fwmark() ? 0 : key.port;
+      e.dests[d.key] = d;
+    }
+  }
+}
+
+}  // namespace
+
 State build_desired(std::span<const VirtualServerSpec> vss, std::span<const VirtualServerStatus> status) {
   State out;
   for (std::size_t i = 0; i < vss.size(); ++i) {
     const auto& vs = vss[i];
     VirtualServerStatus st = i < status.size() ? status[i] : initial_status(vs);
-    std::vector<Destination> pool = desired_pool(vs, st);
-    for (const auto& key : vs.services) {
-      Service s = vs.settings;
-      s.key = key;
-      auto& e = out.put(s);
-      e.dests.clear();
-      for (auto d : pool) {
-        // Direct routing and tunnels cannot change the port: keepalived gives such a
-        // destination the service's port (0 for a fwmark service), per group entry.
-        if (d.forward != Forward::Masq) d.key.port = key.is_fwmark() ? 0 : key.port;
-        e.dests[d.key] = d;
+    put_services(out, vs, desired_pool(vs, st));
+  }
+  return out;
+}
+
+Expected<std::vector<Destination>, std::string> pool_destinations(const VirtualServerSpec& vs,
+                                                                  std::span<const PoolMember> pool) {
+  std::vector<Destination> out;
+  for (const auto& m : pool) {
+    const RealServerSpec* spec = nullptr;
+    if (m.sorry) {
+      if (vs.sorry_server) spec = &*vs.sorry_server;
+    } else {
+      const RealServerSpec* by_address = nullptr;
+      int same_address = 0;
+      for (const auto& rs : vs.real_servers) {
+        if (rs.address != m.address) continue;
+        if (rs.port == m.port) {
+          spec = &rs;
+          break;
+        }
+        by_address = &rs;
+        ++same_address;
       }
+      if (spec == nullptr && same_address == 1) spec = by_address;
     }
+    if (spec == nullptr)
+      return Unexpected(fmt::format("{}: {} {} is not one of its {}", vs.name, m.sorry ? "sorry server" : "real server",
+                                    m.address.to_string_with_port(m.port), m.sorry ? "settings" : "real servers"));
+    out.push_back(make_dest(*spec, vs.forward, m.weight));
+  }
+  return out;
+}
+
+State build_desired_from_pools(std::span<const VirtualServerSpec> vss, std::span<const std::vector<PoolMember>> pools,
+                               std::vector<std::string>* errors) {
+  State out;
+  for (std::size_t i = 0; i < vss.size(); ++i) {
+    const auto& vs = vss[i];
+    if (i >= pools.size()) {
+      put_services(out, vs, desired_pool(vs, initial_status(vs)));
+      continue;
+    }
+    std::vector<Destination> dests;
+    for (const auto& m : pools[i]) {
+      auto d = pool_destinations(vs, std::span<const PoolMember>(&m, 1));
+      if (d)
+        dests.push_back(d->front());
+      else if (errors != nullptr)
+        errors->push_back(d.error());
+    }
+    put_services(out, vs, dests);
   }
   return out;
 }

@@ -39,6 +39,7 @@ struct RealServerSpec {
   bool inhibit_on_failure = false;     ///< when down: weight 0 instead of removal
   bool alpha = false;                  ///< starts down until its first successful check
 
+  /// The destination key it is programmed under (before the DR/TUN port rule).
   DestKey key() const { return DestKey{address, port}; }
   bool operator==(const RealServerSpec&) const = default;
 };
@@ -80,11 +81,11 @@ struct RealServerHealth {
 /// The health of a virtual server's pool: one entry per real server (same order as
 /// VirtualServerSpec::real_servers) and the quorum state.
 ///
-/// From the checkers (check/health.hpp), per virtual server i of the config:
-///   real_servers[j] = {.alive = status[j].alive, .weight = status[j].weight}  (RealServerStatus)
-///   quorum_up       = PoolStep::quorum_up                                    (compute_pool)
-/// so that quorum transitions (and their notify scripts) have one owner, the checkers;
-/// next_quorum() is keepalived's rule for callers without them (tools, tests).
+/// The daemon normally feeds the checkers' pools instead (build_desired_from_pools), so
+/// that quorum and membership have one owner; this form serves callers without checkers
+/// (tools, tests) and start-up before the first check. From per-real-server results:
+///   real_servers[j] = {.alive = status[j].alive, .weight = status[j].weight}
+///   quorum_up       = next_quorum(...) or the checkers' PoolStep::quorum_up.
 struct VirtualServerStatus {
   std::vector<RealServerHealth> real_servers{};
   bool quorum_up = true;
@@ -122,6 +123,31 @@ std::vector<Destination> desired_pool(const VirtualServerSpec& vs, const Virtual
 /// A DR or TUN destination takes the port of each service it serves (0 for fwmark
 /// services), as keepalived programs it; NAT destinations keep theirs.
 State build_desired(std::span<const VirtualServerSpec> vss, std::span<const VirtualServerStatus> status);
+
+/// One member of a pool decided by the checkers (check::DesiredPool's PoolMember:
+/// endpoint address and port, weight, sorry flag).
+struct PoolMember {
+  Address address{};
+  std::uint16_t port = 0;
+  std::uint32_t weight = 0;            ///< 0: in the pool but inhibited
+  bool sorry = false;                  ///< the virtual server's sorry server
+
+  bool operator==(const PoolMember&) const = default;
+};
+
+/// The destinations of a virtual server for a pool the checkers computed (membership and
+/// weights are theirs; forwarding, tunnel and thresholds come from the spec). A member is
+/// the real server with the same address and port, else the only real server with that
+/// address (the spec may have reset a DR port to the service's); an unknown member is an
+/// error naming it.
+Expected<std::vector<Destination>, std::string> pool_destinations(const VirtualServerSpec& vs,
+                                                                  std::span<const PoolMember> pool);
+
+/// The whole desired table from the checkers' pools: `pools[i]` belongs to `vss[i]`
+/// (a missing entry: initial_status). Members that match no real server are skipped and
+/// named in `errors` when given.
+State build_desired_from_pools(std::span<const VirtualServerSpec> vss, std::span<const std::vector<PoolMember>> pools,
+                               std::vector<std::string>* errors = nullptr);
 
 /// Expands virtual_server_group lines into service keys for a protocol: every address of
 /// each range (IPv4 or IPv6, inclusive), and fwmark lines with their family or

@@ -36,6 +36,7 @@ class FakeBackend final : public Backend {
   /// Number of dump() calls.
   int dumps = 0;
 
+  // The Backend interface (backend.hpp), on `table`.
   Result<State> dump(const std::function<bool(const ServiceKey&)>& with_dests) override;
   std::vector<OpError> execute(std::span<const Op> ops) override;
   Result<void> flush() override;

@@ -45,8 +45,8 @@ enum class Protocol : std::uint16_t { Tcp = IPPROTO_TCP, Udp = IPPROTO_UDP, Sctp
 std::string_view to_string(Protocol p);
 
 /// Identifies a virtual service: <family, protocol, address, port> or <family, fwmark>.
-/// Build with tcp()/udp()/sctp()/fwmark_service() so unused fields stay zero and keys
-/// compare as the kernel matches them.
+/// Build with make() or fwmark_service() so unused fields stay zero and keys compare as
+/// the kernel matches them.
 struct ServiceKey {
   std::uint16_t family = AF_INET;
   std::uint32_t fwmark = 0;            ///< non-zero: a firewall-mark service
@@ -54,8 +54,11 @@ struct ServiceKey {
   Address address{};                     ///< unused (zero) for fwmark services
   std::uint16_t port = 0;              ///< host order; unused for fwmark services
 
+  /// A <protocol, address, port> service (its family is the address's).
   static ServiceKey make(Protocol p, const Address& a, std::uint16_t port);
+  /// A firewall-mark service of a family.
   static ServiceKey fwmark_service(std::uint32_t mark, std::uint16_t family = AF_INET);
+  /// True for a firewall-mark service.
   bool is_fwmark() const { return fwmark != 0; }
   /// "TCP 10.0.0.1:80", "UDP [2001:db8::1]:53", "FWM 5", "FWM 5 IPv6".
   std::string to_string() const;
@@ -157,7 +160,9 @@ struct State {
   ServiceEntry& put(const Service& s);
   /// Adds or replaces a destination of an existing service; false if there is no service.
   bool put(const ServiceKey& svc, const Destination& d);
+  /// The service of a key, or nullptr.
   const ServiceEntry* find(const ServiceKey& k) const;
+  /// Number of destinations over all services.
   std::size_t dest_count() const;
 
   bool operator==(const State&) const = default;

@@ -26,6 +26,7 @@ struct Op {
   Service service{};
   Destination dest{};
 
+  /// True for the three destination ops.
   bool is_dest() const { return kind >= OpKind::AddDest; }
   /// The object it acts on: "TCP 10.0.0.1:80" or "TCP 10.0.0.1:80 -> 10.0.0.2:80".
   std::string object() const;
@@ -39,7 +40,9 @@ struct Ownership {
   std::set<ServiceKey> services{};
   std::set<std::pair<ServiceKey, DestKey>> dests{};
 
+  /// True if the service is ours.
   bool owns(const ServiceKey& k) const { return services.contains(k); }
+  /// True if that destination of the service is ours.
   bool owns(const ServiceKey& k, const DestKey& d) const { return dests.contains({k, d}); }
   /// Takes ownership of everything in `s`.
   void claim(const State& s);

@@ -198,3 +198,46 @@ TEST_CASE("desired: DR and TUN destinations take each service's port, NAT keep t
   CHECK(ports(tcp("10.0.2.2", 81)) == std::vector<std::string>{"10.0.1.1:81", "10.0.1.2:0"});
   CHECK(ports(ServiceKey::fwmark_service(3)) == std::vector<std::string>{"10.0.1.1:0", "10.0.1.2:0"});
 }
+
+TEST_CASE("desired: the checkers' pools map onto destinations with the spec's settings") {
+  VirtualServerSpec vs;
+  vs.name = "[10.0.0.1]:tcp:80";
+  vs.services = {tcp("10.0.0.1", 80), tcp("10.0.0.2", 80)};
+  vs.forward = ForwardSpec{.method = Forward::Route};
+  vs.real_servers = {RealServerSpec{.address = ip("10.0.1.1"), .port = 80, .upper_threshold = 50},
+                     RealServerSpec{.address = ip("10.0.1.2"), .port = 80},
+                     RealServerSpec{.address = ip("10.0.1.3"), .port = 80,
+                                    .forward = ForwardSpec{.method = Forward::Masq}}};
+  vs.sorry_server = RealServerSpec{.address = ip("10.0.1.99"), .port = 80};
+  std::vector<VirtualServerSpec> vss{vs};
+  // 10.0.1.2 is down (absent), 10.0.1.3 inhibited; a DR member reported with its
+  // configured port 8080 still finds its real server (the spec reset it to 80).
+  std::vector<std::vector<PoolMember>> pools{{{.address = ip("10.0.1.1"), .port = 8080, .weight = 3},
+                                              {.address = ip("10.0.1.3"), .port = 80, .weight = 0}}};
+  std::vector<std::string> errors;
+  State s = build_desired_from_pools(vss, pools, &errors);
+  CHECK(errors.empty());
+  REQUIRE(s.services.size() == 2);
+  for (const auto& [k, e] : s.services) {
+    REQUIRE(e.dests.size() == 2);
+    const auto& dr = e.dests.at(DestKey{ip("10.0.1.1"), k.port});
+    CHECK(dr.forward == Forward::Route);
+    CHECK(dr.weight == 3);
+    CHECK(dr.upper_threshold == 50);
+    CHECK(e.dests.at(DestKey{ip("10.0.1.3"), 80}).weight == 0);
+  }
+  // The sorry server standing in.
+  pools = {{{.address = ip("10.0.1.99"), .port = 80, .weight = 1, .sorry = true}}};
+  s = build_desired_from_pools(vss, pools, &errors);
+  CHECK(s.find(tcp("10.0.0.1", 80))->dests.size() == 1);
+  CHECK(s.find(tcp("10.0.0.1", 80))->dests.begin()->second.weight == 1);
+  // A member that is not in the config is named, and the rest still goes in.
+  pools = {{{.address = ip("10.9.9.9"), .port = 80, .weight = 1}, {.address = ip("10.0.1.2"), .port = 80, .weight = 1}}};
+  s = build_desired_from_pools(vss, pools, &errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "[10.0.0.1]:tcp:80: real server 10.9.9.9:80 is not one of its real servers");
+  CHECK(s.find(tcp("10.0.0.1", 80))->dests.size() == 1);
+  // Without a pool yet: keepalived's start-up state.
+  s = build_desired_from_pools(vss, {});
+  CHECK(s.find(tcp("10.0.0.1", 80))->dests.size() == 3);
+}

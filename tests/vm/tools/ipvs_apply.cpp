@@ -1,7 +1,7 @@
 // stayalived-ipvs-apply: drives the IPVS module the way the daemon will, for the VM tests
-// and the benchmark, until the daemon's wiring is on main. Reads a keepalived.conf, builds
-// the desired table (from_config + build_desired), starts the Reconciler (adopt or
-// lvs_flush), applies, and reports what it sent. With --hold it then reads commands on
+// and the benchmark, until the daemon's wiring is on main. Reads a keepalived.conf
+// (config::load_file), builds the desired table (from_config + build_desired), starts the
+// Reconciler (adopt or lvs_flush), applies, and reports what it sent. With --hold it then reads commands on
 // stdin, one per line, and answers each with one line:
 //   down VS_INDEX ADDR:PORT | up VS_INDEX ADDR:PORT   a health flip of one real server
 //   reload FILE                                       a new config (health carried over)
@@ -10,19 +10,24 @@
 //   stop                                              shutdown (removes what we own)
 //   state                                             print our desired table
 // With --dump it only prints the kernel's table as our backend reads it, every field,
-// one line per object (a second oracle beside ipvsadm, which hides some fields).
+// one line per object (a second oracle beside ipvsadm, which hides some fields);
+// --dump-netns DIR NS... does that for several network namespaces into DIR/NS.dump.
 // Answer: "ok executed=N writes=W failures=F ms=T", or "error MESSAGE".
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
-#include "mini_conf.hpp"
+#include "stayalived/config/load.hpp"
 #include "stayalived/ipvs/backend.hpp"
 #include "stayalived/ipvs/desired.hpp"
 #include "stayalived/ipvs/from_config.hpp"
@@ -34,14 +39,13 @@ namespace slog = stayalived::log;
 
 namespace {
 
-struct Loaded {
-  ipvs::IpvsConfig config;
-};
-
+// config::load_file, then from_config; the loader's warnings go to stderr, as the
+// daemon logs them.
 stayalived::Expected<ipvs::IpvsConfig, std::string> load(const std::string& path) {
-  auto c = mini_conf::load(path);
-  if (!c) return stayalived::Unexpected(c.error());
-  return ipvs::from_config(*c);
+  auto r = stayalived::config::load_file(path);
+  for (const auto& d : r.diagnostics) std::fprintf(stderr, "%s\n", d.format().c_str());
+  if (!r.config) return stayalived::Unexpected(path + ": the configuration has errors");
+  return ipvs::from_config(*r.config);
 }
 
 class Session {
@@ -96,9 +100,12 @@ class Session {
       in >> path;
       auto c = load(path);
       if (!c) return "error " + c.error();
+      double config_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      auto t1 = std::chrono::steady_clock::now();
       reload(std::move(*c));
       reconciler_->set_desired(desired());
-      return report(run(), before, t0);
+      // ms: the IPVS part (desired state, plan, writes); config_ms: reading the file.
+      return report(run(), before, t1) + fmt::format(" config_ms={:.1f}", config_ms);
     }
     if (cmd == "resync") {
       auto n = reconciler_->resync();
@@ -182,11 +189,13 @@ class Session {
 
 int usage() {
   std::fprintf(stderr, "usage: stayalived-ipvs-apply [-I] [--hold] [--batch N] CONFIG\n"
-                       "       stayalived-ipvs-apply --dump\n");
+                       "       stayalived-ipvs-apply --dump\n"
+                       "       stayalived-ipvs-apply --dump-netns DIR NETNS...\n");
   return 2;
 }
 
-int dump() {
+// Prints the kernel's table (this network namespace's) as our backend reads it.
+int dump(std::FILE* out) {
   auto backend = ipvs::make_netlink_backend();
   if (!backend) {
     std::fprintf(stderr, "%s\n", backend.error().message.c_str());
@@ -199,14 +208,35 @@ int dump() {
   }
   for (const auto& [k, e] : s->services) {
     const auto& v = e.service;
-    std::printf("%s sched=%s flags=%#x timeout=%u netmask=%#x pe=%s\n", k.to_string().c_str(), v.scheduler.c_str(),
-                v.flags, v.timeout, v.netmask, v.pe_name.c_str());
+    std::fprintf(out, "%s sched=%s flags=%#x timeout=%u netmask=%#x pe=%s\n", k.to_string().c_str(),
+                 v.scheduler.c_str(), v.flags, v.timeout, v.netmask, v.pe_name.c_str());
     for (const auto& [dk, d] : e.dests)
-      std::printf("  -> %s %s weight=%u uthreshold=%u lthreshold=%u tun=%u/%u/%u\n", dk.to_string().c_str(),
-                  std::string(ipvs::to_string(d.forward)).c_str(), d.weight, d.upper_threshold, d.lower_threshold,
-                  static_cast<unsigned>(d.tun_type), d.tun_port, d.tun_flags);
+      std::fprintf(out, "  -> %s %s weight=%u uthreshold=%u lthreshold=%u tun=%u/%u/%u\n", dk.to_string().c_str(),
+                   std::string(ipvs::to_string(d.forward)).c_str(), d.weight, d.upper_threshold, d.lower_threshold,
+                   static_cast<unsigned>(d.tun_type), d.tun_port, d.tun_flags);
   }
   return 0;
+}
+
+// --dump-netns DIR NS...: the table of each named network namespace (ip netns) into
+// DIR/NS.dump, from one process (process start-up is what costs in the VM).
+int dump_netns(const std::string& dir, const std::vector<std::string>& names) {
+  int rc = 0;
+  for (const auto& name : names) {
+    int fd = open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
+      std::fprintf(stderr, "cannot enter network namespace %s\n", name.c_str());
+      if (fd >= 0) close(fd);
+      rc = 1;
+      continue;
+    }
+    close(fd);
+    std::FILE* out = std::fopen((dir + "/" + name + ".dump").c_str(), "w");
+    if (out == nullptr) return 1;
+    rc |= dump(out);
+    std::fclose(out);
+  }
+  return rc;
 }
 
 }  // namespace
@@ -217,7 +247,9 @@ int main(int argc, char** argv) {
   std::string path;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--dump") return dump();
+    if (a == "--dump") return dump(stdout);
+    if (a == "--dump-netns" && i + 1 < argc)
+      return dump_netns(argv[i + 1], std::vector<std::string>(argv + i + 2, argv + argc));
     if (a == "-I" || a == "--dont-release-ipvs") release = false;
     else if (a == "--hold") hold = true;
     else if (a == "--batch" && i + 1 < argc) batch = std::stoul(argv[++i]);
