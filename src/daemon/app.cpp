@@ -157,7 +157,7 @@ void App::apply_global_runtime(const config::Config& cfg) {
 }
 
 void App::start() {
-  for (auto& s : subsystems_) s->start(*config_);
+  for (auto& s : subsystems_) s->start(config_);
   log_.info("Startup complete");
 }
 
@@ -227,7 +227,7 @@ void App::finish_reload(config::LoadResult result) {
     save_config_state("pre");
     const auto old = config_;
     config_ = result.config;
-    for (auto& s : subsystems_) s->reload(*old, *config_);
+    for (auto& s : subsystems_) s->reload(old, config_);
     apply_global_runtime(*config_);
     save_config_state("post");
     log_.info("Reload complete");

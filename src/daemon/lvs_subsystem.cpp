@@ -51,7 +51,8 @@ void LvsSubsystem::configure(const config::Config& cfg) {
   status_.resize(ipvs_cfg_.virtual_servers.size());
 }
 
-void LvsSubsystem::start(const config::Config& cfg) {
+void LvsSubsystem::start(const ConfigPtr& cfg_ptr) {
+  const config::Config& cfg = *cfg_ptr;
   configure(cfg);
   for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i)
     status_[i] = ipvs::initial_status(ipvs_cfg_.virtual_servers[i]);
@@ -60,6 +61,7 @@ void LvsSubsystem::start(const config::Config& cfg) {
     if (!r) log_.error("IPVS: {}", r.error().message);
     schedule_step();
   }
+  configure_sync();
   check::Hooks hooks;
   hooks.on_pool = [this](const check::DesiredPool& p) { on_pool(p); };
   hooks.notifier = hub_.check_notifier();
@@ -71,7 +73,8 @@ void LvsSubsystem::start(const config::Config& cfg) {
   checks_->start();
 }
 
-void LvsSubsystem::reload(const config::Config& /*old_cfg*/, const config::Config& new_cfg) {
+void LvsSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& new_ptr) {
+  const config::Config& new_cfg = *new_ptr;
   configure(new_cfg);
   std::vector<std::string> warnings;
   const auto report = checks_->apply(check::from_config(new_cfg, &warnings));
@@ -84,6 +87,7 @@ void LvsSubsystem::reload(const config::Config& /*old_cfg*/, const config::Confi
     auto r = reconciler_->start(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
     if (!r) log_.error("IPVS: {}", r.error().message);
   }
+  configure_sync();
   publish();
 }
 
@@ -130,13 +134,36 @@ void LvsSubsystem::set_address_present(const config::IpAddress& addr, bool prese
   if (checks_) checks_->set_address_present(check::from_config(addr), present);
 }
 
-void LvsSubsystem::on_vrrp_state(const std::string& /*instance*/, bool /*master*/) {
-  // lvs_sync_daemon is driven from here once VRRP is wired (ipvs::SyncDaemonController).
+void LvsSubsystem::on_vrrp_state(const std::string& instance, bool master) {
+  if (master)
+    vrrp_masters_.insert(instance);
+  else
+    vrrp_masters_.erase(instance);
+  if (!sync_ || stopped_ || sync_cfg_.vrrp_instance != instance) return;
+  if (auto r = sync_->on_vrrp_state(master); !r) log_.error("IPVS: sync daemon: {}", r.error().message);
+}
+
+void LvsSubsystem::configure_sync() {
+  const auto& want = ipvs_cfg_.sync_daemon;
+  if (sync_ && want && *want == sync_cfg_) return;
+  if (sync_) {
+    if (auto r = sync_->stop(); !r) log_.error("IPVS: sync daemon: {}", r.error().message);
+    sync_.reset();
+  }
+  if (!want || !open_backend()) return;
+  sync_cfg_ = *want;
+  sync_ = std::make_unique<ipvs::SyncDaemonController>(*backend_, log_, sync_cfg_);
+  const bool master = sync_cfg_.vrrp_instance && vrrp_masters_.contains(*sync_cfg_.vrrp_instance);
+  if (auto r = sync_->on_vrrp_state(master); !r) log_.error("IPVS: sync daemon: {}", r.error().message);
 }
 
 void LvsSubsystem::stop(std::function<void()> done) {
   stopped_ = true;
   if (checks_) checks_->stop();
+  if (sync_) {
+    if (auto r = sync_->stop(); !r) log_.error("IPVS: sync daemon: {}", r.error().message);
+    sync_.reset();
+  }
   if (reconciler_) {
     const auto p = reconciler_->shutdown();
     for (const auto& f : p.failures) log_.error("IPVS: {}", f.message());

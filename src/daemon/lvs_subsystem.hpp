@@ -7,6 +7,8 @@
 
 #include <map>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "stayalived/check/runtime.hpp"
@@ -16,6 +18,7 @@
 #include "stayalived/ipvs/backend.hpp"
 #include "stayalived/ipvs/from_config.hpp"
 #include "stayalived/ipvs/reconciler.hpp"
+#include "stayalived/ipvs/sync_daemon.hpp"
 
 namespace stayalived::daemon {
 
@@ -25,8 +28,8 @@ class LvsSubsystem final : public Subsystem {
   ~LvsSubsystem() override;
 
   std::string_view name() const override { return "checkers"; }
-  void start(const config::Config& cfg) override;
-  void reload(const config::Config& old_cfg, const config::Config& new_cfg) override;
+  void start(const ConfigPtr& cfg) override;
+  void reload(const ConfigPtr& old_cfg, const ConfigPtr& new_cfg) override;
   void stop(std::function<void()> done) override;
   void write_data(std::string& out) const override;
   void write_json(boost::json::object& root) const override;
@@ -44,6 +47,7 @@ class LvsSubsystem final : public Subsystem {
   void publish();
   void schedule_step();
   bool open_backend();
+  void configure_sync();
 
   boost::asio::io_context& io_;
   log::Logger& logger_;
@@ -56,6 +60,9 @@ class LvsSubsystem final : public Subsystem {
   std::map<check::VirtualServerKey, std::size_t> index_;
   std::unique_ptr<ipvs::Backend> backend_;
   std::unique_ptr<ipvs::Reconciler> reconciler_;
+  std::unique_ptr<ipvs::SyncDaemonController> sync_;
+  ipvs::SyncDaemonConfig sync_cfg_;
+  std::set<std::string> vrrp_masters_;  ///< instances now MASTER (for the sync daemon)
   bool stepping_ = false;
   bool stopped_ = false;
 };

@@ -1,17 +1,41 @@
 // The subsystems of the daemon, created as the command line asks: -P runs VRRP only, -C the
 // checkers and IPVS only; by default both. The one place that knows them all, and where
-// their events meet (VRRP transitions -> checkers' ha_suspend and the IPVS sync daemon).
+// their events meet: a VRRP instance's VIPs present or gone drive the checkers' ha_suspend,
+// and its MASTER state the IPVS sync daemon (lvs_sync_daemon ... inst NAME).
 #include "lvs_subsystem.hpp"
 #include "stayalived/daemon/app.hpp"
+#include "vrrp_subsystem.hpp"
 
 namespace stayalived::daemon {
 
 void add_subsystems(App& app, boost::asio::io_context& io, log::Logger& logger, const Options& opts) {
   NotifyHub& hub = app.notify_hub();
-  const bool vrrp = !opts.check || opts.vrrp;  // -P, or neither flag
-  const bool check = !opts.vrrp || opts.check; // -C, or neither flag
-  (void)vrrp;
-  if (check) app.add(std::make_unique<LvsSubsystem>(io, logger, opts, hub));
+  const bool with_vrrp = !opts.check || opts.vrrp;  // -P, or neither flag
+  const bool with_check = !opts.vrrp || opts.check; // -C, or neither flag
+  VrrpSubsystem* vrrp = nullptr;
+  LvsSubsystem* lvs = nullptr;
+  // Stopped in reverse order: the checkers and IPVS first, then VRRP (its last adverts and
+  // notify_stop scripts), as keepalived's parent stops its children.
+  if (with_vrrp) {
+    auto v = std::make_unique<VrrpSubsystem>(io, logger, opts, hub);
+    vrrp = v.get();
+    app.add(std::move(v));
+  }
+  if (with_check) {
+    auto l = std::make_unique<LvsSubsystem>(io, logger, opts, hub);
+    lvs = l.get();
+    app.add(std::move(l));
+  }
+  if (vrrp && lvs) {
+    vrrp->on_transition([lvs](const config::VrrpInstance& inst, const vrrp::InstanceTransition& t) {
+      const bool master = t.transition.to == vrrp::State::Master;
+      if ((t.transition.from == vrrp::State::Master) != master) {
+        for (const auto& a : inst.virtual_ipaddress) lvs->set_address_present(a.address.address, master);
+        for (const auto& a : inst.virtual_ipaddress_excluded) lvs->set_address_present(a.address.address, master);
+      }
+      lvs->on_vrrp_state(t.instance, master);
+    });
+  }
 }
 
 }  // namespace stayalived::daemon

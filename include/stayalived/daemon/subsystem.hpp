@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,9 @@
 
 namespace stayalived::daemon {
 
+/// A loaded configuration; subsystems may keep it as long as they need it.
+using ConfigPtr = std::shared_ptr<const config::Config>;
+
 class Subsystem {
  public:
   virtual ~Subsystem() = default;
@@ -20,12 +24,12 @@ class Subsystem {
   /// Short name for logs ("VRRP", "checkers", "IPVS").
   virtual std::string_view name() const = 0;
 
-  /// Starts from the first configuration. Runs on the loop.
-  virtual void start(const config::Config& cfg) = 0;
+  /// Starts from the first configuration (never null). Runs on the loop.
+  virtual void start(const ConfigPtr& cfg) = 0;
 
   /// Applies a new, already validated configuration: only what changed may change
   /// (instances and checkers whose identity is unchanged keep their state and timers).
-  virtual void reload(const config::Config& old_cfg, const config::Config& new_cfg) = 0;
+  virtual void reload(const ConfigPtr& old_cfg, const ConfigPtr& new_cfg) = 0;
 
   /// Stops; `done` is called (possibly later, on the loop) once nothing of the subsystem
   /// needs the loop any more (last adverts sent, VIPs and rules removed as configured).

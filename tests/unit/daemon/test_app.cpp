@@ -24,12 +24,12 @@ class FakeSubsystem final : public daemon::Subsystem {
   FakeSubsystem(std::string name, Events& ev, boost::asio::io_context& io, bool async_stop)
       : name_(std::move(name)), ev_(ev), io_(io), async_stop_(async_stop), timer_(io) {}
   std::string_view name() const override { return name_; }
-  void start(const config::Config& c) override {
-    ev_.log.push_back(name_ + " start " + c.global.router_id.value_or("?"));
+  void start(const daemon::ConfigPtr& c) override {
+    ev_.log.push_back(name_ + " start " + c->global.router_id.value_or("?"));
   }
-  void reload(const config::Config& o, const config::Config& n) override {
-    ev_.log.push_back(name_ + " reload " + o.global.router_id.value_or("?") + "->" +
-                      n.global.router_id.value_or("?"));
+  void reload(const daemon::ConfigPtr& o, const daemon::ConfigPtr& n) override {
+    ev_.log.push_back(name_ + " reload " + o->global.router_id.value_or("?") + "->" +
+                      n->global.router_id.value_or("?"));
   }
   void stop(std::function<void()> done) override {
     ev_.log.push_back(name_ + " stop");

@@ -1,0 +1,321 @@
+#include "vrrp_subsystem.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/array.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace stayalived::daemon {
+
+namespace {
+
+std::string_view scope_word(std::uint8_t s) {
+  switch (s) {
+    case 0: return "global";
+    case 200: return "site";
+    case 253: return "link";
+    case 254: return "host";
+    case 255: return "nowhere";
+    default: return {};
+  }
+}
+
+// keepalived's VIP line in dumps: "192.0.2.100/24 dev eth0 scope global set".
+std::string vip_line(const config::VirtualAddress& a, const std::string& iface, bool set) {
+  std::string l = a.address.to_string();
+  if (l.find('/') == std::string::npos) l += fmt::format("/{}", a.address.length);
+  l += " dev " + a.dev.value_or(iface);
+  const std::uint8_t scope = a.scope.value_or(0);
+  const auto w = scope_word(scope);
+  l += " scope " + (w.empty() ? std::to_string(scope) : std::string(w));
+  if (set) l += " set";
+  return l;
+}
+
+// "1795376080.203551 (Sun Nov 22 19:34:40.203551 2026)", keepalived's time stamps in dumps.
+std::string time_stamp(std::chrono::system_clock::time_point t) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  ::localtime_r(&secs, &tm);
+  char a[32], b[16];
+  std::strftime(a, sizeof a, "%a %b %e %H:%M:%S", &tm);
+  std::strftime(b, sizeof b, "%Y", &tm);
+  return fmt::format("{}.{:06} ({}.{:06} {})", secs, us % 1000000, a, us % 1000000, b);
+}
+
+double epoch_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::uint64_t drops(const vrrp::DropCounters& d, std::initializer_list<vrrp::DropReason> rs) {
+  std::uint64_t n = 0;
+  for (auto r : rs) n += d[r];
+  return n;
+}
+
+std::string_view auth_name(const config::VrrpInstance& v) {
+  if (!v.authentication) return "none";
+  switch (v.authentication->type) {
+    case config::AuthType::Pass: return "SIMPLE_PASSWORD";
+    case config::AuthType::Ah: return "IPSEC_AH";
+    case config::AuthType::None: break;
+  }
+  return "none";
+}
+
+}  // namespace
+
+VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub)
+    : io_(io),
+      log_(logger, log::Source::Vrrp),
+      hub_(hub),
+      host_(hub.runner(), logger, &fifos_),
+      runtime_(io, logger, host_, vrrp::Runtime::Options{opts.dont_release_vrrp, opts.release_vips}) {
+  runtime_.on_transition([this](const vrrp::InstanceTransition& t) {
+    last_transition_[t.instance] = std::chrono::system_clock::now();
+    const auto* conf = find(t.instance);
+    if (!conf) return;
+    for (const auto& f : listeners_) f(*conf, t);
+  });
+}
+
+VrrpSubsystem::~VrrpSubsystem() = default;
+
+const config::VrrpInstance* VrrpSubsystem::find(const std::string& name) const {
+  if (!cfg_) return nullptr;
+  for (const auto& v : cfg_->vrrp_instances)
+    if (v.name == name) return &v;
+  return nullptr;
+}
+
+void VrrpSubsystem::refresh_fifos() { fifos_ = hub_.fifos(); }
+
+void VrrpSubsystem::start(const ConfigPtr& cfg) {
+  cfg_ = cfg;
+  refresh_fifos();
+  host_.prepare(*cfg);
+  if (auto r = runtime_.start(cfg); !r) log_.error("VRRP cannot start: {}", r.error().message);
+}
+
+void VrrpSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& new_cfg) {
+  refresh_fifos();
+  host_.prepare(*new_cfg);
+  // Keep the configuration the running instances were built from until the runtime has
+  // taken the new one: transitions during apply() look their VIPs up in cfg_.
+  auto previous = cfg_;
+  cfg_ = new_cfg;
+  if (auto r = runtime_.apply(new_cfg); !r) {
+    log_.error("VRRP reload failed: {}", r.error().message);
+    cfg_ = previous;
+  }
+}
+
+void VrrpSubsystem::stop(std::function<void()> done) {
+  runtime_.stop([this, done = std::move(done)]() mutable {
+    // notify_stop scripts were started by the runtime's stop; give them up to 2 s (40 looks,
+    // 50 ms apart) before the daemon ends what is left.
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_);
+    auto wait = std::make_shared<std::function<void(int)>>();
+    *wait = [this, timer, wait, done](int left) mutable {
+      if (hub_.runner().stats().running == 0 || left == 0) {
+        auto d = std::move(done);
+        *wait = nullptr;  // break the self-reference
+        d();
+        return;
+      }
+      timer->expires_after(std::chrono::milliseconds(50));
+      timer->async_wait([wait, left](const boost::system::error_code&) {
+        if (*wait) (*wait)(left - 1);
+      });
+    };
+    (*wait)(40);
+  });
+}
+
+void VrrpSubsystem::write_data(std::string& out) const {
+  out += "------< VRRP Topology >------\n";
+  for (const auto& i : runtime_.instances()) {
+    const auto* v = find(i.name);
+    out += fmt::format(" VRRP Instance = {}\n", i.name);
+    out += fmt::format("   VRRP Version = {}\n", i.version);
+    out += fmt::format("   State = {}\n", vrrp::name(i.state));
+    out += fmt::format("   Wantstate = {}\n", i.wants_master ? "MASTER" : vrrp::name(i.state));
+    if (auto it = last_transition_.find(i.name); it != last_transition_.end())
+      out += fmt::format("   Last transition = {}\n", time_stamp(it->second));
+    out += fmt::format("   Interface = {}\n", i.interface);
+    if (i.source) out += fmt::format("   Using src_ip = {}\n", i.source->to_string());
+    if (v) {
+      if (!v->unicast_peers.empty()) {
+        out += "   Unicast Peer(s):\n";
+        for (const auto& p : v->unicast_peers) out += fmt::format("     {}\n", p.address.to_string());
+      } else if (v->mcast_dst_ip) {
+        out += fmt::format("   Multicast address {}\n", v->mcast_dst_ip->to_string());
+      } else {
+        out += fmt::format("   Multicast address {}\n", i.family == vrrp::Family::Inet ? "224.0.0.18" : "ff02::12");
+      }
+      out += fmt::format("   Gratuitous ARP delay = {}\n", v->garp_master_delay.count());
+      out += fmt::format("   Gratuitous ARP repeat = {}\n", v->garp_master_repeat);
+      out += fmt::format("   Gratuitous ARP refresh = {}\n", v->garp_master_refresh.count());
+      out += fmt::format("   Gratuitous ARP refresh repeat = {}\n", v->garp_master_refresh_repeat);
+      out += fmt::format("   Gratuitous ARP lower priority delay = {}\n", v->garp_lower_prio_delay.count());
+      out += fmt::format("   Gratuitous ARP lower priority repeat = {}\n", v->garp_lower_prio_repeat);
+      out += fmt::format("   Down timer adverts = {}\n", v->down_timer_adverts);
+    }
+    out += fmt::format("   Virtual Router ID = {}\n", i.vrid);
+    out += fmt::format("   Priority = {}\n", i.base_priority);
+    out += fmt::format("   Effective priority = {}\n", i.effective_priority);
+    const auto cs = i.advert_interval.count();
+    if (cs % 100 == 0)
+      out += fmt::format("   Advert interval = {} sec\n", cs / 100);
+    else
+      out += fmt::format("   Advert interval = {} milli-sec\n", cs * 10);
+    if (v) {
+      out += fmt::format("   Accept = {}\n", v->accept.value_or(!v->strict_mode) ? "enabled" : "disabled");
+      out += fmt::format("   Preempt = {}\n", v->nopreempt ? "disabled" : "enabled");
+      if (v->preempt_delay.count() > 0)
+        out += fmt::format("   Preempt delay = {} secs\n", v->preempt_delay.count() / 1000000.0);
+      out += fmt::format("   Promote_secondaries = {}\n", v->promote_secondaries ? "enabled" : "disabled");
+      out += fmt::format("   Authentication type = {}\n", auth_name(*v));
+      const std::string iface = v->interface.value_or(i.interface);
+      const bool set = i.state == vrrp::State::Master;
+      out += fmt::format("   Virtual IP ({}):\n", v->virtual_ipaddress.size());
+      for (const auto& a : v->virtual_ipaddress) out += "     " + vip_line(a, iface, set) + "\n";
+      if (!v->virtual_ipaddress_excluded.empty()) {
+        out += fmt::format("   Virtual IP Excluded ({}):\n", v->virtual_ipaddress_excluded.size());
+        for (const auto& a : v->virtual_ipaddress_excluded) out += "     " + vip_line(a, iface, set) + "\n";
+      }
+    }
+  }
+  out += "------< VRRP Sockpool >------\n";
+  for (const auto& s : runtime_.sockets()) {
+    out += fmt::format("   Interface = {}\n", s.interface);
+    out += fmt::format("   Family = {}\n", s.family == vrrp::Family::Inet ? "IPv4" : "IPv6");
+    out += fmt::format("   Protocol = {}\n", s.protocol == 51 ? "AH" : "VRRP");
+    out += fmt::format("   Received = {}\n", s.received);
+    out += fmt::format("   Dropped = {}\n", s.drops.total());
+  }
+}
+
+void VrrpSubsystem::write_stats(std::string& out, bool clear) {
+  using R = vrrp::DropReason;
+  for (const auto& i : runtime_.instances()) {
+    const auto& s = i.stats;
+    const auto& d = s.drops;
+    out += fmt::format("VRRP Instance: {}\n", i.name);
+    out += "  Advertisements:\n";
+    out += fmt::format("    Received: {}\n", s.adverts_received);
+    out += fmt::format("    Sent: {}\n", s.adverts_sent);
+    out += fmt::format("  Became master: {}\n", s.became_master);
+    out += fmt::format("  Released master: {}\n", s.released_master);
+    out += "  Packet Errors:\n";
+    out += fmt::format("    Length: {}\n", drops(d, {R::Truncated, R::BadLength}));
+    out += fmt::format("    TTL: {}\n", drops(d, {R::BadTtl, R::TtlOutOfRange}));
+    out += fmt::format("    Invalid Type: {}\n", drops(d, {R::BadType}));
+    out += fmt::format("    Advertisement Interval: {}\n", drops(d, {R::BadInterval, R::IntervalMismatch}));
+    out += fmt::format("    Address List: {}\n", drops(d, {R::AddressCount, R::AddressList}));
+    out += "  Authentication Errors:\n";
+    out += fmt::format("    Invalid Type: {}\n", drops(d, {R::BadAuthType}));
+    out += fmt::format("    Type Mismatch: {}\n", drops(d, {R::AuthTypeMismatch}));
+    out += fmt::format("    Failure: {}\n", drops(d, {R::AuthFailure}));
+    out += "  Priority Zero:\n";
+    out += fmt::format("    Received: {}\n", s.priority_zero_received);
+    out += fmt::format("    Sent: {}\n", s.priority_zero_sent);
+  }
+  if (clear) runtime_.clear_stats();
+}
+
+void VrrpSubsystem::write_json(boost::json::object& root) const {
+  using R = vrrp::DropReason;
+  boost::json::array arr;
+  for (const auto& i : runtime_.instances()) {
+    const auto* v = find(i.name);
+    boost::json::object data;
+    data["iname"] = i.name;
+    data["dont_track_primary"] = v && v->dont_track_primary ? 1 : 0;
+    data["skip_check_adv_addr"] = v && v->skip_check_adv_addr ? 1 : 0;
+    data["strict_mode"] = v && v->strict_mode ? 1 : 0;
+    data["vmac_ifname"] = "";
+    data["ifp_ifname"] = i.interface;
+    data["master_priority"] = 0;
+    const auto lt = last_transition_.find(i.name);
+    data["last_transition"] = lt == last_transition_.end() ? 0.0 : epoch_seconds(lt->second);
+    if (v) {
+      data["garp_delay"] = v->garp_master_delay.count();
+      data["garp_refresh"] = v->garp_master_refresh.count();
+      data["garp_rep"] = v->garp_master_repeat;
+      data["garp_refresh_rep"] = v->garp_master_refresh_repeat;
+      data["garp_lower_prio_delay"] = v->garp_lower_prio_delay.count();
+      data["garp_lower_prio_rep"] = v->garp_lower_prio_repeat;
+      data["lower_prio_no_advert"] = v->lower_prio_no_advert ? 1 : 0;
+      data["higher_prio_send_advert"] = v->higher_prio_send_advert ? 1 : 0;
+    }
+    data["vrid"] = i.vrid;
+    data["base_priority"] = i.base_priority;
+    data["effective_priority"] = i.effective_priority;
+    data["vipset"] = i.state == vrrp::State::Master;
+    data["promote_secondaries"] = v && v->promote_secondaries;
+    data["adver_int"] = static_cast<double>(i.advert_interval.count()) / 100.0;
+    data["master_adver_int"] = static_cast<double>(i.master_adver_interval.count()) / 100.0;
+    data["accept"] = v && v->accept.value_or(!v->strict_mode) ? 1 : 0;
+    data["nopreempt"] = v && v->nopreempt;
+    data["preempt_delay"] = v ? static_cast<double>(v->preempt_delay.count()) / 1e6 : 0.0;
+    data["state"] = static_cast<int>(i.state);
+    data["wantstate"] = i.wants_master ? 2 : static_cast<int>(i.state);
+    data["version"] = i.version;
+    data["smtp_alert"] = v && v->smtp_alert.value_or(false);
+    data["notify_deleted"] = v && v->notify.deleted.has_value();
+    boost::json::array vips, evips;
+    if (v) {
+      const std::string iface = v->interface.value_or(i.interface);
+      const bool set = i.state == vrrp::State::Master;
+      for (const auto& a : v->virtual_ipaddress) vips.emplace_back(vip_line(a, iface, set));
+      for (const auto& a : v->virtual_ipaddress_excluded) evips.emplace_back(vip_line(a, iface, set));
+    }
+    data["vips"] = std::move(vips);
+    if (!evips.empty()) data["evips"] = std::move(evips);
+    data["auth_type"] = v && v->authentication ? static_cast<int>(v->authentication->type) : 0;
+    if (i.group) data["sync_group"] = *i.group;
+
+    const auto& s = i.stats;
+    const auto& d = s.drops;
+    boost::json::object stats;
+    stats["advert_rcvd"] = s.adverts_received;
+    stats["advert_sent"] = s.adverts_sent;
+    stats["become_master"] = s.became_master;
+    stats["release_master"] = s.released_master;
+    stats["packet_len_err"] = drops(d, {R::Truncated, R::BadLength});
+    stats["advert_interval_err"] = drops(d, {R::BadInterval, R::IntervalMismatch});
+    stats["ip_ttl_err"] = drops(d, {R::BadTtl, R::TtlOutOfRange});
+    stats["invalid_type_rcvd"] = drops(d, {R::BadType});
+    stats["addr_list_err"] = drops(d, {R::AddressCount, R::AddressList});
+    stats["invalid_authtype"] = drops(d, {R::BadAuthType});
+    stats["authtype_mismatch"] = drops(d, {R::AuthTypeMismatch});
+    stats["auth_failure"] = drops(d, {R::AuthFailure});
+    stats["pri_zero_rcvd"] = s.priority_zero_received;
+    stats["pri_zero_sent"] = s.priority_zero_sent;
+    // Beyond keepalived: every drop reason by name (codec.hpp), and send errors.
+    boost::json::object by_reason;
+    for (std::size_t r = 0; r < vrrp::kDropReasons; ++r)
+      by_reason[std::string(vrrp::name(static_cast<R>(r)))] = d.by_reason[r];
+    stats["drops"] = std::move(by_reason);
+    stats["send_errors"] = s.send_errors;
+
+    boost::json::object entry;
+    entry["data"] = std::move(data);
+    entry["stats"] = std::move(stats);
+    arr.push_back(std::move(entry));
+  }
+  root["vrrp"] = std::move(arr);
+}
+
+std::string VrrpSubsystem::status() const {
+  std::string s;
+  for (const auto& i : runtime_.instances())
+    s += (s.empty() ? "" : ", ") + i.name + " " + std::string(vrrp::name(i.state));
+  return s;
+}
+
+}  // namespace stayalived::daemon
