@@ -227,8 +227,9 @@ void App::finish_reload(config::LoadResult result) {
     save_config_state("pre");
     const auto old = config_;
     config_ = result.config;
-    for (auto& s : subsystems_) s->reload(old, config_);
+    // The hub first: subsystems take the FIFOs and script users of the new configuration.
     apply_global_runtime(*config_);
+    for (auto& s : subsystems_) s->reload(old, config_);
     save_config_state("post");
     log_.info("Reload complete");
   }

@@ -130,7 +130,8 @@ void NotifyHub::configure_fifo(FifoSlot& slot, const std::optional<config::Fifo>
   o.path = f->path;
   if (f->run_as) o.owner = resolve(f->run_as, std::nullopt);
   slot.fifo = std::make_unique<notify::NotifyFifo>(o, log::Channel(logger_, log::Source::Main));
-  if (!slot.fifo->is_open()) {
+  if (auto r = slot.fifo->open(); !r) {
+    log_.error("cannot open notify FIFO {}: {}", f->path, r.error().message);
     slot.fifo.reset();
     return;
   }
