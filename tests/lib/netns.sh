@@ -118,11 +118,11 @@ sa_stop_pid() {
   sa_is_ours "$pid" || sa_fail "refusing to signal pid $pid: not started by this test"
   kill -"$sig" "$pid" 2>/dev/null || return 0
   for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
     sleep 0.1
   done
   kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
   return 0
 }
 
