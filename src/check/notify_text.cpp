@@ -1,50 +1,51 @@
 #include <fmt/format.h>
 
 #include "stayalived/check/notify.hpp"
+#include "stayalived/notify/alert.hpp"
+#include "stayalived/notify/events.hpp"
 
 namespace stayalived::check {
 
+// The texts are the notify module's (one place for keepalived's FIFO lines and alerts); this
+// file only puts the checkers' endpoints and keys into the forms it takes.
+
 std::string fifo_rs_line(const Endpoint& rs, const VirtualServerKey& vs, bool up) {
-  return fmt::format("RS {} {} {}", format_rs(rs, vs), format_vs(vs), up ? "UP" : "DOWN");
+  return notify::lvs_rs_fifo_line(format_rs(rs, vs), format_vs(vs), up);
 }
 
-std::string fifo_vs_line(const VirtualServerKey& vs, bool up) {
-  return fmt::format("VS {} {}", format_vs(vs), up ? "UP" : "DOWN");
-}
+std::string fifo_vs_line(const VirtualServerKey& vs, bool up) { return notify::lvs_vs_fifo_line(format_vs(vs), up); }
 
 std::string checker_message(std::string_view kind, bool up, const CheckResult& cause, const Endpoint& target) {
-  if (kind == "TCP_CHECK") return up ? "TCP CHECK succeed on service" : "TCP CHECK failed on service";
-  if (kind == "UDP_CHECK") return up ? "UDP CHECK succeed on service" : "UDP CHECK failed on service";
-  if (kind == "PING_CHECK") return up ? "ICMP CHECK succeed on service" : "ICMP CHECK failed on service";
-  if (kind == "MISC_CHECK") return up ? "MISC CHECK succeeded on service" : "MISC CHECK failed on service";
-  if (up) return "CHECK succeed on service";
+  namespace m = notify::checker_messages;
+  if (kind == "TCP_CHECK") return std::string(up ? m::kTcpUp : m::kTcpDown);
+  if (kind == "UDP_CHECK") return std::string(up ? m::kUdpUp : m::kUdpDown);
+  if (kind == "PING_CHECK") return std::string(up ? m::kPingUp : m::kPingDown);
+  if (kind == "MISC_CHECK") return std::string(up ? m::kMiscUp : m::kMiscDown);
+  if (up) return std::string(m::kGenericUp);
   switch (cause.outcome) {
     case Outcome::ConnectRefused:
     case Outcome::ConnectTimeout:
     case Outcome::Unreachable:
     case Outcome::ConnectError:
-      return fmt::format("CHECK failed on service : Could not connect to server [{}]:{}", target.addr.to_string(),
-                         target.port);
-    default: return fmt::format("CHECK failed on service : {}", to_string(cause.outcome));
+      return m::generic_down(fmt::format("Could not connect to server [{}]:{}", target.addr.to_string(), target.port));
+    default: return m::generic_down(to_string(cause.outcome));
   }
 }
 
 Alert rs_alert(std::string_view router_id, const Endpoint& rs, const VirtualServerKey& vs, bool up,
                std::string_view message) {
-  return Alert{fmt::format("[{}] Realserver {} of virtual server {} - {}", router_id, format_rs(rs, vs),
-                           format_vs(vs), up ? "UP" : "DOWN"),
-               fmt::format("=> {} <=", message)};
+  auto mail = notify::real_server_alert(router_id, format_rs(rs, vs), format_vs(vs), up, message);
+  return Alert{std::move(mail.subject), std::move(mail.body)};
 }
 
 Alert quorum_alert(std::string_view router_id, const VirtualServerKey& vs, QuorumEvent event,
                    std::int64_t quorum, std::int64_t hysteresis, std::int64_t alive_weight) {
-  const bool up = event != QuorumEvent::Lost;
-  const char* what = event == QuorumEvent::StartingUp ? "Starting with quorum up"
-                     : event == QuorumEvent::Gained   ? "Gained quorum"
-                                                      : "Lost quorum";
-  return Alert{fmt::format("[{}] Virtualserver {} - {}", router_id, format_vs(vs), up ? "UP" : "DOWN"),
-               fmt::format("=> {} {}+{}={} <= {} <=", what, quorum, hysteresis,
-                           up ? quorum + hysteresis : quorum - hysteresis, alive_weight)};
+  const auto change = event == QuorumEvent::StartingUp ? notify::QuorumChange::StartingUp
+                      : event == QuorumEvent::Gained   ? notify::QuorumChange::Gained
+                                                       : notify::QuorumChange::Lost;
+  auto mail = notify::virtual_server_alert(router_id, format_vs(vs), change, static_cast<unsigned>(quorum),
+                                           static_cast<unsigned>(hysteresis), static_cast<long>(alive_weight));
+  return Alert{std::move(mail.subject), std::move(mail.body)};
 }
 
 std::string script_text(const ScriptDef& script) {

@@ -52,22 +52,14 @@ class HubCheckScriptRunner final : public check::ScriptRunner {
  public:
   explicit HubCheckScriptRunner(NotifyHub& hub) : hub_(hub) {}
   boost::asio::awaitable<check::ScriptExit> run(const check::ScriptDef& script, Duration timeout) override {
-    using Kind = check::ScriptExit::Kind;
     auto who = hub_.credentials(script.user, script.group);
-    if (!who) co_return check::ScriptExit{Kind::SpawnFailed, EPERM};
+    if (!who) co_return check::ScriptExit{check::ScriptExit::Kind::SpawnFailed, EPERM};
     notify::ScriptSpec spec;
-    spec.argv = script.argv;
+    spec.argv = check::exec_argv(script.argv);
     spec.run_as = who;
     spec.timeout = timeout;
     const notify::ScriptResult r = co_await hub_.runner().async_run(spec, boost::asio::use_awaitable);
-    switch (r.outcome) {
-      case notify::ScriptOutcome::Exited: co_return check::ScriptExit{Kind::Exited, r.exit_status};
-      case notify::ScriptOutcome::Signaled: co_return check::ScriptExit{Kind::Signaled, r.signal};
-      case notify::ScriptOutcome::TimedOut: co_return check::ScriptExit{Kind::TimedOut, r.signal};
-      case notify::ScriptOutcome::Cancelled: co_return check::ScriptExit{Kind::TimedOut, r.signal};
-      case notify::ScriptOutcome::FailedToStart: co_return check::ScriptExit{Kind::SpawnFailed, r.error};
-    }
-    co_return check::ScriptExit{Kind::SpawnFailed, 0};
+    co_return check::script_exit_of(r);
   }
 
  private:

@@ -1,17 +1,21 @@
 // Running MISC_CHECK programs. The interface is what the checkers need; the notify module's
-// script runner can stand behind it (the daemon chooses), and ProcessRunner is a standalone
-// implementation: fork/exec of argv as the configured user, clean environment, its own
-// process group, exit awaited through a pidfd on the io_context (no SIGCHLD handler, so it
-// cannot steal another module's children), killed on timeout.
+// script runner stands behind it: the daemon lends its shared one, ProcessRunner makes its own.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "stayalived/check/definition.hpp"
 #include "stayalived/common/time.hpp"
+
+namespace stayalived::notify {
+class ScriptRunner;
+struct ScriptResult;
+}  // namespace stayalived::notify
 
 namespace stayalived::check {
 
@@ -35,22 +39,31 @@ class ScriptRunner {
   virtual boost::asio::awaitable<ScriptExit> run(const ScriptDef& script, Duration timeout) = 0;
 };
 
-/// Standalone implementation (see the file comment).
+/// For uses without the daemon (tools, tests): programs run on a notify::ScriptRunner of its
+/// own, created on the io_context of the first run(); users resolved from the system's
+/// database. The daemon instead lends its shared runner (daemon/notify_hub.cpp).
 class ProcessRunner final : public ScriptRunner {
  public:
   /// `default_user`/`default_group`: global script_user, used when a script names none
   /// (empty: run as ourselves).
-  explicit ProcessRunner(std::string default_user = {}, std::string default_group = {})
-      : default_user_(std::move(default_user)), default_group_(std::move(default_group)) {}
+  explicit ProcessRunner(std::string default_user = {}, std::string default_group = {});
+  ~ProcessRunner() override;
+  ProcessRunner(const ProcessRunner&) = delete;
+  ProcessRunner& operator=(const ProcessRunner&) = delete;
   boost::asio::awaitable<ScriptExit> run(const ScriptDef& script, Duration timeout) override;
-
-  /// Programs started and still not reaped (a killed child stuck in the kernel).
-  std::uint64_t unreaped() const { return unreaped_; }
 
  private:
   std::string default_user_;
   std::string default_group_;
-  std::uint64_t unreaped_ = 0;
+  std::unique_ptr<notify::ScriptRunner> runner_;
 };
+
+/// How a notify::ScriptRunner run ended, in the checkers' terms (a cancelled run counts as
+/// timed out: the check's deadline ended it).
+ScriptExit script_exit_of(const notify::ScriptResult& r);
+
+/// argv with a bare program name looked up in the scripts' PATH (as execvp would).
+std::vector<std::string> exec_argv(std::vector<std::string> argv);
+
 
 }  // namespace stayalived::check
