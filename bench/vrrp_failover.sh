@@ -13,7 +13,7 @@
 #   kill->GARP    SIGKILL -> the backup's first gratuitous ARP on the wire
 # Settings: VRRPv2 advert_int 1 (MDI 3.609 s) and VRRPv3 advert_int 0.1 (MDI 0.360 s).
 #
-# SA_BIN_DIR: where sa_vrrp_driver / stayalived are (default build/release/bin, else asan).
+# SA_BIN_DIR: where stayalived is (default build/release/bin, else asan).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
@@ -21,7 +21,7 @@ RUNS=${1:-20}
 export SA_SOURCE_DIR=$src
 if [ -z "${SA_BIN_DIR:-}" ]; then
   SA_BIN_DIR=$src/build/release/bin
-  [ -x "$SA_BIN_DIR/sa_vrrp_driver" ] || SA_BIN_DIR=$src/build/asan/bin
+  [ -x "$SA_BIN_DIR/stayalived" ] || SA_BIN_DIR=$src/build/asan/bin
 fi
 export SA_BIN_DIR
 . "$src/tests/lib/netns.sh"

@@ -13,7 +13,7 @@ SECS=${2:-60}
 export SA_SOURCE_DIR=$src
 if [ -z "${SA_BIN_DIR:-}" ]; then
   SA_BIN_DIR=$src/build/release/bin
-  [ -x "$SA_BIN_DIR/sa_vrrp_driver" ] || SA_BIN_DIR=$src/build/asan/bin
+  [ -x "$SA_BIN_DIR/stayalived" ] || SA_BIN_DIR=$src/build/asan/bin
 fi
 export SA_BIN_DIR
 . "$src/tests/lib/netns.sh"
