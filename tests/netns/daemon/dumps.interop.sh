@@ -158,14 +158,18 @@ check 'grep -q "VI_1|   State = MASTER" "$SA_TMP/s.topo" && grep -q "VI_2|   Syn
   "keepalived.data: state and sync group shown"
 
 # --- STATS_CLEAR ---
+sent_vi1() { awk '/^VRRP Instance: VI_1/ { on = 1 } on && /^    Sent:/ { print $2; exit }' "$1"; }
+sleep 2   # a few adverts more to count
 for who in ka sa; do
-  before=$(awk '/^VRRP Instance: VI_1/ { on = 1 } on && /^    Sent:/ { print $2; exit }' "$SA_TMP/$who/keepalived.stats")
-  dump "$who" 63 keepalived.stats   # writes the counters, then clears them
+  # STATS_CLEAR writes the counters as they are, then clears them.
+  check 'dump $who 63 keepalived.stats' "$who: STATS_CLEAR writes keepalived.stats"
+  before=$(sent_vi1 "$SA_TMP/$who/keepalived.stats")
+  became_before=$(grep -c "Became master: 1" "$SA_TMP/$who/keepalived.stats")
   check 'dump $who USR2 keepalived.stats' "$who: USR2 after STATS_CLEAR"
-  after=$(awk '/^VRRP Instance: VI_1/ { on = 1 } on && /^    Sent:/ { print $2; exit }' "$SA_TMP/$who/keepalived.stats")
+  after=$(sent_vi1 "$SA_TMP/$who/keepalived.stats")
   became=$(grep -c "Became master: 0" "$SA_TMP/$who/keepalived.stats")
-  check '[ "$became" -eq 2 ] && [ "$after" -le 2 ] && [ "$before" -ge 3 ]' \
-    "$who: STATS_CLEAR zeroes the counters (VI_1 sent $before -> $after, Became master 0 in $became instances)"
+  check '[ "$became_before" -eq 2 ] && [ "$became" -eq 2 ] && [ "$before" -ge 3 ] && [ "$after" -le 1 ]' \
+    "$who: STATS_CLEAR zeroes the counters (VI_1 sent $before -> $after; Became master 1 in $became_before, 0 in $became instances)"
 done
 jq -e 'all(.[]; .stats.become_master == 1)' "$S/keepalived.json" >/dev/null ||
   sa_log "note: become_master was not 1 in our JSON dump before the clear"

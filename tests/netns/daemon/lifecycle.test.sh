@@ -86,10 +86,15 @@ check 'sa_wait 5 test ! -e "$SA_TMP/k.pid"' "daemonized child removes its pid fi
 # configuration), a HUP must not kill it: it is handled once the loop runs, as a reload
 # after the start. HUPs go every 5 ms until "Startup complete" (at most 400).
 hupped() { local m; m=$(awk '/^Sig(Blk|Cgt):/ { print $2 }' "/proc/$1/status" 2>/dev/null); for x in $m; do [ $(( 0x$x & 1 )) -eq 1 ] && return 0; done; return 1; }
+# A configuration that takes a moment to read (3000 unused vrrp_scripts) widens the window.
+bconf="$SA_TMP/big.conf"
+{ printf 'global_defs {\n  router_id BIG\n}\n'
+  for i in $(seq 1 3000); do printf 'vrrp_script chk_%d {\n  script "/bin/true"\n  interval 5\n}\n' "$i"; done
+} >"$bconf"
 slog="$SA_TMP/startup.log"
-sa_start d "$bin" -n -l -G -f "$conf" "${pids[@]}" 2>"$slog"
+sa_start d "$bin" -n -l -G -f "$bconf" "${pids[@]}" 2>"$slog"
 spid=$SA_LAST_PID
-sa_wait 5 hupped "$spid"
+for _ in $(seq 1 2000); do hupped "$spid" && break; done
 sent=0
 for _ in $(seq 1 400); do
   grep -q "Startup complete" "$slog" && break
@@ -97,6 +102,7 @@ for _ in $(seq 1 400); do
   sleep 0.005
 done
 sa_log "$sent HUP(s) sent during start-up"
+check '[ "$sent" -ge 1 ]' "at least one HUP reached the daemon before its start completed"
 check 'sa_wait 10 grep -q "Startup complete" "$slog" && kill -0 "$spid"' "the daemon survives HUPs during start-up and starts"
 check '[ "$sent" -eq 0 ] || sa_wait 10 grep -q "Reload complete" "$slog"' "a HUP during start-up becomes a reload after it"
 check '[ "$(grep -c "Reload complete" "$slog")" -le 2 ]' "HUPs during start-up are folded ($(grep -c "Reload complete" "$slog") reload(s))"
@@ -104,10 +110,11 @@ kill -TERM "$spid"; wait "$spid"; rc=$?
 check '[ "$rc" -eq 0 ]' "clean exit after the start-up HUPs (status $rc)"
 
 # A TERM as soon as signals are taken care of: a clean exit, pid files removed.
-sa_start d "$bin" -n -l -G -f "$conf" "${pids[@]}" 2>"$SA_TMP/early-term.log"
+sa_start d "$bin" -n -l -G -f "$bconf" "${pids[@]}" 2>"$SA_TMP/early-term.log"
 spid=$SA_LAST_PID
-sa_wait 5 hupped "$spid"
+for _ in $(seq 1 2000); do hupped "$spid" && break; done
 kill -TERM "$spid"; wait "$spid"; rc=$?
+grep -q "Startup complete" "$SA_TMP/early-term.log" || sa_log "the TERM came before the start: nothing was started"
 check '[ "$rc" -eq 0 ]' "TERM during start-up: exit status 0 (got $rc)"
 check '[ ! -e "$SA_TMP/k.pid" ]' "TERM during start-up: pid file removed"
 
