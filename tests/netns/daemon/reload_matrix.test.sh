@@ -9,8 +9,8 @@
 #   - gratuitous ARP only for an added VIP (tcpdump on h1's eth0), none for the others.
 # Cases: add a VIP, remove a VIP, change the priority, add an instance, remove an instance,
 # change a notify script only, a broken configuration (file:line and the error logged, the
-# running configuration kept), and a VIP moved from VI_1 to VI_2 in one reload (present
-# exactly once, never absent, owned by VI_2).
+# running configuration kept), a VIP moved from VI_1 to VI_2 in one reload (present
+# exactly once, never absent, owned by VI_2) and back, and a flood of HUPs.
 #
 # h2 has skip_check_adv_addr: the Master's address list changes with each reload while the
 # Backup's configuration stays; without it the Backup would (rightly) refuse the adverts and
@@ -206,6 +206,15 @@ VI1_VIPS="192.0.2.100/24 192.0.2.101/24"; VI2_VIPS="192.0.2.110/24"; h1conf
 hup_and_wait
 sleep 0.5
 vr_check '[ "$(addr_count 192.0.2.101)" -eq 1 ]' "$CASE: 192.0.2.101 is on h1 exactly once"
+case_end "VI_1|VI_2" ""
+
+# 9. A flood of HUPs with an unchanged configuration: folded, and nothing moves.
+case_begin "HUP flood"
+for _ in $(seq 1 30); do kill -HUP "$P1"; sleep 0.01; done
+vr_check 'sa_wait 15 eval "new_h1 | grep -q \"Reload complete\""' "$CASE: reloads complete"
+sleep 1
+n=$(new_h1 | grep -c "Reload complete")
+vr_check '[ "$n" -ge 1 ] && [ "$n" -le 30 ]' "$CASE: 30 HUPs folded into $n reload(s)"
 case_end "VI_1|VI_2" ""
 
 vr_check '[ "$(grep -c "Entering MASTER STATE" "$SA_TMP/h2.log")" -eq 0 ]' "h2 was never Master"
