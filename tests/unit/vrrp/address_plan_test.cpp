@@ -56,7 +56,7 @@ TEST_CASE("a moved VIP with other changes around it") {
   CHECK(list(p.add) == V{"0:n"});
 }
 
-TEST_CASE("a VIP given to a non-Master is removed; a VIP taken from a removed instance is added") {
+TEST_CASE("a VIP given to a non-Master is removed, a VIP taken from a removed instance is added") {
   // Only Masters are in the plan: a Backup that gains m does not keep it installed.
   auto p = plan_addresses<Entry>({{{"a", "m"}, {"a"}}}, same, equal);
   CHECK(list(p.remove) == V{"0:m"});
