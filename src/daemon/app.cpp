@@ -158,7 +158,13 @@ void App::apply_global_runtime(const config::Config& cfg) {
 
 void App::start() {
   for (auto& s : subsystems_) s->start(config_);
+  started_ = true;
   log_.info("Startup complete");
+  if (reload_pending_ && !stopping_) {
+    // A HUP that arrived while starting: the file may have changed since it was read.
+    reload_pending_ = false;
+    reload();
+  }
 }
 
 std::string App::reload_file_path(const config::GlobalDefs& g) const {
@@ -175,8 +181,8 @@ void App::reload() {
     log_.info("Reload requested while stopping: ignored");
     return;
   }
-  if (reloading_) {
-    // A flood of HUPs costs at most one more reload, after this one.
+  if (reloading_ || !started_) {
+    // A flood of HUPs costs at most one more reload, after this one (or after the start).
     reload_pending_ = true;
     return;
   }

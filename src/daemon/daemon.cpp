@@ -14,6 +14,7 @@ Daemon::Daemon(const Options& opts, log::Logger& logger)
 int Daemon::run() {
   wait_for_signal();
   boost::asio::post(io_, [this] {
+    if (stopping_) return;  // a TERM held back during start-up came first: nothing to start
     if (start_handler_) start_handler_();
     if (stopping_) return;
     notifier_.ready(status_ ? status_() : std::string("running"));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -152,6 +153,14 @@ int main(int argc, char** argv) {
   // keepalived creates its files (dumps, FIFOs) with umask 0177 unless told otherwise.
   if (!opts.umask) ::umask(0177);
 
+  // Until the loop takes charge of them, the signals the daemon handles are held back
+  // rather than left to their default actions: a HUP while the configuration loads (or a
+  // TERM) must not kill the daemon; it is handled once the loop runs.
+  sigset_t handled, previous_mask;
+  ::sigemptyset(&handled);
+  for (int s : sd::handled_signals()) ::sigaddset(&handled, s);
+  ::pthread_sigmask(SIG_BLOCK, &handled, &previous_mask);
+
   slog::Logger logger(opts.log);
   slog::Channel log(logger, slog::Source::Main);
 
@@ -201,6 +210,9 @@ int main(int argc, char** argv) {
   int status = 0;
   {
     sd::Daemon daemon(opts, logger);
+    // The daemon's handlers are installed: what arrived meanwhile is delivered now and waits
+    // for the loop (a reload requested before the start runs after it).
+    ::pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
     sd::App app(daemon, opts, logger);
     app.adopt_initial(std::move(initial));
     sd::add_subsystems(app, daemon.io(), logger, opts);

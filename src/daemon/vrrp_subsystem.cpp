@@ -66,6 +66,9 @@ std::string_view auth_name(const config::VrrpInstance& v) {
   return "none";
 }
 
+// notify_deleted given: a removed instance is notified DELETED rather than FAULT.
+bool notify_deleted(const config::VrrpInstance& v) { return v.notify.deleted_set || v.notify.deleted.has_value(); }
+
 }  // namespace
 
 VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub)
@@ -141,16 +144,30 @@ void VrrpSubsystem::write_data(std::string& out) const {
     const auto* v = find(i.name);
     out += fmt::format(" VRRP Instance = {}\n", i.name);
     out += fmt::format("   VRRP Version = {}\n", i.version);
+    if (i.group) out += fmt::format("   Sync group = {}\n", *i.group);
     out += fmt::format("   State = {}\n", vrrp::name(i.state));
     out += fmt::format("   Wantstate = {}\n", i.wants_master ? "MASTER" : vrrp::name(i.state));
+    // An instance with a configuration fault is refused when the configuration is read.
+    out += "   Number of config faults = 0\n";
     if (auto it = last_transition_.find(i.name); it != last_transition_.end())
       out += fmt::format("   Last transition = {}\n", time_stamp(it->second));
+    if (v) {
+      // RFC 5798's Master_Down_Interval: down_timer_adverts x Master_Adver_Interval + Skew_Time,
+      // Skew_Time = (256 - priority) x Master_Adver_Interval / 256.
+      const std::uint64_t adv_us = static_cast<std::uint64_t>(i.master_adver_interval.count()) * 10000;
+      const std::uint64_t down_us = v->down_timer_adverts * adv_us + (256 - i.base_priority) * adv_us / 256;
+      out += fmt::format("   Master down timer = {} usecs\n", down_us);
+    }
+    if (i.state == vrrp::State::Backup && i.master_address)
+      out += fmt::format("   Master router = {}\n", i.master_address->to_string());
     out += fmt::format("   Interface = {}\n", i.interface);
     if (i.source) out += fmt::format("   Using src_ip = {}\n", i.source->to_string());
     if (v) {
       if (!v->unicast_peers.empty()) {
-        out += "   Unicast Peer(s):\n";
-        for (const auto& p : v->unicast_peers) out += fmt::format("     {}\n", p.address.to_string());
+        out += "   Unicast Peer :\n";
+        for (const auto& p : v->unicast_peers)
+          out += fmt::format("     {} min_ttl {} max_ttl {}\n", p.address.to_string(), p.min_ttl.value_or(0),
+                             p.max_ttl.value_or(255));
       } else if (v->mcast_dst_ip) {
         out += fmt::format("   Multicast address {}\n", v->mcast_dst_ip->to_string());
       } else {
@@ -163,6 +180,10 @@ void VrrpSubsystem::write_data(std::string& out) const {
       out += fmt::format("   Gratuitous ARP lower priority delay = {}\n", v->garp_lower_prio_delay.count());
       out += fmt::format("   Gratuitous ARP lower priority repeat = {}\n", v->garp_lower_prio_repeat);
       out += fmt::format("   Down timer adverts = {}\n", v->down_timer_adverts);
+      out += fmt::format("   Send advert after receive lower priority advert = {}\n",
+                         v->lower_prio_no_advert ? "false" : "true");
+      out += fmt::format("   Send advert after receive higher priority advert = {}\n",
+                         v->higher_prio_send_advert ? "true" : "false");
     }
     out += fmt::format("   Virtual Router ID = {}\n", i.vrid);
     out += fmt::format("   Priority = {}\n", i.base_priority);
@@ -184,9 +205,12 @@ void VrrpSubsystem::write_data(std::string& out) const {
       out += fmt::format("   Virtual IP ({}):\n", v->virtual_ipaddress.size());
       for (const auto& a : v->virtual_ipaddress) out += "     " + vip_line(a, iface, set) + "\n";
       if (!v->virtual_ipaddress_excluded.empty()) {
-        out += fmt::format("   Virtual IP Excluded ({}):\n", v->virtual_ipaddress_excluded.size());
+        out += "   Virtual IP Excluded :\n";
         for (const auto& a : v->virtual_ipaddress_excluded) out += "     " + vip_line(a, iface, set) + "\n";
       }
+      out += fmt::format("   Using smtp notification = {}\n", v->smtp_alert.value_or(false) ? "yes" : "no");
+      out += fmt::format("   Notify deleted = {}\n", notify_deleted(*v) ? "Deleted" : "Fault");
+      out += fmt::format("   Notify priority changes = {}\n", v->notify_priority_changes ? "true" : "false");
     }
   }
   out += "------< VRRP Sockpool >------\n";
@@ -196,6 +220,13 @@ void VrrpSubsystem::write_data(std::string& out) const {
     out += fmt::format("   Protocol = {}\n", s.protocol == 51 ? "AH" : "VRRP");
     out += fmt::format("   Received = {}\n", s.received);
     out += fmt::format("   Dropped = {}\n", s.drops.total());
+    out += "   VRRP instances\n";
+    for (const auto& i : runtime_.instances())
+      if (i.interface == s.interface && i.family == s.family) {
+        const auto* v = find(i.name);
+        const bool ah = v && v->authentication && v->authentication->type == config::AuthType::Ah;
+        if (ah == (s.protocol == 51)) out += fmt::format("     {} vrid {}\n", i.name, i.vrid);
+      }
   }
 }
 
@@ -266,7 +297,7 @@ void VrrpSubsystem::write_json(boost::json::object& root) const {
     data["wantstate"] = i.wants_master ? 2 : static_cast<int>(i.state);
     data["version"] = i.version;
     data["smtp_alert"] = v && v->smtp_alert.value_or(false);
-    data["notify_deleted"] = v && v->notify.deleted.has_value();
+    data["notify_deleted"] = v && notify_deleted(*v);
     boost::json::array vips, evips;
     if (v) {
       const std::string iface = v->interface.value_or(i.interface);

@@ -22,6 +22,7 @@
 #include "socket.hpp"
 #include "stayalived/common/rate_limit.hpp"
 #include "stayalived/notify/events.hpp"
+#include "stayalived/vrrp/address_plan.hpp"
 #include "stayalived/vrrp/engine.hpp"
 #include "stayalived/vrrp/from_config.hpp"
 #include "trackers.hpp"
@@ -1024,28 +1025,44 @@ struct Runtime::Impl {
     return out;
   }
 
-  void reconcile_addresses(Inst& in, const config::VrrpInstance& old) {
-    // Only a Master has its addresses installed: change them by difference.
-    Inst before = Inst{};
-    before.conf = old;
-    before.ifindex = in.ifindex;
-    before.family = in.family;
+  // Only Masters have their addresses installed: they change them by difference, planned
+  // across all of them (address_plan.hpp: an address moved between two Masters stays).
+  void reconcile_addresses(const std::vector<std::pair<Inst*, config::VrrpInstance>>& masters) {
+    const auto before_of = [&](const Inst& in, const config::VrrpInstance& old) {
+      Inst b = Inst{};
+      b.conf = old;
+      b.ifindex = in.ifindex;
+      b.family = in.family;
+      return b;
+    };
     const auto eq_a = [](const AddressSpec& x, const AddressSpec& y) { return x == y; };
+    const auto same_a = [](const AddressSpec& x, const AddressSpec& y) {
+      return x.ifindex == y.ifindex && to_vrrp(x.va.address.address) == to_vrrp(y.va.address.address);
+    };
     const auto eq_r = [](const RouteSpec& x, const RouteSpec& y) { return x == y; };
     const auto eq_u = [](const config::Rule& x, const config::Rule& y) { return x == y; };
     for (bool excl : {false, true}) {
-      for (const auto& s : minus(vip_specs(before, excl), vip_specs(in, excl), eq_a)) (void)remove_address(in, s);
-      const auto added = minus(vip_specs(in, excl), vip_specs(before, excl), eq_a);
-      for (const auto& s : added) (void)nl->add_address(s);
-      std::map<int, std::vector<IpAddress>> by_if;
-      for (const auto& s : added) by_if[s.ifindex].push_back(to_vrrp(s.va.address.address));
-      for (auto& [ifindex, list] : by_if)
-        if (auto g = garps.find(ifindex); g != garps.end()) g->second->send(list, in.conf.garp_master_repeat);
+      std::vector<AddressSides<AddressSpec>> sides;
+      for (const auto& [in, old] : masters)
+        sides.push_back({vip_specs(before_of(*in, old), excl), vip_specs(*in, excl)});
+      const auto plan = plan_addresses(sides, same_a, eq_a);
+      for (const auto& c : plan.remove) (void)remove_address(*masters[c.owner].first, c.item);
+      std::map<std::pair<std::size_t, int>, std::vector<IpAddress>> by_if;
+      for (const auto& c : plan.add) {
+        (void)nl->add_address(c.item);
+        by_if[{c.owner, c.item.ifindex}].push_back(to_vrrp(c.item.va.address.address));
+      }
+      for (auto& [key, list] : by_if)
+        if (auto g = garps.find(key.second); g != garps.end())
+          g->second->send(list, masters[key.first].first->conf.garp_master_repeat);
     }
-    for (const auto& s : minus(route_specs(before), route_specs(in), eq_r)) (void)nl->delete_route(s);
-    for (const auto& s : minus(route_specs(in), route_specs(before), eq_r)) (void)nl->add_route(s);
-    for (const auto& r : minus(old.virtual_rules, in.conf.virtual_rules, eq_u)) (void)nl->delete_rule(r);
-    for (const auto& r : minus(in.conf.virtual_rules, old.virtual_rules, eq_u)) (void)nl->add_rule(r);
+    for (const auto& [in, old] : masters) {
+      const Inst before = before_of(*in, old);
+      for (const auto& s : minus(route_specs(before), route_specs(*in), eq_r)) (void)nl->delete_route(s);
+      for (const auto& s : minus(route_specs(*in), route_specs(before), eq_r)) (void)nl->add_route(s);
+      for (const auto& r : minus(old.virtual_rules, in->conf.virtual_rules, eq_u)) (void)nl->delete_rule(r);
+      for (const auto& r : minus(in->conf.virtual_rules, old.virtual_rules, eq_u)) (void)nl->add_rule(r);
+    }
   }
 
   Result<> apply(std::shared_ptr<const config::Config> c) {
@@ -1078,7 +1095,9 @@ struct Runtime::Impl {
     files.reset();
     if (procs) procs->close();
     procs.reset();
-    // 3. Kept instances take their new settings.
+    // 3. Kept instances take their new settings; the Masters' addresses change once all of
+    //    them have theirs.
+    std::vector<std::pair<Inst*, config::VrrpInstance>> masters;
     for (auto& p : insts) {
       if (!p || !kept.count(p->conf.name)) continue;
       const auto& vi = *cfg->find_vrrp_instance(p->conf.name);
@@ -1093,7 +1112,11 @@ struct Runtime::Impl {
       p->group_name.reset();
       if (auto g = sync_group_of(*cfg, vi.name)) p->group_name = g->name;
       execute(engine.reconfigure(p->id, core_config(vi, *cfg, false), Clock::now()));
-      if (engine.instance(p->id).state() == State::Master) reconcile_addresses(*p, old);
+      if (engine.instance(p->id).state() == State::Master) masters.emplace_back(p.get(), old);
+    }
+    reconcile_addresses(masters);
+    for (auto& p : insts) {
+      if (!p || !kept.count(p->conf.name)) continue;
       refresh_source(*p);
       open_io(*p);
     }

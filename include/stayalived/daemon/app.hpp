@@ -99,6 +99,7 @@ class App {
   std::thread loader_;
   bool reloading_ = false;
   bool reload_pending_ = false;
+  bool started_ = false;  // start() ran: a HUP before it waits for it
   bool stopping_ = false;
   unsigned reloads_ = 0;
 };

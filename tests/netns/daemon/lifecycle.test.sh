@@ -79,5 +79,87 @@ check '[ "$(ip netns identify "$child")" = "$(sa_ns d)" ]' "daemonized child run
 # The child was started through our namespace: it is ours to stop (and cleanup would too).
 [ -n "$child" ] && kill -TERM "$child"
 check 'sa_wait 5 test ! -e "$SA_TMP/k.pid"' "daemonized child removes its pid file on TERM"
+[ -n "$child" ] && sa_wait 5 eval '! kill -0 "$child" 2>/dev/null'
+
+# --- HUPs during start-up ---
+# From the moment the process holds back or catches SIGHUP (it does so before reading its
+# configuration), a HUP must not kill it: it is handled once the loop runs, as a reload
+# after the start. HUPs go every 5 ms until "Startup complete" (at most 400).
+hupped() { local m; m=$(awk '/^Sig(Blk|Cgt):/ { print $2 }' "/proc/$1/status" 2>/dev/null); for x in $m; do [ $(( 0x$x & 1 )) -eq 1 ] && return 0; done; return 1; }
+# A configuration that takes a moment to read (3000 unused vrrp_scripts) widens the window.
+bconf="$SA_TMP/big.conf"
+{ printf 'global_defs {\n  router_id BIG\n}\n'
+  for i in $(seq 1 3000); do printf 'vrrp_script chk_%d {\n  script "/bin/true"\n  interval 5\n}\n' "$i"; done
+} >"$bconf"
+slog="$SA_TMP/startup.log"
+sa_start d "$bin" -n -l -G -f "$bconf" "${pids[@]}" 2>"$slog"
+spid=$SA_LAST_PID
+for _ in $(seq 1 2000); do hupped "$spid" && break; done
+sent=0
+for _ in $(seq 1 400); do
+  grep -q "Startup complete" "$slog" && break
+  kill -HUP "$spid" 2>/dev/null && sent=$((sent + 1))
+  sleep 0.005
+done
+sa_log "$sent HUP(s) sent during start-up"
+check '[ "$sent" -ge 1 ]' "at least one HUP reached the daemon before its start completed"
+check 'sa_wait 10 grep -q "Startup complete" "$slog" && kill -0 "$spid"' "the daemon survives HUPs during start-up and starts"
+check '[ "$sent" -eq 0 ] || sa_wait 10 grep -q "Reload complete" "$slog"' "a HUP during start-up becomes a reload after it"
+check '[ "$(grep -c "Reload complete" "$slog")" -le 2 ]' "HUPs during start-up are folded ($(grep -c "Reload complete" "$slog") reload(s))"
+kill -TERM "$spid"; wait "$spid"; rc=$?
+check '[ "$rc" -eq 0 ]' "clean exit after the start-up HUPs (status $rc)"
+
+# A TERM as soon as signals are taken care of: a clean exit, pid files removed.
+sa_start d "$bin" -n -l -G -f "$bconf" "${pids[@]}" 2>"$SA_TMP/early-term.log"
+spid=$SA_LAST_PID
+for _ in $(seq 1 2000); do hupped "$spid" && break; done
+kill -TERM "$spid"; wait "$spid"; rc=$?
+grep -q "Startup complete" "$SA_TMP/early-term.log" || sa_log "the TERM came before the start: nothing was started"
+check '[ "$rc" -eq 0 ]' "TERM during start-up: exit status 0 (got $rc)"
+check '[ ! -e "$SA_TMP/k.pid" ]' "TERM during start-up: pid file removed"
+
+# --- a second TERM (and a HUP, a USR1) while a slow stop is under way ---
+# A Master whose notify_stop script takes a second: the stop lasts that long.
+sa_in d ip link add eth0 type veth peer name peer0
+sa_in d ip addr add 192.0.2.1/24 dev eth0
+sa_in d ip link set peer0 up
+sa_in d ip link set eth0 up
+cat >"$SA_TMP/stop.sh" <<SCRIPT
+#!/bin/sh
+echo "stop \$*" >>"$SA_TMP/stop.calls"
+sleep 1
+SCRIPT
+chmod 755 "$SA_TMP/stop.sh"
+vconf="$SA_TMP/vrrp.conf"
+cat >"$vconf" <<CONF
+vrrp_instance VI_1 {
+  state MASTER
+  interface eth0
+  virtual_router_id 51
+  priority 150
+  advert_int 1
+  virtual_ipaddress {
+    192.0.2.100/24
+  }
+  notify_stop "$SA_TMP/stop.sh"
+}
+CONF
+tlog="$SA_TMP/twice.log"
+sa_start d "$bin" -n -l -G -f "$vconf" "${pids[@]}" 2>"$tlog"
+tpid=$SA_LAST_PID
+check 'sa_wait 10 sa_has_addr d 192.0.2.100' "VRRP daemon is Master"
+kill -TERM "$tpid"
+sa_wait 5 grep -q "Stopping" "$tlog"
+sleep 0.2
+kill -TERM "$tpid" 2>/dev/null; kill -HUP "$tpid" 2>/dev/null; kill -USR1 "$tpid" 2>/dev/null
+check 'kill -0 "$tpid"' "still stopping (the stop script runs) when the second TERM arrives"
+wait "$tpid"; rc=$?
+check '[ "$rc" -eq 0 ]' "exit status 0 after the second TERM during the stop (got $rc)"
+check '[ "$(grep -c "Stopping" "$tlog")" -eq 1 ]' "the stop ran once"
+check '[ "$(grep -c . "$SA_TMP/stop.calls" 2>/dev/null)" -eq 1 ]' "notify_stop ran once"
+check '! grep -q "Reloading" "$tlog"' "no reload during the stop"
+check '! sa_has_addr d 192.0.2.100' "the VIP was released"
+check '[ ! -e "$SA_TMP/k.pid" ]' "pid file removed"
+check '! grep -qi "AddressSanitizer\|runtime error" "$tlog"' "no sanitizer report"
 
 exit "$fail"
