@@ -18,7 +18,8 @@
 #      requesting: requests resume through dir2 (its IPVS counters grow) within 10 s;
 #   4. r2's httpd stops: its destination leaves dir2's table within the checker's bound, and
 #      every later request is answered, none by r2;
-#   5. TERM to dir2: exit status 0, its IPVS services and its VIPs are gone.
+#   5. TERM to dir2: exit status 0, its IPVS services and its VIPs are gone; neither
+#      daemon's log has a sanitizer report.
 # Figures (failover gap, health removal time) go to the log and $SA_VM_RESULTS/e2e_directors.figures.
 set -u
 SA_SOURCE_DIR=$(cd "$SA_VM_SRC/../.." && pwd)
@@ -241,4 +242,5 @@ for a in "$DR_VIP" "$NAT_VIP" "$GW_VIP"; do
   sa_has_addr dir2 "$a" && fail "dir2 left $a configured"
 done
 ok "dir2 exited 0 and removed its IPVS services and VIPs"
+! grep -l "Sanitizer" "$SA_TMP"/dir1.log "$SA_TMP"/dir2.log || fail "a sanitizer report in a daemon's log"
 echo "ok: two stayalived directors: VRRP failover, IPVS on both, health checks, clean stop"
