@@ -150,7 +150,7 @@ vr_start_sa dir2 "$SA_TMP/dir2.conf"; p2=$SA_LAST_PID
 # 1. dir1 is MASTER with every VIP; both directors have the whole table.
 vr_wait_holder 60 "$DR_VIP" dir1 dir1 dir2 || fail "dir1 did not become MASTER with $DR_VIP"
 for a in "$NAT_VIP" "$GW_VIP"; do vr_expect_holder "$a" dir1 dir1 dir2; done
-figure "dir1 seen MASTER $(vr_delta "$t_start" "$(now)") s after the daemons were started (polling; slow under TCG with ASan)"
+figure "dir1 seen MASTER $(vr_delta "$t_start" "$(now)") s after the daemons were started (seen by polling, which lags under TCG)"
 ok "dir1 holds $DR_VIP $NAT_VIP $GW_VIP, dir2 none"
 for h in dir1 dir2; do
   sa_wait 20 table_is $h "$full_table" || fail "$h's IPVS table: $(table $h | tr '\n' ';'), expected $(echo "$full_table" | tr '\n' ';')"
