@@ -225,6 +225,9 @@ int main(int argc, char** argv) {
     daemon.on_stop([&] { app.stop([] {}); });
     daemon.status_provider([&] { return app.status_line(); });
     status = daemon.run();
+    // The loop is over: from here to exit (pid files, the sanitizers' leak check) a late HUP
+    // or TERM must not kill us with its default action once the handlers are gone: hold them.
+    ::pthread_sigmask(SIG_BLOCK, &handled, nullptr);
   }
 
   for (auto& f : subsystem_pid_files) f.release();
