@@ -77,9 +77,8 @@ void LvsSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& new_ptr
   const config::Config& new_cfg = *new_ptr;
   configure(new_cfg);
   std::vector<std::string> warnings;
-  const auto report = checks_->apply(check::from_config(new_cfg, &warnings));
+  checks_->apply(check::from_config(new_cfg, &warnings));  // logs what it kept, added, removed
   for (const auto& w : warnings) log_.warning("{}", w);
-  log_.info("Checkers: {} kept, {} added, {} removed", report.kept, report.added, report.removed);
   // Health of every virtual server as the checkers now see it (indexes may have moved).
   for (std::size_t i = 0; i < status_.size(); ++i) refresh_status(i);
   if (!ipvs_cfg_.virtual_servers.empty() && open_backend() && reconciler_->desired().services.empty() &&
