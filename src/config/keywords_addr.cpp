@@ -753,6 +753,16 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
       b.warn(s, i, fmt::format("unknown rule option '{}'; ignored", opt));
     }
   }
+  // A line whose words were all ignored selects and does nothing: skip it rather than
+  // install a rule matching everything.
+  {
+    Rule blank;
+    blank.loc = r.loc;
+    if (r == blank) {
+      b.diags.warn(item.loc, "rule with nothing to match or do; ignored");
+      return std::nullopt;
+    }
+  }
   // Rules need a preference, or their order depends on the order instances change state
   // (keepalived.conf(5) "Static routes/addresses/rules"); keepalived picks one and warns.
   if (!r.preference && !b.warned_rule_preference_) {

@@ -260,10 +260,29 @@ void prune_vrrp(VCtx& c) {
 // Phase 3: per-instance checks, after the scripts (which may remove vrrp_scripts).
 void validate_vrrp(VCtx& c) {
   auto& insts = c.cfg.vrrp_instances;
+  std::set<std::string> dropped;
   for (auto it = insts.begin(); it != insts.end();) {
     bool drop = false;
     validate_instance(c, *it, drop);
+    if (drop) dropped.insert(it->name);
     it = drop ? insts.erase(it) : it + 1;
+  }
+  // Sync groups were checked before these instances were dropped: take them out too (a
+  // group must not name an instance that does not run).
+  for (auto g = c.cfg.sync_groups.begin(); !dropped.empty() && g != c.cfg.sync_groups.end();) {
+    for (std::size_t i = g->group.size(); i-- > 0;) {
+      if (!dropped.contains(g->group[i])) continue;
+      const Loc at = i < g->group_locs.size() ? g->group_locs[i] : g->loc;
+      c.diags.warn(at, fmt::format("vrrp_sync_group {}: vrrp_instance {} was ignored; member removed", g->name, g->group[i]));
+      g->group.erase(g->group.begin() + static_cast<std::ptrdiff_t>(i));
+      if (i < g->group_locs.size()) g->group_locs.erase(g->group_locs.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    if (g->group.empty()) {
+      c.diags.warn(g->loc, fmt::format("vrrp_sync_group {} has no existing member; group ignored", g->name));
+      g = c.cfg.sync_groups.erase(g);
+      continue;
+    }
+    ++g;
   }
   for (auto& g : c.cfg.sync_groups)
     validate_tracking(c, g.track, fmt::format("vrrp_sync_group {}", g.name), g.loc, std::nullopt, false);

@@ -15,6 +15,8 @@ mkdir -p "$findings"
 trap 'rm -rf "$work"' EXIT
 dirs=("$work")
 [ -d "$seeds" ] && dirs+=("$seeds")
-# -timeout: one input taking over 10 s is a hang. -rss_limit_mb bounds memory.
+# -timeout: one input taking over 10 s is a hang. -rss_limit_mb bounds memory. libFuzzer's
+# own exit code for a finding is 77, which ctest reads as "skipped": findings exit 1.
 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -error_exitcode=1 -timeout_exitcode=1 \
   -artifact_prefix="$findings/" "${dirs[@]}" 2>&1 | tail -25

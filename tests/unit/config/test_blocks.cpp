@@ -98,6 +98,20 @@ TEST_CASE("vrrp_instance: VIP, route and rule lines are typed") {
   CHECK(has(r, 15, "rule without 'preference'"));
 }
 
+TEST_CASE("a rule whose words were all ignored is skipped, not installed as match-everything") {
+  // Found by the fuzzer: an unclosed virtual_rules block swallowed the lines that followed,
+  // each becoming an empty rule (which the dump cannot write back).
+  const auto r = load("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1\n }\n"
+                      " virtual_rules {\n  from 192.168\n  bogus words\n  from 192.0.2.0/24 table 7 preference 5\n }\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  const auto& v = r.config->vrrp_instances.at(0);
+  REQUIRE(v.virtual_rules.size() == 1);
+  CHECK(v.virtual_rules[0].table == 7u);
+  CHECK(has(r, 8, "invalid rule address '192.168'"));
+  CHECK(has(r, 9, "rule with nothing to match or do; ignored"));
+}
+
 TEST_CASE("tracking lists: weights, reverse, duplicates, ranges") {
   const auto r = load("vrrp_script s {\n script /bin/true\n}\nvrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
                       " track_interface {\n  eth0 weight 254\n  lo weight -10 reverse\n  lo\n }\n"

@@ -64,6 +64,18 @@ TEST_CASE("sync groups: members must exist, one group per instance, more than on
   CHECK(has(load("vrrp_sync_group G {\n group {\n  A\n }\n}\n" + instance("A", 1)), 1, "only one member"));
 }
 
+TEST_CASE("a sync group member dropped by the instance checks leaves the group too") {
+  // Found by the fuzzer: the group was checked before strict mode dropped its member, so the
+  // model named an instance it did not have.
+  const auto r = load("vrrp_sync_group G {\n group {\n  A\n  S\n }\n}\n" + instance("A", 1) +
+                      "vrrp_instance S {\n interface eth0\n virtual_router_id 2\n strict_mode\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  CHECK(has(r, 4, "vrrp_instance S was ignored; member removed"));
+  REQUIRE(r.config->sync_groups.size() == 1);
+  CHECK(r.config->sync_groups[0].group == std::vector<std::string>{"A"});
+}
+
 TEST_CASE("initial state MASTER: nopreempt and AH are cleared; strict mode conflicts") {
   const auto r = load(instance("A", 1, " state MASTER\n nopreempt\n authentication {\n  auth_type AH\n  auth_pass x\n }\n"));
   CHECK(has(r, 1, "nopreempt does not work with state MASTER"));
