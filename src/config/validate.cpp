@@ -223,7 +223,9 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
       c.diags.warn(v.loc, fmt::format("{}: strict mode does not support preempt_delay; reset to 0", who));
       v.preempt_delay = microseconds{0};
     }
-    if (v.version == 2 && v.accept == true) {
+    // The address owner (priority 255) accepts anyway: an explicit `accept` there changes
+    // nothing and is kept (it is also what this pass derives below).
+    if (v.version == 2 && v.accept == true && v.priority != 255) {
       c.diags.warn(v.loc, fmt::format("{}: strict mode: accept mode cannot be set with VRRPv2; cleared", who));
       v.accept = false;
     }
@@ -249,10 +251,17 @@ void prune_vrrp(VCtx& c) {
     }
     ++it;
   }
+  // Names identify instances (sync groups, notify, reload): a second definition under a
+  // name already used cannot be told apart, and is dropped.
   std::set<std::string> names;
-  for (auto& v : insts)
-    if (!names.insert(v.name).second)
-      c.diags.warn(v.loc, fmt::format("vrrp_instance {} is defined twice; rename one", v.name));
+  for (auto it = insts.begin(); it != insts.end();) {
+    if (!names.insert(it->name).second) {
+      c.diags.warn(it->loc, fmt::format("vrrp_instance {} is defined twice; rename one (this definition is ignored)", it->name));
+      it = insts.erase(it);
+      continue;
+    }
+    ++it;
+  }
   prune_sync_groups(c);
   prune_tracked(c);
 }

@@ -35,7 +35,11 @@ TEST_CASE("duplicate VRID on one interface and family; same VRID on another fami
   const auto r = load(instance("A", 7) + instance("B", 7) + instance("C", 7, "", "2001:db8::1"));
   CHECK(has(r, 8, "vrrp_instance A and B both use virtual_router_id 7 with inet on interface eth0"));
   CHECK_FALSE(has(r, "and C"));
-  CHECK(has(load(instance("A", 1) + instance("A", 2)), "defined twice"));
+  const auto dup = load(instance("A", 1) + instance("A", 2));
+  CHECK(has(dup, "defined twice"));
+  REQUIRE(dup.config);
+  REQUIRE(dup.config->vrrp_instances.size() == 1);  // the second definition is dropped
+  CHECK(dup.config->vrrp_instances[0].virtual_router_id == 1);
 }
 
 TEST_CASE("track_script must name a vrrp_script defined above it (keepalived resolves it in place)") {
