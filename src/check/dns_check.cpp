@@ -29,12 +29,8 @@ class DnsProbe final : public ProbeOf<DnsCheck> {
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);
-    const auto proto = conn_.target.addr.is_v4() ? UdpProto::v4() : UdpProto::v6();
-    if (auto ec = net::open_with_options(sock, conn_, proto))
-      co_return CheckResult::failure(Outcome::LocalError, ec.value());
-    boost::system::error_code ec;
-    sock.connect(net::target_of<UdpProto>(conn_), ec);
-    if (ec) co_return net::connect_failure(ec);
+    const auto failed = net::open_connected_udp(sock, conn_);
+    if (failed) co_return *failed;
 
     const dns::Question q{static_cast<std::uint16_t>(ctx.random()), spec_.name, spec_.type};
     const auto query = dns::encode_query(q.id, q.name, q.type);

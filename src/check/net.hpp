@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "stayalived/check/definition.hpp"
 #include "stayalived/check/outcome.hpp"
@@ -124,6 +125,19 @@ inline CheckResult connect_failure(const boost::system::error_code& ec) {
     case ECONNRESET: return CheckResult::failure(Outcome::Reset, ec.value());
     default: return CheckResult::failure(Outcome::ConnectError, ec.value());
   }
+}
+
+/// Opens `sock` (a UDP socket) for the target with the connection options and connects it
+/// (so that ICMP errors come back on it): nullopt, or the check's failure.
+template <class UdpSocket>
+std::optional<CheckResult> open_connected_udp(UdpSocket& sock, const ConnectOptions& c) {
+  using Proto = typename UdpSocket::protocol_type;
+  if (auto ec = open_with_options(sock, c, c.target.addr.is_v4() ? Proto::v4() : Proto::v6()))
+    return CheckResult::failure(Outcome::LocalError, ec.value());
+  boost::system::error_code ec;
+  sock.connect(target_of<Proto>(c), ec);
+  if (ec) return connect_failure(ec);
+  return std::nullopt;
 }
 
 /// The outcome of a failed read or write after the connection was established.

@@ -29,12 +29,8 @@ class UdpProbe final : public ProbeOf<UdpCheck> {
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);
-    const auto proto = conn_.target.addr.is_v4() ? UdpProto::v4() : UdpProto::v6();
-    if (auto ec = net::open_with_options(sock, conn_, proto))
-      co_return CheckResult::failure(Outcome::LocalError, ec.value());
-    boost::system::error_code ec;
-    sock.connect(net::target_of<UdpProto>(conn_), ec);
-    if (ec) co_return net::connect_failure(ec);
+    const auto failed = net::open_connected_udp(sock, conn_);
+    if (failed) co_return *failed;
 
     std::vector<std::uint8_t> random_payload;
     const std::vector<std::uint8_t>* payload = &spec_.payload;

@@ -50,10 +50,17 @@ double epoch_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
-std::uint64_t drops(const vrrp::DropCounters& d, std::initializer_list<vrrp::DropReason> rs) {
-  std::uint64_t n = 0;
-  for (auto r : rs) n += d[r];
-  return n;
+// keepalived's error counters (keepalived.stats and keepalived.json), from our drop reasons.
+struct KeepalivedErrors {
+  std::uint64_t length, ttl, type, interval, addr_list, auth_type, auth_mismatch, auth_failure;
+};
+
+KeepalivedErrors keepalived_errors(const vrrp::DropCounters& d) {
+  using R = vrrp::DropReason;
+  return {d[R::Truncated] + d[R::BadLength],       d[R::BadTtl] + d[R::TtlOutOfRange],
+          d[R::BadType],                           d[R::BadInterval] + d[R::IntervalMismatch],
+          d[R::AddressCount] + d[R::AddressList],  d[R::BadAuthType],
+          d[R::AuthTypeMismatch],                  d[R::AuthFailure]};
 }
 
 std::string_view auth_name(const config::VrrpInstance& v) {
@@ -231,26 +238,25 @@ void VrrpSubsystem::write_data(std::string& out) const {
 }
 
 void VrrpSubsystem::write_stats(std::string& out, bool clear) {
-  using R = vrrp::DropReason;
   for (const auto& i : runtime_.instances()) {
     const auto& s = i.stats;
-    const auto& d = s.drops;
     out += fmt::format("VRRP Instance: {}\n", i.name);
     out += "  Advertisements:\n";
     out += fmt::format("    Received: {}\n", s.adverts_received);
     out += fmt::format("    Sent: {}\n", s.adverts_sent);
     out += fmt::format("  Became master: {}\n", s.became_master);
     out += fmt::format("  Released master: {}\n", s.released_master);
+    const auto e = keepalived_errors(s.drops);
     out += "  Packet Errors:\n";
-    out += fmt::format("    Length: {}\n", drops(d, {R::Truncated, R::BadLength}));
-    out += fmt::format("    TTL: {}\n", drops(d, {R::BadTtl, R::TtlOutOfRange}));
-    out += fmt::format("    Invalid Type: {}\n", drops(d, {R::BadType}));
-    out += fmt::format("    Advertisement Interval: {}\n", drops(d, {R::BadInterval, R::IntervalMismatch}));
-    out += fmt::format("    Address List: {}\n", drops(d, {R::AddressCount, R::AddressList}));
+    out += fmt::format("    Length: {}\n", e.length);
+    out += fmt::format("    TTL: {}\n", e.ttl);
+    out += fmt::format("    Invalid Type: {}\n", e.type);
+    out += fmt::format("    Advertisement Interval: {}\n", e.interval);
+    out += fmt::format("    Address List: {}\n", e.addr_list);
     out += "  Authentication Errors:\n";
-    out += fmt::format("    Invalid Type: {}\n", drops(d, {R::BadAuthType}));
-    out += fmt::format("    Type Mismatch: {}\n", drops(d, {R::AuthTypeMismatch}));
-    out += fmt::format("    Failure: {}\n", drops(d, {R::AuthFailure}));
+    out += fmt::format("    Invalid Type: {}\n", e.auth_type);
+    out += fmt::format("    Type Mismatch: {}\n", e.auth_mismatch);
+    out += fmt::format("    Failure: {}\n", e.auth_failure);
     out += "  Priority Zero:\n";
     out += fmt::format("    Received: {}\n", s.priority_zero_received);
     out += fmt::format("    Sent: {}\n", s.priority_zero_sent);
@@ -317,14 +323,15 @@ void VrrpSubsystem::write_json(boost::json::object& root) const {
     stats["advert_sent"] = s.adverts_sent;
     stats["become_master"] = s.became_master;
     stats["release_master"] = s.released_master;
-    stats["packet_len_err"] = drops(d, {R::Truncated, R::BadLength});
-    stats["advert_interval_err"] = drops(d, {R::BadInterval, R::IntervalMismatch});
-    stats["ip_ttl_err"] = drops(d, {R::BadTtl, R::TtlOutOfRange});
-    stats["invalid_type_rcvd"] = drops(d, {R::BadType});
-    stats["addr_list_err"] = drops(d, {R::AddressCount, R::AddressList});
-    stats["invalid_authtype"] = drops(d, {R::BadAuthType});
-    stats["authtype_mismatch"] = drops(d, {R::AuthTypeMismatch});
-    stats["auth_failure"] = drops(d, {R::AuthFailure});
+    const auto e = keepalived_errors(d);
+    stats["packet_len_err"] = e.length;
+    stats["advert_interval_err"] = e.interval;
+    stats["ip_ttl_err"] = e.ttl;
+    stats["invalid_type_rcvd"] = e.type;
+    stats["addr_list_err"] = e.addr_list;
+    stats["invalid_authtype"] = e.auth_type;
+    stats["authtype_mismatch"] = e.auth_mismatch;
+    stats["auth_failure"] = e.auth_failure;
     stats["pri_zero_rcvd"] = s.priority_zero_received;
     stats["pri_zero_sent"] = s.priority_zero_sent;
     // Beyond keepalived: every drop reason by name (codec.hpp), and send errors.
