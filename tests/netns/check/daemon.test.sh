@@ -118,7 +118,11 @@ echo changed >"$SA_TMP/www/index.html"
 wait_count '^down[|]rs2$' "$SA_TMP/notify.log" 1 $((2 * 2 + SLACK + 2)) || sa_fail "rs2 not down on a wrong digest"
 grep -q 'HTTP_GET on service \[192.0.2.3\]:tcp:80 failed after 1 retries.' "$OUT" ||
   sa_fail "no HTTP_GET failure line: $(grep 192.0.2.3 "$OUT" | tail -5)"
+# The page is fixed only once the MISC_CHECK has failed: until then rs2 would rightly come
+# back up on the HTTP_GET alone.
 echo 1 >"$SA_TMP/misc.status"
+wait_line 'MISC_CHECK on service \[192.0.2.3\]:tcp:80 failed' $((2 + 2 + SLACK)) >/dev/null ||
+  sa_fail "MISC_CHECK did not fail"
 echo hello >"$SA_TMP/www/index.html"
 sleep $((2 * 2 + SLACK))
 [ "$(count '^up[|]rs2$' "$SA_TMP/notify.log")" = 0 ] || sa_fail "rs2 up while MISC_CHECK fails"
