@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checker scale benchmark: N real servers (default 10,000) on loopback addresses inside a
-# network namespace of our own, checked with TCP_CHECK at delay_loop 1 s, first by
-# stayalived's checker runtime (sa-check-harness), then by keepalived 2.2.7's checker
-# process on the same real servers. Prints, for each: CPU seconds per 60 s, checks per
-# second (counted by the listener, the same witness for both), how late checks came
-# (interval between two checks of one real server minus delay_loop), and RSS.
+# network namespace of our own, checked with TCP_CHECK (or HTTP_GET) at delay_loop 1 s, first
+# by stayalived (the daemon, -C, on a keepalived.conf), then by keepalived 2.2.7's checker
+# process on the same file and real servers. Prints, for each: CPU seconds per 60 s, checks
+# per second (counted by the listener, the same witness for both), CPU per check (and its
+# user-space part), how late checks came (interval between two checks of one real server
+# minus delay_loop), and memory: RSS and PSS summed over the daemon's processes. Then, for
+# TCP_CHECK, the floor (bench/tcp_floor.cpp): the same system calls in a bare loop.
 #
 # keepalived's checker process refuses to start without ip_vs, which this kernel lacks; it
 # runs here with check_ipvs_stub.so preloaded, which answers its IPVS socket options as an
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespace)" >&2; exit 77; }
-for f in "$BIN/sa-check-harness" "$BIN/check_listener" "$BIN/check_ipvs_stub.so"; do
+for f in "$BIN/stayalived" "$BIN/check_listener" "$BIN/check_ipvs_stub.so" "$BIN/tcp_floor"; do
   [ -e "$f" ] || { echo "missing $f: cmake --preset release && cmake --build --preset release" >&2; exit 77; }
 done
 PORTS=100
@@ -55,25 +57,35 @@ PIDS+=("$LISTENER")
 for _ in $(seq 1 100); do grep -q listening "$TMP/listener.err" 2>/dev/null && break; sleep 0.1; done
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+user_ticks() { awk '{ print $14 }' "/proc/$1/stat"; }
+# Memory of a daemon: RSS and PSS summed over its processes (keepalived -C runs a parent and
+# a checker child, stayalived one process); PSS shares the pages they have in common fairly.
+mem_kb() {
+  local field=$1; shift
+  local p sum=0
+  for p in "$@"; do sum=$(( sum + $(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$p/smaps_rollup") )); done
+  echo "$sum"
+}
 HZ=$(getconf CLK_TCK)
 
-# measure NAME PID: warm up, then sample CPU and the listener's window over MEASURE s.
+# measure NAME CPU_PID ALL_PIDS...: warm up, then sample CPU (user and system) of CPU_PID
+# and the listener's window over MEASURE s.
 measure() {
-  local name=$1 pid=$2
+  local name=$1 pid=$2; shift 2
   sleep "$WARMUP"
   kill -USR1 "$LISTENER"; sleep 0.2  # start the listener's window
-  local t0; t0=$(ticks "$pid")
+  local t0 u0; t0=$(ticks "$pid"); u0=$(user_ticks "$pid")
   sleep "$MEASURE"
-  local t1; t1=$(ticks "$pid")
+  local t1 u1; t1=$(ticks "$pid"); u1=$(user_ticks "$pid")
   kill -USR1 "$LISTENER"; sleep 0.5
-  local rss; rss=$(rss_kb "$pid")
+  local rss pss; rss=$(mem_kb Rss "$@"); pss=$(mem_kb Pss "$@")
   local line; line=$(tail -1 "$TMP/listener.txt")
   local cpu; cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v m="$MEASURE" 'BEGIN { printf "%.2f", (b - a) / hz * 60 / m }')
   local rate; rate=$(sed -E 's/.* rate=([0-9.]+).*/\1/' <<<"$line")
   local us; us=$(awk -v c="$cpu" -v r="$rate" 'BEGIN { printf "%.1f", (r > 0) ? c / 60 / r * 1e6 : 0 }')
-  printf '%-11s cpu_s_per_60s=%s checks_per_s=%s cpu_us_per_check=%s rss_kb=%s | %s\n' \
-    "$name" "$cpu" "$rate" "$us" "$rss" "$line" | tee -a "$TMP/results.txt"
+  local uus; uus=$(awk -v a="$u0" -v b="$u1" -v hz="$HZ" -v m="$MEASURE" -v r="$rate" 'BEGIN { printf "%.1f", (r > 0) ? (b - a) / hz / m / r * 1e6 : 0 }')
+  printf '%-11s cpu_s_per_60s=%s checks_per_s=%s cpu_us_per_check=%s (user %s) rss_kb=%s pss_kb=%s | %s\n' \
+    "$name" "$cpu" "$rate" "$us" "$uus" "$rss" "$pss" "$line" | tee -a "$TMP/results.txt"
 }
 
 KIND=TCP_CHECK
@@ -81,45 +93,52 @@ KIND=TCP_CHECK
 echo "checker benchmark: $COUNT real servers ($ADDRS addresses x $PORTS ports), $KIND, delay_loop 1 s," \
      "warm-up ${WARMUP} s, measured over ${MEASURE} s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# One keepalived.conf for both daemons.
+{
+  echo "global_defs { router_id bench }"
+  echo "virtual_server 192.0.2.100 80 {"
+  echo "  delay_loop 1"
+  echo "  lb_algo rr"
+  echo "  lb_kind NAT"
+  echo "  protocol TCP"
+  for n in $(seq 0 $((COUNT - 1))); do
+    a=$(( n / PORTS + 1 )); p=$(( 20000 + n % PORTS ))
+    if [ -n "$HTTP" ]; then
+      printf '  real_server 127.0.1.%d %d {\n    HTTP_GET {\n      url {\n        path /\n        status_code 200\n      }\n      connect_timeout 5\n    }\n  }\n' "$a" "$p"
+    else
+      printf '  real_server 127.0.1.%d %d {\n    TCP_CHECK {\n      connect_timeout 5\n    }\n  }\n' "$a" "$p"
+    fi
+  done
+  echo "}"
+} >"$TMP/keepalived.conf"
+
+# stayalived: the daemon itself, checkers only (-C), on the same file. This kernel has no
+# ip_vs: it logs that it cannot initialise IPVS and runs the checkers all the same.
 if [ "$ONLY" != keepalived ]; then
-  if [ -n "$HTTP" ]; then
-    echo "ours       HTTP_GET: not available until the checkhttp core is merged"
-  else
-    ip netns exec "$NS" "$BIN/sa-check-harness" --quiet --stats --delay-loop 1 --connect-timeout 5 --retry 1 \
-      --tcp-range "127.0.1.1:20000-$((20000 + PORTS - 1))x$COUNT" --duration $((WARMUP + MEASURE + 30)) \
-      >"$TMP/ours.out" 2>&1 &
-    OURS=$!
-    PIDS+=("$OURS")
-    measure stayalived "$OURS"
-    kill -TERM "$OURS"; wait "$OURS" 2>/dev/null || true
-    grep STATS "$TMP/ours.out" | sed 's/^/           /' || true
-  fi
+  ip netns exec "$NS" "$BIN/stayalived" -n -l -C -f "$TMP/keepalived.conf" -p "$TMP/stayalived.pid" \
+    -c "$TMP/stayalived_checkers.pid" >"$TMP/ours.out" 2>&1 &
+  OURS=$!
+  PIDS+=("$OURS")
+  measure stayalived "$OURS" "$OURS"
+  kill -TERM "$OURS"; wait "$OURS" 2>/dev/null || true
 fi
 
 if [ "$ONLY" != ours ]; then
-  {
-    echo "global_defs { router_id bench }"
-    echo "virtual_server 192.0.2.100 80 {"
-    echo "  delay_loop 1"
-    echo "  lb_algo rr"
-    echo "  lb_kind NAT"
-    echo "  protocol TCP"
-    for n in $(seq 0 $((COUNT - 1))); do
-      a=$(( n / PORTS + 1 )); p=$(( 20000 + n % PORTS ))
-      if [ -n "$HTTP" ]; then
-        printf '  real_server 127.0.1.%d %d {\n    HTTP_GET {\n      url {\n        path /\n        status_code 200\n      }\n      connect_timeout 5\n    }\n  }\n' "$a" "$p"
-      else
-        printf '  real_server 127.0.1.%d %d {\n    TCP_CHECK {\n      connect_timeout 5\n    }\n  }\n' "$a" "$p"
-      fi
-    done
-    echo "}"
-  } >"$TMP/keepalived.conf"
+  # keepalived's checker process refuses to start without ip_vs (see the top of this file).
   ip netns exec "$NS" env LD_PRELOAD="$BIN/check_ipvs_stub.so" keepalived -n -C -f "$TMP/keepalived.conf" \
     -p "$TMP/keepalived.pid" -c "$TMP/checkers.pid" >"$TMP/keepalived.out" 2>&1 &
   KA=$!
   PIDS+=("$KA")
   for _ in $(seq 1 100); do [ -s "$TMP/checkers.pid" ] && break; sleep 0.1; done
   CHECKER=$(cat "$TMP/checkers.pid")
-  measure keepalived "$CHECKER"
+  measure keepalived "$CHECKER" "$KA" "$CHECKER"
   kill -TERM "$KA"; wait "$KA" 2>/dev/null || true
+fi
+
+# The floor: a TCP_CHECK's system calls in a bare loop at the same rate, against the same
+# listener. On loopback the kernel's work for both ends of each connection is charged to
+# the connecting process; no checker can spend less than this per check.
+if [ -z "$HTTP" ] && [ -z "$ONLY" ]; then
+  ip netns exec "$NS" "$BIN/tcp_floor" 127.0.1.1 "$ADDRS" 20000 "$PORTS" "$COUNT" $((MEASURE + 2)) |
+    sed 's/^floor/floor      /' | tee -a "$TMP/results.txt"
 fi

@@ -35,7 +35,7 @@ void ConnectWatcher::shutdown() {
 void ConnectWatcher::start(int fd, Handler handler, asio::cancellation_slot slot) {
   auto fail = [&](int err) {
     asio::post(io_, [h = std::move(handler), err]() mutable {
-      std::move(h)(boost::system::error_code(err, boost::system::system_category()));
+      std::move(h)(boost::system::error_code(err, boost::system::system_category()), 0u);
     });
   };
   if (epfd_ < 0 || fd < 0) return fail(epfd_ < 0 ? EMFILE : EBADF);
@@ -62,7 +62,7 @@ void ConnectWatcher::cancel(int fd) {
   if (!w.active()) return;
   ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
   --active_;
-  asio::post(io_, [h = take(w)]() mutable { std::move(h)(asio::error::operation_aborted); });
+  asio::post(io_, [h = take(w)]() mutable { std::move(h)(asio::error::operation_aborted, 0u); });
 }
 
 void ConnectWatcher::read() {
@@ -83,17 +83,18 @@ void ConnectWatcher::harvest() {
     const int n = ::epoll_wait(epfd_, events.data(), static_cast<int>(events.size()), 0);
     if (n <= 0) return;
     // Take the handlers out first: a resumed probe may start another wait.
-    std::vector<Handler> ready;
+    std::vector<std::pair<Handler, std::uint32_t>> ready;
     ready.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-      const int fd = events[static_cast<std::size_t>(i)].data.fd;
+      const epoll_event& ev = events[static_cast<std::size_t>(i)];
+      const int fd = ev.data.fd;
       if (fd < 0 || static_cast<std::size_t>(fd) >= waiters_.size()) continue;
       Waiter& w = waiters_[static_cast<std::size_t>(fd)];
       if (!w.active()) continue;
       --active_;
-      ready.push_back(take(w));
+      ready.emplace_back(take(w), ev.events);
     }
-    for (auto& h : ready) std::move(h)(boost::system::error_code());
+    for (auto& [h, evs] : ready) std::move(h)(boost::system::error_code(), evs);
     if (n < static_cast<int>(events.size())) return;
   }
 }

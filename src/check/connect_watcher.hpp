@@ -23,8 +23,10 @@
 #include <boost/system/error_code.hpp>
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace stayalived::check {
@@ -38,22 +40,23 @@ class ConnectWatcher final : public boost::asio::execution_context::service {
   explicit ConnectWatcher(boost::asio::execution_context& ctx);
   ~ConnectWatcher() override;
 
-  /// Completes with no error when `fd` (a non-blocking socket with a connect in progress) is
-  /// writable or in error, with operation_aborted when cancelled, or with the errno of a
-  /// failed registration. The caller closes `fd` afterwards, which removes it from the set.
+  /// Completes with no error and the epoll events seen (EPOLLOUT, and EPOLLERR/EPOLLHUP when
+  /// the connect failed) when `fd` (a non-blocking socket with a connect in progress) is
+  /// writable or in error; with operation_aborted when cancelled, or with the errno of a
+  /// failed registration (events 0). The caller closes `fd` afterwards, which removes it
+  /// from the set.
   template <class Token>
   auto async_writable(int fd, Token&& token) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::uint32_t)>(
         [this](auto handler, int f) {
           auto slot = boost::asio::get_associated_cancellation_slot(handler);
-          start(f, boost::asio::any_completion_handler<void(boost::system::error_code)>(std::move(handler)),
-                slot);
+          start(f, Handler(std::move(handler)), slot);
         },
         token, fd);
   }
 
  private:
-  using Handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
+  using Handler = boost::asio::any_completion_handler<void(boost::system::error_code, std::uint32_t)>;
   // Asio 1.81's any_completion_handler move-assignment copies `other` as an lvalue, which
   // wraps it in a new handler endlessly: handlers are only ever move-constructed here
   // (optional::emplace) and destroyed (optional::reset), never assigned.

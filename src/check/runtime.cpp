@@ -2,8 +2,9 @@
 //
 // Control flow
 //   - Every checker that actually runs is a Slot (identical checkers of several virtual
-//     servers share one). Its next check time and, while it runs, its deadline are entries
-//     of one binary heap; one steady_timer is armed for the earliest entry.
+//     servers share one). Its next check time is an entry of one binary heap; while it
+//     runs, its deadline is an entry of a FIFO per timeout duration; one steady_timer is
+//     armed for the earliest live entry, and checks due within kEarly share a wakeup.
 //   - When a check is due, launch() co_spawns the probe's coroutine with a RunState (the
 //     probe's ProbeContext, holding the cancellation signal). When a deadline entry expires
 //     first, the signal fires and the pending socket operation completes with
@@ -46,7 +47,8 @@ namespace {
 
 constexpr std::uint32_t kNoSlot = ~0u;
 
-// A heap entry: the next check of a slot (deadline = false) or the deadline of its run.
+// A timer entry: the next check of a slot (deadline = false, in the heap) or the deadline
+// of its run (in a DeadlineQueue).
 struct Entry {
   TimePoint at;
   std::uint32_t slot;
@@ -187,6 +189,9 @@ class Runtime::Impl final : public RunOwner {
   const CheckTiming* intern(const CheckTiming& t);
 
   void push(const Entry& e);
+  bool stale(const Entry& e) const;
+  void pop_front();
+  TimePoint earliest();
   void arm_timer();
   void on_timer();
   void schedule(std::uint32_t id, TimePoint at);
@@ -224,9 +229,15 @@ class Runtime::Impl final : public RunOwner {
 
   std::deque<Slot> slots_;  // stable addresses: a RunState points at nothing in here
   std::vector<std::uint32_t> free_;
-  std::vector<Entry> heap_;
+  std::vector<Entry> heap_;               // due times (Entry::deadline false)
+  struct DeadlineQueue {
+    Duration duration;
+    std::deque<Entry> entries;            // in time order
+  };
+  std::vector<DeadlineQueue> deadlines_;
   asio::steady_timer timer_;
-  TimePoint armed_ = TimePoint::max();
+  TimePoint armed_ = TimePoint::max();  // when the pending wait ends (max: none)
+  bool in_timer_ = false;
 
   std::vector<VsRec> vs_;
   std::vector<RsRec> rs_;
@@ -264,15 +275,46 @@ void RunState::arm(Duration d) {
 void Runtime::Impl::push(const Entry& e) {
   heap_.push_back(e);
   std::push_heap(heap_.begin(), heap_.end(), Later{});
-  if (e.at < armed_) arm_timer();
+  // Inside on_timer() the timer is armed once, at its end.
+  if (!in_timer_ && e.at < armed_) arm_timer();
+}
+
+// An entry that no longer means anything: the deadline of a run that has ended (most of
+// them: a check usually ends long before its deadline), or a due time that was replaced.
+bool Runtime::Impl::stale(const Entry& e) const {
+  const Slot& s = slots_[e.slot];
+  if (e.deadline) return !(s.running && s.run != nullptr && s.run_token == e.token && s.deadline == e.at && !s.run->hit);
+  return !s.scheduled || s.due_token != e.token || s.running;
+}
+
+void Runtime::Impl::pop_front() {
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  heap_.pop_back();
+}
+
+// The earliest entry that still means something, stale ones dropped on the way: they are
+// dropped rather than woken for. At 10,000 checks a second there are as many ended
+// deadlines as checks, and a wakeup (a timerfd reprogramming, a context switch) costs more
+// than the check itself on a virtual machine.
+TimePoint Runtime::Impl::earliest() {
+  TimePoint at = TimePoint::max();
+  while (!heap_.empty() && stale(heap_.front())) pop_front();
+  if (!heap_.empty()) at = heap_.front().at;
+  for (DeadlineQueue& q : deadlines_) {
+    while (!q.entries.empty() && stale(q.entries.front())) q.entries.pop_front();
+    if (!q.entries.empty()) at = std::min(at, q.entries.front().at);
+  }
+  return at;
 }
 
 void Runtime::Impl::arm_timer() {
-  if (heap_.empty() || stopped_) {
-    armed_ = TimePoint::max();
+  const TimePoint at = stopped_ ? TimePoint::max() : earliest();
+  if (at == TimePoint::max()) {
+    armed_ = TimePoint::max();  // a pending wait, if any, finds nothing to do
     return;
   }
-  armed_ = heap_.front().at;
+  if (at == armed_) return;  // the pending wait already ends there
+  armed_ = at;
   timer_.expires_at(armed_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     // Aborted: re-armed or destroyed; `this` may be gone, touch nothing.
@@ -289,23 +331,30 @@ constexpr Duration kEarly = std::chrono::milliseconds(10);
 
 void Runtime::Impl::on_timer() {
   armed_ = TimePoint::max();
+  in_timer_ = true;
   const TimePoint now = Clock::now();
+  // Deadlines first: a run cancelled now completes (posted) with its deadline's verdict.
+  for (DeadlineQueue& q : deadlines_) {
+    while (!q.entries.empty() && (stale(q.entries.front()) || q.entries.front().at <= now)) {
+      const Entry e = q.entries.front();
+      q.entries.pop_front();
+      if (stale(e)) continue;
+      RunState& run = *slots_[e.slot].run;
+      ++stats_.deadlines_hit;
+      run.hit = true;
+      run.signal.emit(asio::cancellation_type::terminal);
+    }
+  }
   const TimePoint horizon = now + kEarly;
-  while (!heap_.empty() && heap_.front().at <= horizon) {
-    if (heap_.front().deadline && heap_.front().at > now) break;
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    const Entry e = heap_.back();
-    heap_.pop_back();
-    Slot& s = slots_[e.slot];
-    if (e.deadline) {
-      if (s.running && s.run != nullptr && s.run_token == e.token && s.deadline == e.at && !s.run->hit) {
-        ++stats_.deadlines_hit;
-        s.run->hit = true;
-        s.run->signal.emit(asio::cancellation_type::terminal);
-      }
+  while (!heap_.empty()) {
+    const Entry e = heap_.front();
+    if (stale(e)) {
+      pop_front();
       continue;
     }
-    if (!s.scheduled || s.due_token != e.token || s.running) continue;
+    if (e.at > horizon) break;
+    pop_front();
+    Slot& s = slots_[e.slot];
     s.scheduled = false;
     if (s.active == 0 || stopped_ || s.retired) continue;
     const Duration late = now > e.at ? now - e.at : Duration::zero();
@@ -321,6 +370,7 @@ void Runtime::Impl::on_timer() {
     stats_.total_lateness += late;
     launch(e.slot);
   }
+  in_timer_ = false;
   arm_timer();
 }
 
@@ -345,11 +395,21 @@ void Runtime::Impl::schedule_first(std::uint32_t id, TimePoint now) {
   schedule(id, now + offset);
 }
 
+// Deadlines do not go through the heap: runs arm few distinct durations (connect_timeout,
+// misc_timeout, ...), and the deadlines of one duration are armed in time order, so each
+// duration keeps a FIFO in which the front is the earliest. Most are stale by the time they
+// reach the front (their run has ended) and are dropped there.
 void Runtime::Impl::arm_deadline(RunState& run, Duration d) {
   Slot& s = slots_[run.slot];
   if (!s.running || s.run != &run) return;
   s.deadline = Clock::now() + d;
-  push(Entry{s.deadline, run.slot, run.token, true});
+  auto q = std::find_if(deadlines_.begin(), deadlines_.end(), [d](const DeadlineQueue& x) { return x.duration == d; });
+  if (q == deadlines_.end()) {
+    deadlines_.push_back(DeadlineQueue{d, {}});
+    q = deadlines_.end() - 1;
+  }
+  q->entries.push_back(Entry{s.deadline, run.slot, run.token, true});
+  if (!in_timer_ && s.deadline < armed_) arm_timer();
 }
 
 namespace {
@@ -481,6 +541,7 @@ void Runtime::Impl::stop_checks() {
   timer_.cancel();
   armed_ = TimePoint::max();
   heap_.clear();
+  deadlines_.clear();
   inotify_.close(ignored);
   for (Slot& s : slots_) {
     s.scheduled = false;

@@ -151,7 +151,15 @@ LoadResult load(const LoadOptions& in, Open open) {
                      if (a.order != b.order) return a.order < b.order;
                      return a.loc.column < b.loc.column;
                    });
-  if (!r.has_errors()) r.config = std::move(cfg);
+  if (!r.has_errors()) {
+    // The config lives as long as it runs: the slack that vector growth left in the large
+    // lists (real servers by the thousand) is given back.
+    cfg->virtual_servers.shrink_to_fit();
+    for (VirtualServer& vs : cfg->virtual_servers) vs.real_servers.shrink_to_fit();
+    cfg->virtual_server_groups.shrink_to_fit();
+    cfg->vrrp_instances.shrink_to_fit();
+    r.config = std::move(cfg);
+  }
   return r;
 }
 

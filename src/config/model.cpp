@@ -61,6 +61,36 @@ const VirtualServerGroup* Config::find_virtual_server_group(std::string_view n) 
   return find_named(virtual_server_groups, n);
 }
 
+Config Config::without_real_servers() const {
+  // Every member but virtual_servers is copied as is (tests/unit/config checks with a config
+  // that sets them all that nothing else differs).
+  Config c;
+  c.global = global;
+  c.linkbeat_interfaces = linkbeat_interfaces;
+  c.interface_up_down_delays = interface_up_down_delays;
+  c.track_groups = track_groups;
+  c.static_ipaddresses = static_ipaddresses;
+  c.static_routes = static_routes;
+  c.static_rules = static_rules;
+  c.bfd_instances = bfd_instances;
+  c.vrrp_scripts = vrrp_scripts;
+  c.track_files = track_files;
+  c.track_processes = track_processes;
+  c.garp_groups = garp_groups;
+  c.sync_groups = sync_groups;
+  c.vrrp_instances = vrrp_instances;
+  c.ssl = ssl;
+  c.virtual_server_groups = virtual_server_groups;
+  c.files = files;
+  c.virtual_servers.reserve(virtual_servers.size());
+  for (const VirtualServer& vs : virtual_servers) {
+    // One virtual server's real servers are copied and dropped at a time.
+    VirtualServer& v = c.virtual_servers.emplace_back(vs);
+    std::vector<RealServer>().swap(v.real_servers);
+  }
+  return c;
+}
+
 std::string_view to_string(CheckerKind k) { return kCheckerNames[static_cast<std::size_t>(k)]; }
 std::string_view to_string(Scheduler s) { return kSchedulers[static_cast<std::size_t>(s)]; }
 std::string_view to_string(ForwardingMethod m) {

@@ -103,14 +103,17 @@ const config::VrrpInstance* VrrpSubsystem::find(const std::string& name) const {
 
 void VrrpSubsystem::refresh_fifos() { fifos_ = hub_.fifos(); }
 
-void VrrpSubsystem::start(const ConfigPtr& cfg) {
-  cfg_ = cfg;
+// VRRP never reads real servers: it keeps the configuration without them (see
+// config::Config::without_real_servers), so that they are freed once the checkers have theirs.
+void VrrpSubsystem::start(const ConfigPtr& full) {
+  cfg_ = std::make_shared<const config::Config>(full->without_real_servers());
   refresh_fifos();
-  host_.prepare(*cfg);
-  if (auto r = runtime_.start(cfg); !r) log_.error("VRRP cannot start: {}", r.error().message);
+  host_.prepare(*cfg_);
+  if (auto r = runtime_.start(cfg_); !r) log_.error("VRRP cannot start: {}", r.error().message);
 }
 
-void VrrpSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& new_cfg) {
+void VrrpSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& full) {
+  const ConfigPtr new_cfg = std::make_shared<const config::Config>(full->without_real_servers());
   refresh_fifos();
   host_.prepare(*new_cfg);
   // Keep the configuration the running instances were built from until the runtime has

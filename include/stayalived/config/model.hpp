@@ -1105,6 +1105,11 @@ struct Config {
   /// The virtual_server_group named `name`, or nullptr.
   const VirtualServerGroup* find_virtual_server_group(std::string_view name) const;
 
+  /// A copy without the virtual servers' real_server blocks (the virtual servers themselves
+  /// are kept): what a holder that never reads real servers keeps, once the checkers have
+  /// taken theirs. With thousands of real servers they are most of a config's memory.
+  Config without_real_servers() const;
+
   friend bool operator==(const Config&, const Config&) = default;
 };
 

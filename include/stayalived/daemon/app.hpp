@@ -84,6 +84,8 @@ class App {
  private:
   void log_diagnostics(const config::LoadResult& r) const;
   void finish_reload(config::LoadResult result);
+  /// Replaces the held configuration by its copy without real servers (after start/reload).
+  void keep_lean();
   void save_config_state(const char* phase);
   void apply_global_runtime(const config::Config& cfg);
   std::string reload_file_path(const config::GlobalDefs& g) const;

@@ -115,3 +115,37 @@ TEST_CASE("enum names round-trip") {
   CHECK(c.find_vrrp_script("chk") == &c.vrrp_scripts[0]);
   CHECK(c.find_vrrp_script("nope") == nullptr);
 }
+
+TEST_CASE("without_real_servers keeps every other part of a config") {
+  Config c;
+  c.global.router_id = "lb1";
+  c.linkbeat_interfaces.emplace_back();
+  c.interface_up_down_delays.emplace_back();
+  c.track_groups.emplace_back();
+  c.static_ipaddresses.emplace_back();
+  c.static_routes.emplace_back();
+  c.static_rules.emplace_back();
+  c.bfd_instances.emplace_back();
+  c.vrrp_scripts.emplace_back();
+  c.track_files.emplace_back();
+  c.track_processes.emplace_back();
+  c.garp_groups.emplace_back();
+  c.sync_groups.emplace_back();
+  c.vrrp_instances.emplace_back();
+  c.ssl.emplace();
+  c.virtual_server_groups.emplace_back();
+  VirtualServer& vs = c.virtual_servers.emplace_back();
+  vs.quorum = 3;
+  vs.real_servers.resize(2);
+  vs.real_servers[1].checkers.emplace_back();
+
+  const Config lean = c.without_real_servers();
+  CHECK(lean.virtual_servers.size() == 1);
+  CHECK(lean.virtual_servers[0].quorum == 3);
+  CHECK(lean.virtual_servers[0].real_servers.empty());
+  CHECK_FALSE(lean == c);
+  // Every member but the real servers: a member left out of the copy would be empty here.
+  Config expected = c;
+  expected.virtual_servers[0].real_servers.clear();
+  CHECK(lean == expected);
+}
