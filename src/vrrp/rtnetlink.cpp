@@ -375,12 +375,12 @@ Result<> Rtnetlink::add_address(const AddressSpec& s) {
   return {};
 }
 
-Result<> Rtnetlink::delete_address(const AddressSpec& s) {
+Result<bool> Rtnetlink::delete_address(const AddressSpec& s) {
   auto a = make_addr(s);
   if (!a) return Unexpected(a.error());
   const int e = rtnl_addr_delete(impl_->cmd, a->get(), 0);
   if (e < 0 && !gone(e)) return Unexpected(nl_error("delete " + s.va.address.to_string(), e));
-  return {};
+  return e >= 0;
 }
 
 Result<> Rtnetlink::add_route(const RouteSpec& s) {

@@ -88,8 +88,9 @@ class Rtnetlink {
 
   /// Adds an address; an address already there is success.
   Result<> add_address(const AddressSpec& a);
-  /// Deletes an address; an address already gone is success.
-  Result<> delete_address(const AddressSpec& a);
+  /// Deletes an address; true if it was there (the kernel then reports its removal), false
+  /// if it was already gone.
+  Result<bool> delete_address(const AddressSpec& a);
   /// Adds a route (prepend, or append with `append`); one already there is success.
   Result<> add_route(const RouteSpec& r);
   Result<> delete_route(const RouteSpec& r);

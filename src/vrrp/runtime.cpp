@@ -652,13 +652,15 @@ struct Runtime::Impl {
     }
   }
 
+  // The kernel's report of the removal comes later, through the monitor; it is ours when the
+  // delete found the address. (Our own view of the addresses may not have it yet: an
+  // instance that steps down right after taking its VIPs deletes them before the reports
+  // of their addition have been read.)
   Result<> remove_address(Inst& in, const AddressSpec& s) {
-    const auto a = to_vrrp(s.va.address.address);
-    const bool present = std::any_of(addrs.begin(), addrs.end(), [&](const AddrInfo& x) {
-      return x.index == s.ifindex && x.address == a;
-    });
-    if (present) in.removing.insert(a);
-    return nl->delete_address(s);
+    auto deleted = nl->delete_address(s);
+    if (!deleted) return Unexpected(deleted.error());
+    if (*deleted) in.removing.insert(to_vrrp(s.va.address.address));
+    return {};
   }
 
   // An address went away. Ours (we deleted it) is no news; a VIP of a Master deleted by
