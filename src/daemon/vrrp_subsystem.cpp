@@ -168,8 +168,12 @@ void VrrpSubsystem::write_data(std::string& out) const {
       const std::uint64_t down_us = v->down_timer_adverts * adv_us + (256 - i.base_priority) * adv_us / 256;
       out += fmt::format("   Master down timer = {} usecs\n", down_us);
     }
-    if (i.state == vrrp::State::Backup && i.master_address)
+    if (i.state == vrrp::State::Backup && i.master_address) {
       out += fmt::format("   Master router = {}\n", i.master_address->to_string());
+      out += fmt::format("   Master priority = {}\n", i.master_priority);
+      if (i.version == 3)
+        out += fmt::format("   Master advert int = {:.2f} sec\n", static_cast<double>(i.master_adver_interval.count()) / 100.0);
+    }
     out += fmt::format("   Interface = {}\n", i.interface);
     if (i.source) out += fmt::format("   Using src_ip = {}\n", i.source->to_string());
     if (v) {
@@ -279,7 +283,7 @@ void VrrpSubsystem::write_json(boost::json::object& root) const {
     data["strict_mode"] = v && v->strict_mode ? 1 : 0;
     data["vmac_ifname"] = "";
     data["ifp_ifname"] = i.interface;
-    data["master_priority"] = 0;
+    data["master_priority"] = i.master_priority;
     const auto lt = last_transition_.find(i.name);
     data["last_transition"] = lt == last_transition_.end() ? 0.0 : epoch_seconds(lt->second);
     if (v) {

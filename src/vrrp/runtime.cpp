@@ -1247,6 +1247,8 @@ std::vector<InstanceInfo> Runtime::instances() const {
     info.advert_interval = i.config().advert_interval;
     info.master_adver_interval = i.master_adver_interval();
     info.master_address = i.master_address();
+    // keepalived reports the priority heard from the master; a master has heard none.
+    info.master_priority = i.state() == State::Backup ? i.master_priority() : 0;
     info.source = p->src;
     info.group = p->group_name;
     info.wants_master = i.wants_master();

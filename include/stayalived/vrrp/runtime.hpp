@@ -73,6 +73,7 @@ struct InstanceInfo {
   centiseconds advert_interval{100};
   centiseconds master_adver_interval{100};
   std::optional<IpAddress> master_address;
+  std::uint8_t master_priority = 0;  ///< of the master's last advert (Backup), else 0
   std::optional<IpAddress> source;
   std::optional<std::string> group;
   bool wants_master = false;

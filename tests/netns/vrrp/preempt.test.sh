@@ -58,6 +58,12 @@ vr_check 'vr_wait_holder 4 $VIP h1 h1 h2' "preempt: h1 takes over"
 d=$(vr_delta "$t0" "$(date +%s.%N)")
 vr_check '[ "$(awk -v d=$d "BEGIN{print (d < 2.6)}")" = 1 ]' "preempt: take-over after $d s"
 vr_check 'grep -q "(VI_1) Master received advert from 192.0.2.1 with higher priority 200, ours 100" $SA_TMP/h2.log' "log: master received higher priority"
+# h2, backup now, shows its master in keepalived.data and keepalived.json as keepalived does.
+kill -USR1 "$P2"; kill -36 "$P2"
+vr_check 'sa_wait 5 test -s $SA_TMP/h2.tmp/keepalived.data && sa_wait 5 test -s $SA_TMP/h2.tmp/keepalived.json' "h2: dumps written"
+vr_check 'grep -qx "   Master router = 192.0.2.1" $SA_TMP/h2.tmp/keepalived.data && grep -qx "   Master priority = 200" $SA_TMP/h2.tmp/keepalived.data && grep -qx "   Master advert int = 0.50 sec" $SA_TMP/h2.tmp/keepalived.data' \
+  "keepalived.data: master router, priority and advert interval of a backup"
+vr_check 'grep -q "\"master_priority\":200" $SA_TMP/h2.tmp/keepalived.json' "keepalived.json: master_priority of a backup"
 # h2 gave its VIP up three times; its own deletions are not news from the netlink reflector.
 vr_check '! grep -q "Netlink reflector reports IP" $SA_TMP/h2.log' "log: no reflector report of our own VIP removal"
 sa_stop_pid "$P1"

@@ -27,7 +27,8 @@ vr_stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-
 
 vr_start_sa() {
   local host=$1 conf=$2; shift 2
-  sa_start "$host" "$(vr_bin)" -n -l -G -f "$conf" -p "$SA_TMP/$host-s.pid" -r "$SA_TMP/$host-sv.pid" \
+  mkdir -p "$SA_TMP/$host.tmp"  # its TMPDIR: where USR1/USR2/JSON dumps go
+  sa_start "$host" env TMPDIR="$SA_TMP/$host.tmp" "$(vr_bin)" -n -l -G -f "$conf" -p "$SA_TMP/$host-s.pid" -r "$SA_TMP/$host-sv.pid" \
     -c "$SA_TMP/$host-sc.pid" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
 }
 
