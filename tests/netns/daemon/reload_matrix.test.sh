@@ -26,7 +26,6 @@ sa_host h2 2
 vr_notify_script "$SA_TMP/notify"    # h1's instances
 vr_notify_script "$SA_TMP/notify2"   # h1's VI_2 after the "notify only" change
 vr_notify_script "$SA_TMP/hnotify"   # h2's instances
-mkdir -p "$SA_TMP/h1dump"
 T0=$(date +%s)
 
 # h1conf: the configuration of h1 from these variables.
@@ -60,7 +59,7 @@ h1conf() {
 h1conf
 
 vr_start_sa h2 "$SA_TMP/h2.conf"; P2=$SA_LAST_PID
-TMPDIR="$SA_TMP/h1dump" vr_start_sa h1 "$SA_TMP/h1.conf"; P1=$SA_LAST_PID
+vr_start_sa h1 "$SA_TMP/h1.conf"; P1=$SA_LAST_PID
 vr_check 'vr_wait_holder 5 192.0.2.100 h1 h1 h2' "h1 is Master of VI_1"
 vr_check 'vr_wait_holder 3 192.0.2.110 h1 h1 h2' "h1 is Master of VI_2"
 # Let the start-up's delayed gratuitous ARP burst (garp_master_delay, 5 s) pass first.
@@ -70,9 +69,9 @@ reloads() { grep -c "Reload complete" "$SA_TMP/h1.log"; }
 reloads_are() { [ "$(reloads)" -eq "$1" ]; }
 # h1's JSON dump, fresh.
 h1json() {
-  rm -f "$SA_TMP/h1dump/keepalived.json"
+  rm -f "$SA_TMP/h1.tmp/keepalived.json"
   kill -36 "$P1"
-  sa_wait 5 test -s "$SA_TMP/h1dump/keepalived.json" && cat "$SA_TMP/h1dump/keepalived.json"
+  sa_wait 5 test -s "$SA_TMP/h1.tmp/keepalived.json" && cat "$SA_TMP/h1.tmp/keepalived.json"
 }
 addr_count() { sa_in h1 ip -o addr show dev eth0 | grep -cw -- "$1"; }
 

@@ -107,14 +107,26 @@ vr_check 'grep -q "(VI_1) Backup received priority 0 advertisement" $SA_TMP/h2.l
 vr_check 'grep -q "(VI_1) Backup received priority 0 advertisement" $SA_TMP/h1.log' "stayalived saw keepalived's priority 0"
 
 # C. The stored fixtures are what keepalived sends (IPv4 lines are deterministic).
+# The first advert of each instance carries IP id 1 and is compared whole (IP header, AH,
+# VRRP). Priority-0 adverts carry an IP id (and an AH sequence number) that depends on how
+# many adverts went before, and so does an instance's first advert when the capture missed
+# the one with id 1 (it happens on a loaded machine): of those the VRRP part is compared.
+# norm FIXTURES [PARTIAL_NAMES]: "name hex" per IPv4 advert, the hex cut to the VRRP part
+# for priority-0 adverts and for the names listed in PARTIAL_NAMES (one per line).
+norm() {
+  grep ' inet ' "$1" | awk -v partial="${2:-}" '
+    BEGIN { n = split(partial, p, "\n"); for (i = 1; i <= n; i++) cut[p[i]] = 1 }
+    { h = $6; if ($1 ~ /prio0$/ || ($1 in cut)) h = substr(h, ($1 ~ /-ah-/) ? 89 : 41); print $1, h }' | sort
+}
 sa_log "--- capturing keepalived's adverts again"
 fresh="$SA_TMP/fixtures"
 if bash "$(dirname "$0")/lib/capture-keepalived.sh" "$fresh" >"$SA_TMP/capture.log" 2>&1; then
-  # The first advert of each instance is deterministic (IP id 1); the priority-0 ones carry
-  # an IP id that depends on how many adverts went before: compare their VRRP part.
-  norm() { grep ' inet ' "$1" | awk '{ h = $6; if ($1 ~ /prio0$/) h = substr(h, ($1 ~ /-ah-/) ? 89 : 41); print $1, h }' | sort; }
-  want=$(norm "$SA_SOURCE_DIR/tests/data/vrrp/keepalived-2.2.7.fixtures")
-  got=$(norm "$fresh/keepalived-2.2.7.fixtures")
+  partial=$(grep ' inet ' "$fresh/keepalived-2.2.7.fixtures" | awk '$1 !~ /prio0$/ && substr($6, 9, 4) != "0001" { print $1 }')
+  [ -z "$partial" ] || sa_log "note: captured after IP id 1, compared from the VRRP header on: $(echo $partial)"
+  want=$(norm "$SA_SOURCE_DIR/tests/data/vrrp/keepalived-2.2.7.fixtures" "$partial")
+  got=$(norm "$fresh/keepalived-2.2.7.fixtures" "$partial")
+  [ "$want" = "$got" ] ||
+    sa_log "differs: $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | cut -c1-140 | tr '\n' ';')"
   vr_check '[ "$want" = "$got" ]' "keepalived's IPv4 adverts match the stored fixtures ($(echo "$got" | wc -l) adverts)"
   vr_check '[ "$(grep -c " inet6 " "$fresh/keepalived-2.2.7.fixtures")" = 4 ]' "IPv6 adverts captured too"
 else

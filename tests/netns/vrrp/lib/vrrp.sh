@@ -25,9 +25,11 @@ vr_require() {
 # Timestamped log lines; the same format for both daemons: "EPOCH.NNN text".
 vr_stamp() { while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N | cut -c1-14)" "$l"; done; }
 
+# vr_start_sa HOST CONF [ARGS...]: stayalived on HOST; its log in $SA_TMP/HOST.log, its dumps
+# (USR1, USR2, the JSON signal) in $SA_TMP/HOST.tmp, its TMPDIR.
 vr_start_sa() {
   local host=$1 conf=$2; shift 2
-  mkdir -p "$SA_TMP/$host.tmp"  # its TMPDIR: where USR1/USR2/JSON dumps go
+  mkdir -p "$SA_TMP/$host.tmp"
   sa_start "$host" env TMPDIR="$SA_TMP/$host.tmp" "$(vr_bin)" -n -l -G -f "$conf" -p "$SA_TMP/$host-s.pid" -r "$SA_TMP/$host-sv.pid" \
     -c "$SA_TMP/$host-sc.pid" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
 }
