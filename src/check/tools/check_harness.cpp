@@ -1,14 +1,14 @@
 // sa-check-harness: the checker runtime on its own, driven by command-line flags, printing
-// every log line and pool change with a timestamp. It exists for the namespace scenarios
-// (tests/netns/check) and the benchmarks (bench/check_*), until the daemon wires the
-// runtime to keepalived.conf; it is not installed.
+// every log line and pool change with a timestamp, for the namespace scenarios
+// (tests/netns/check) and for profiling by hand (--stats --quiet); it is not installed.
+// bench/check_scale.sh measures the daemon itself.
 //
 //   sa-check-harness [--delay-loop S] [--retry N] [--delay-before-retry S]
 //       [--connect-timeout S] [--warmup S] [--alpha] [--log-all-failures] [--vs ADDR:PORT]
 //       [--protocol tcp|udp]
 //       [--quorum N] [--hysteresis N] [--sorry ADDR:PORT] [--quorum-up CMD] [--quorum-down CMD]
 //       [--notify-up CMD] [--notify-down CMD] [--inhibit] [--fifo FILE] [--duration S]
-//       [--stats] [--quiet] [--tcp-range ADDR:PORT-PORT[xCOUNT]]  --check SPEC...
+//       [--stats] [--quiet]  --check SPEC...
 //
 //   SPEC = KIND:ADDR[:PORT][,key=value|flag ...], KIND one of tcp smtp dns udp ping misc
 //   file. Keys: helo, type, name, payload, reply (require_reply HEX), min, max, cmd (the
@@ -203,7 +203,6 @@ int main(int argc, char** argv) {
   double duration = 60;
   bool stats = false;
   std::vector<std::string> checks;
-  std::vector<std::string> ranges;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -232,7 +231,6 @@ int main(int argc, char** argv) {
     else if (a == "--stats") stats = true;
     else if (a == "--quiet") g_quiet = true;
     else if (a == "--check") checks.push_back(next());
-    else if (a == "--tcp-range") ranges.push_back(next());
     else usage("unknown option " + a);
   }
   vs.smtp_alert = true;
@@ -244,32 +242,6 @@ int main(int argc, char** argv) {
     rs.inhibit_on_failure = inhibit;
     rs.smtp_alert = true;
     vs.real_servers.push_back(std::move(rs));
-  }
-  // --tcp-range 127.0.0.1:20000-20099x100: COUNT TCP real servers, ports cycling through the
-  // range and addresses counting up from ADDR (for the benchmark: 10,000 real servers).
-  for (const auto& r : ranges) {
-    const auto colon = r.rfind(':');
-    const auto dash = r.find('-', colon);
-    const auto x = r.find('x', dash);
-    if (colon == std::string::npos || dash == std::string::npos) usage("bad --tcp-range " + r);
-    const IpAddress base = IpAddress::parse(r.substr(0, colon)).value();
-    const int lo = std::stoi(r.substr(colon + 1, dash - colon - 1));
-    const int hi = std::stoi(r.substr(dash + 1, x == std::string::npos ? std::string::npos : x - dash - 1));
-    const int count = x == std::string::npos ? hi - lo + 1 : std::stoi(r.substr(x + 1));
-    const std::uint32_t base4 = (std::uint32_t{base.bytes[0]} << 24) | (std::uint32_t{base.bytes[1]} << 16) |
-                                (std::uint32_t{base.bytes[2]} << 8) | base.bytes[3];
-    const int ports = hi - lo + 1;
-    for (int n = 0; n < count; ++n) {
-      RealServerDef rs;
-      rs.endpoint = Endpoint{IpAddress::v4(base4 + static_cast<std::uint32_t>(n / ports)),
-                             static_cast<std::uint16_t>(lo + n % ports)};
-      CheckerDef d;
-      d.kind = TcpCheck{};
-      d.connect.target = rs.endpoint;
-      d.timing = timing;
-      rs.checkers.push_back(d);
-      vs.real_servers.push_back(std::move(rs));
-    }
   }
   if (vs.real_servers.empty()) usage("nothing to check");
 

@@ -27,35 +27,12 @@ export SA_SOURCE_DIR
 . "$SA_SOURCE_DIR/tests/lib/netns.sh"
 . "$SA_SOURCE_DIR/tests/netns/vrrp/lib/vrrp.sh"
 . "$SA_VM_SRC/lib/lvs.sh"
+. "$SA_VM_SRC/lib/directors.sh"
 client_py=$SA_VM_SRC/lib/http_client.py
-figures=$SA_VM_RESULTS/e2e_directors.figures
-: >"$figures"
-[ -x "$SA_BIN_DIR/stayalived" ] || { echo "skipped: $SA_BIN_DIR/stayalived not built"; exit 77; }
-# suite.sh loads these already; run alone (scripts/demo), one modprobe beats on-demand loads.
-modprobe -a ip_vs ip_vs_rr 2>/dev/null || true
-
 DR_VIP=192.0.2.50
 NAT_VIP=192.0.2.60
 GW_VIP=$LVS_BACK.254
-ok() { sa_log "ok: $*"; }
-figure() { echo "$*" >>"$figures"; sa_log "figure: $*"; }
-now() { date +%s.%N | cut -c1-14; }
-fail() {
-  local f
-  for f in "$SA_TMP"/dir1.log "$SA_TMP"/dir2.log; do
-    [ -f "$f" ] && { echo "== last lines of $f"; tail -n 30 "$f"; }
-  done
-  sa_fail "$*"
-}
-
-sa_setup
-# Keep both daemons' logs next to the figures (SA_TMP goes at cleanup).
-keep_logs() { local h; for h in dir1 dir2; do [ -f "$SA_TMP/$h.log" ] && cp "$SA_TMP/$h.log" "$SA_VM_RESULTS/e2e_directors.$h.log"; done; }
-trap 'keep_logs; sa_cleanup' EXIT
-lvs_setup
-lvs_director dir1 1
-lvs_director dir2 2
-sa_host c 100
+directors_start e2e_directors
 declare -A httpd
 for i in 1 2 3; do lvs_real_server_dr "r$i" "1$i" "$DR_VIP"; httpd[r$i]=$SA_LAST_PID; done
 for i in 4 5; do lvs_real_server_nat "r$i" "1$i" "$GW_VIP"; httpd[r$i]=$SA_LAST_PID; done
