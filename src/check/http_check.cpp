@@ -1,15 +1,21 @@
 // HTTP_GET / SSL_GET: a thin wrapper over the HTTP/TLS fetch core (stayalived::http, shared
 // with genhash). Each check fetches every url { } in order; the first that fails decides.
-// The fetch has its own per-step deadline (connect_timeout, applied to the connect and to
-// each read and write, as keepalived does) and a total deadline of 3 x connect_timeout per
-// url (a body that trickles forever costs one deadline); the runtime's deadline is a
-// backstop behind them.
+// Each step (the connect, each read and write) has a deadline of connect_timeout, as in
+// keepalived, and each url a total deadline of 3 x connect_timeout (a body that trickles
+// forever costs one deadline). HTTP_GET runs over plain_http.cpp (the checker's own sockets
+// and deadlines, half the system calls); SSL_GET over http::fetch, whose own timers keep
+// the deadlines, with the runtime's deadline as a backstop behind them.
 //
 // keepalived paces the urls one per delay_loop while a server recovers unless
 // fast_recovery is set; here a check always tries every url (fast_recovery's behaviour).
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <mutex>
+#include <unordered_map>
 
 #include "net.hpp"
+#include "plain_http.hpp"
 #include "probe_base.hpp"
 #include "stayalived/check/http/fetch.hpp"
 #include "stayalived/check/http/regex.hpp"
@@ -46,53 +52,114 @@ Outcome outcome_of(http::Outcome o) {
   return Outcome::ProtocolError;
 }
 
-class HttpProbe final : public ProbeOf<HttpCheck> {
- public:
-  // What a fetch needs that is costly to make (a compiled regex, a parsed digest) is made
-  // once; the rest of each url's FetchSpec is built when it runs, from the definition: kept
-  // built, the specs were most of the memory of 10,000 HTTP_GET checkers.
-  HttpProbe(const CheckerDef& d, std::shared_ptr<void> tls) : ProbeOf(d), tls_(std::move(tls)) {
-    target_.destination = net::target_of<asio::ip::tcp>(conn_);
-    if (conn_.bindto) target_.bind_address = net::to_asio(net::scoped(*conn_.bindto, conn_));
-    target_.bind_port = conn_.bind_port;
-    target_.bind_interface = conn_.bind_if;
-    target_.fwmark = conn_.fwmark;
-    protocol_ = http::parse_http_protocol(spec_.http_protocol).value_or(http::HttpProtocol::V1_0);
-    for (std::size_t i = 0; i < spec_.urls.size(); ++i) {
-      const HttpUrl& u = spec_.urls[i];
-      if (u.digest.empty() && u.regex.empty()) continue;
-      Prepared p;
-      p.url = i;
-      if (!u.digest.empty()) {
-        p.digest = http::parse_digest(u.digest);
-        if (!p.digest) broken_ = true;
-      }
-      if (!u.regex.empty()) {
-        std::uint32_t options = 0;
-        for (const auto& name : u.regex_options) options |= http::regex_option_flag(name).value_or(0);
-        auto re = http::Regex::compile(u.regex, options, {u.regex_stack_start, u.regex_stack_max});
-        if (re)
-          p.regex = *re;
-        else
-          broken_ = true;
-      }
-      prepared_.push_back(std::move(p));
-    }
+// What the checkers of one HTTP_GET/SSL_GET definition share, made once per distinct
+// definition (10,000 checkers of the same urls share one): the definition, and per url the
+// request and the expectation with its compiled regex and parsed digest.
+struct HttpShared {
+  HttpCheck spec;
+  std::vector<http::RequestSpec> requests;   // per url
+  std::vector<http::Expectation> expect;     // per url
+  bool broken = false;  // a digest or regex that does not compile
+};
+
+std::size_t hash_of(const HttpCheck& c) {
+  std::size_t h = std::hash<std::string_view>()(c.http_protocol) ^ (c.tls ? 0x9E3779B97F4A7C15ULL : 0);
+  for (const HttpUrl& u : c.urls) {
+    for (std::string_view s : {std::string_view(u.path), std::string_view(u.digest), std::string_view(u.virtualhost),
+                               std::string_view(u.regex)})
+      h = (h * 0x100000001B3ULL) ^ std::hash<std::string_view>()(s);
   }
-  std::string_view kind() const override { return spec_.tls ? "SSL_GET" : "HTTP_GET"; }
+  return h;
+}
+
+std::shared_ptr<const HttpShared> make_shared_data(const HttpCheck& c) {
+  // Not make_shared: the intern table's weak references would keep the whole block.
+  auto* d = new HttpShared{.spec = c, .requests = {}, .expect = {}, .broken = false};
+  std::shared_ptr<const HttpShared> out(d);
+  const auto protocol = http::parse_http_protocol(c.http_protocol).value_or(http::HttpProtocol::V1_0);
+  for (const HttpUrl& u : c.urls) {
+    http::RequestSpec r;
+    r.path = u.path;
+    if (!u.virtualhost.empty()) r.virtualhost = u.virtualhost;
+    r.protocol = protocol;
+    d->requests.push_back(std::move(r));
+    http::Expectation e;
+    if (!u.status_ranges.empty()) {
+      e.status_codes = http::StatusCodes();
+      for (const auto& [lo, hi] : u.status_ranges) e.status_codes.add_range(lo, hi);
+    }
+    if (!u.digest.empty()) {
+      e.digest = http::parse_digest(u.digest);
+      if (!e.digest) d->broken = true;
+    }
+    if (!u.regex.empty()) {
+      std::uint32_t options = 0;
+      for (const auto& name : u.regex_options) options |= http::regex_option_flag(name).value_or(0);
+      auto re = http::Regex::compile(u.regex, options, {u.regex_stack_start, u.regex_stack_max});
+      if (re) {
+        e.regex = *re;
+        e.regex_no_match = u.regex_no_match;
+        e.regex_min_offset = u.regex_min_offset;
+        e.regex_max_offset = u.regex_max_offset;
+      } else {
+        d->broken = true;
+      }
+    }
+    d->expect.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The shared data for `c`: an existing one if an equal definition has one.
+std::shared_ptr<const HttpShared> intern(const HttpCheck& c) {
+  static std::mutex mu;
+  static std::unordered_multimap<std::size_t, std::weak_ptr<const HttpShared>> table;
+  static std::size_t sweep_at = 64;
+  const std::size_t h = hash_of(c);
+  const std::lock_guard lock(mu);
+  const auto [first, last] = table.equal_range(h);
+  for (auto it = first; it != last; ++it) {
+    auto live = it->second.lock();
+    if (live && live->spec == c) return live;
+  }
+  if (table.size() >= sweep_at) {  // forget the definitions no checker uses any more
+    std::erase_if(table, [](const auto& kv) { return kv.second.expired(); });
+    sweep_at = std::max<std::size_t>(64, 2 * table.size());
+  }
+  auto made = make_shared_data(c);
+  table.emplace(h, made);
+  return made;
+}
+
+class HttpProbe final : public Probe {
+ public:
+  HttpProbe(const CheckerDef& d, std::shared_ptr<void> tls)
+      : conn_(d.connect), shared_(intern(std::get<HttpCheck>(d.kind))), tls_(std::move(tls)) {}
+  std::string_view kind() const override { return shared_->spec.tls ? "SSL_GET" : "HTTP_GET"; }
+  bool same(const CheckerDef& d) const override {
+    const HttpCheck* s = std::get_if<HttpCheck>(&d.kind);
+    return s != nullptr && *s == shared_->spec && d.connect == conn_;
+  }
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
+    const HttpShared& sh = *shared_;
     // A digest or regex that does not compile, or SSL_GET without a TLS context: a
     // configuration error, not a verdict on the server.
-    if (broken_ || (spec_.tls && !tls_)) co_return CheckResult::failure(Outcome::LocalError, EINVAL);
+    if (sh.broken || (sh.spec.tls && !tls_)) co_return CheckResult::failure(Outcome::LocalError, EINVAL);
     auto* tls = static_cast<http::TlsContext*>(tls_.get());
-    for (std::size_t i = 0; i < spec_.urls.size(); ++i) {
-      http::FetchSpec f = fetch_spec(i);
-      f.options.step_timeout = ctx.timeout();
-      f.options.total_timeout = std::max<Duration>(3 * ctx.timeout(), std::chrono::seconds(1));
-      ctx.arm(f.options.total_timeout + std::chrono::seconds(1));
-      const http::FetchResult r = co_await http::fetch(std::move(f), tls);
-      if (ctx.expired()) co_return CheckResult::failure(Outcome::ReadTimeout);
+    http::FetchOptions options;
+    options.step_timeout = ctx.timeout();
+    options.total_timeout = std::max<Duration>(3 * ctx.timeout(), std::chrono::seconds(1));
+    for (std::size_t i = 0; i < sh.requests.size(); ++i) {
+      http::FetchResult r;
+      if (sh.spec.tls) {
+        ctx.arm(options.total_timeout + std::chrono::seconds(1));  // a backstop: the fetch has its own
+        r = co_await http::fetch(tls_spec(i, options), tls);
+        if (ctx.expired()) co_return CheckResult::failure(Outcome::ReadTimeout);
+      } else {
+        r = co_await plain_http_exchange(ctx, conn_, http::build_request(sh.requests[i], host(), conn_.target.port),
+                                         sh.expect[i], options);
+      }
       if (r.outcome != http::Outcome::Ok) {
         const int code = r.outcome == http::Outcome::StatusMismatch ? r.response.head.status : r.error.value();
         co_return CheckResult::failure(outcome_of(r.outcome), code);
@@ -102,44 +169,34 @@ class HttpProbe final : public ProbeOf<HttpCheck> {
   }
 
  private:
-  struct Prepared {
-    std::size_t url = 0;  // index into spec_.urls
-    std::optional<Md5Digest> digest;
-    std::shared_ptr<const http::Regex> regex;
-  };
+  // The Host header's address: the target's, without an IPv6 zone.
+  std::string host() const {
+    IpAddress a = conn_.target.addr;
+    a.scope_id = 0;
+    return net::to_asio(a).to_string();
+  }
 
-  http::FetchSpec fetch_spec(std::size_t i) const {
-    const HttpUrl& u = spec_.urls[i];
+  http::FetchSpec tls_spec(std::size_t i, const http::FetchOptions& options) const {
+    const HttpShared& sh = *shared_;
     http::FetchSpec f;
-    f.target = target_;
-    f.request.path = u.path;
-    if (!u.virtualhost.empty()) f.request.virtualhost = u.virtualhost;
-    f.request.protocol = protocol_;
-    if (!u.status_ranges.empty()) {
-      f.expect.status_codes = http::StatusCodes();
-      for (const auto& [lo, hi] : u.status_ranges) f.expect.status_codes.add_range(lo, hi);
-    }
-    for (const Prepared& p : prepared_) {
-      if (p.url != i) continue;
-      f.expect.digest = p.digest;
-      if (p.regex) {
-        f.expect.regex = p.regex;
-        f.expect.regex_no_match = u.regex_no_match;
-        f.expect.regex_min_offset = u.regex_min_offset;
-        f.expect.regex_max_offset = u.regex_max_offset;
-      }
-    }
-    f.tls.enabled = spec_.tls;
-    if (spec_.tls && spec_.enable_sni && !u.virtualhost.empty()) f.tls.sni = u.virtualhost;
-    f.tls.compliant_shutdown = spec_.tls_compliant;
+    f.target.destination = net::target_of<asio::ip::tcp>(conn_);
+    if (conn_.bindto) f.target.bind_address = net::to_asio(net::scoped(*conn_.bindto, conn_));
+    f.target.bind_port = conn_.bind_port;
+    f.target.bind_interface = conn_.bind_if;
+    f.target.fwmark = conn_.fwmark;
+    f.request = sh.requests[i];
+    f.expect = sh.expect[i];
+    f.options = options;
+    f.tls.enabled = true;
+    const HttpUrl& u = sh.spec.urls[i];
+    if (sh.spec.enable_sni && !u.virtualhost.empty()) f.tls.sni = u.virtualhost;
+    f.tls.compliant_shutdown = sh.spec.tls_compliant;
     return f;
   }
 
+  ConnectOptions conn_;
+  std::shared_ptr<const HttpShared> shared_;
   std::shared_ptr<void> tls_;
-  http::Target target_;
-  http::HttpProtocol protocol_ = http::HttpProtocol::V1_0;
-  std::vector<Prepared> prepared_;  // only the urls with a digest or a regex
-  bool broken_ = false;
 };
 
 }  // namespace

@@ -2,7 +2,6 @@
 // connect_timeout. The connection is closed at once (keepalived does the same).
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/execution/context.hpp>
@@ -11,9 +10,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "connect_watcher.hpp"
 #include "net.hpp"
 #include "probe_base.hpp"
+#include "socket_watcher.hpp"
 
 namespace stayalived::check {
 
@@ -22,43 +21,36 @@ using asio::ip::tcp;
 
 namespace {
 
-// A socket descriptor closed on scope exit.
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 class TcpProbe final : public ProbeOf<TcpCheck> {
  public:
   using ProbeOf::ProbeOf;
   std::string_view kind() const override { return "TCP_CHECK"; }
 
-  // socket, connect, wait for writability, close (getsockopt(SO_ERROR) only on failure): the wait goes
-  // through the ConnectWatcher (one epoll set for every check), which costs one epoll_ctl
-  // instead of an Asio socket's ioctl and three epoll_ctl calls.
+  // socket, connect, wait for writability, close (getsockopt(SO_ERROR) only on failure): the
+  // wait goes through the SocketWatcher (one epoll set for every check), which costs one
+  // epoll_ctl instead of an Asio socket's ioctl, two epoll_ctl calls and a poll.
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     const Endpoint& target = conn_.target;
-    const Fd s{::socket(target.addr.is_v4() ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                        IPPROTO_TCP)};
-    if (s.fd < 0) co_return CheckResult::failure(Outcome::LocalError, errno);
-    if (const int e = net::apply_options(s.fd, conn_); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
+    auto& watcher = asio::use_service<SocketWatcher>(
+        asio::query(co_await asio::this_coro::executor, asio::execution::context));
+    const WatchedSocket s(watcher, ::socket(target.addr.is_v4() ? AF_INET : AF_INET6,
+                                            SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP));
+    if (s.fd() < 0) co_return CheckResult::failure(Outcome::LocalError, errno);
+    if (const int e = net::apply_options(s.fd(), conn_); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
     sockaddr_storage ss;
     const socklen_t len = net::to_sockaddr(net::scoped(target.addr, conn_), target.port, ss);
-    if (::connect(s.fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0) co_return CheckResult::success();
+    if (::connect(s.fd(), reinterpret_cast<const sockaddr*>(&ss), len) == 0) co_return CheckResult::success();
     if (errno != EINPROGRESS) co_return net::connect_failure({errno, boost::system::system_category()});
+    if (const int e = watcher.watch(s.fd()); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
     ctx.arm(ctx.timeout());
-    auto& watcher = asio::use_service<ConnectWatcher>(
-        asio::query(co_await asio::this_coro::executor, asio::execution::context));
-    auto [ec, events] = co_await watcher.async_writable(s.fd, asio::as_tuple(asio::use_awaitable));
+    auto [ec, events] = co_await watcher.async_wait(s.fd(), EPOLLOUT, asio::as_tuple(asio::use_awaitable));
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ConnectTimeout);
     if (ec) co_return CheckResult::failure(Outcome::LocalError, ec.value());
     // Writable without an error condition: connected; SO_ERROR is read only to name a failure.
     if ((events & (EPOLLERR | EPOLLHUP)) == 0) co_return CheckResult::success();
     int err = 0;
     socklen_t elen = sizeof err;
-    if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) err = errno;
+    if (::getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &err, &elen) != 0) err = errno;
     if (err != 0) co_return net::connect_failure({err, boost::system::system_category()});
     co_return CheckResult::success();
   }

@@ -128,14 +128,10 @@ asio::awaitable<void> request_and_read(Stream& stream, Exchange& x, bool tls) {
   bool any = false;
   for (;;) {
     const ResponseParser& parser = x.reader.parser();
-    std::size_t want = buf.size();
-    if (!parser.head_complete()) {
-      // Read no more than the head may still take, as keepalived reads into its buffer.
-      want = std::min(want, parser.head_room());
-      if (want == 0) {
-        x.result.end = StreamEnd::HeadTooLarge;
-        break;
-      }
+    const std::size_t want = next_read_size(parser, buf.size());
+    if (want == 0) {
+      x.result.end = StreamEnd::HeadTooLarge;
+      break;
     }
     if (Clock::now() >= x.total_deadline) {  // a fast endless body never lets the timer win
       x.fail(Outcome::DeadlineExceeded, asio::error::timed_out);
@@ -165,14 +161,8 @@ asio::awaitable<void> request_and_read(Stream& stream, Exchange& x, bool tls) {
       }
       break;
     }
-    if (parser.state() == ResponseParser::State::HeadTooLarge) {
-      x.result.end = StreamEnd::HeadTooLarge;
-      break;
-    }
-    if (!x.spec.options.read_until_close && parser.message_complete()) {
-      x.result.end = StreamEnd::MessageComplete;
-      break;
-    }
+    if (n > 0) x.result.end = end_after_read(parser, x.spec.options);
+    if (x.result.end != StreamEnd::NotReached) break;
   }
 }
 
@@ -199,6 +189,16 @@ boost::system::error_code set_socket_options(tcp::socket& s, const Target& t) {
 }
 
 }  // namespace
+
+std::size_t next_read_size(const ResponseParser& parser, std::size_t buffer) {
+  return parser.head_complete() ? buffer : std::min(buffer, parser.head_room());
+}
+
+StreamEnd end_after_read(const ResponseParser& parser, const FetchOptions& options) {
+  if (parser.state() == ResponseParser::State::HeadTooLarge) return StreamEnd::HeadTooLarge;
+  if (!options.read_until_close && parser.message_complete()) return StreamEnd::MessageComplete;
+  return StreamEnd::NotReached;
+}
 
 std::string_view keepalived_reason(const FetchResult& r, bool tls) {
   if (tls && r.end == StreamEnd::Closed && !r.response.head_complete) return "SSL read error from";

@@ -29,7 +29,8 @@ struct Act {
   static Act wait(std::chrono::milliseconds ms) { return {Pause, {}, ms}; }
   static Act reset() { return {Reset}; }
   static Act hold() { return {Hold}; }
-  static Act endless() { return {Endless}; }
+  /// 64 KiB at a time, `pause` between them.
+  static Act endless(std::chrono::milliseconds pause = std::chrono::milliseconds(0)) { return {Endless, {}, pause}; }
   static Act close() { return {Close}; }
 };
 
@@ -132,6 +133,10 @@ class TestServer {
             auto [ec, n] = co_await asio::async_write(s, asio::buffer(chunk), tuple);
             streamed_ += n;
             if (ec) break;
+            if (a.pause.count() > 0) {
+              timer.expires_after(a.pause);
+              co_await timer.async_wait(tuple);
+            }
           }
           co_return;
         }

@@ -121,6 +121,15 @@ class FetchObserver {
 /// a byte for a NUL), and genhash's verbose output shows each read, so we read the same way.
 inline constexpr std::size_t kReadBufferSize = 4095;
 
+/// The read loop's rules, shared by fetch() and the checker's plain-HTTP exchange:
+/// how many bytes the next read may take into a buffer of `buffer` bytes (while the head is
+/// incomplete, no more than the head may still take, as keepalived reads; 0: the head is
+/// already too large to go on)...
+std::size_t next_read_size(const ResponseParser& parser, std::size_t buffer);
+/// ...and, after a read that brought bytes, whether the response has ended there
+/// (HeadTooLarge, or MessageComplete unless reading to the close; else NotReached).
+StreamEnd end_after_read(const ResponseParser& parser, const FetchOptions& options);
+
 /// Runs one fetch on the current executor. `tls` must be non-null when spec.tls.enabled; it
 /// and `observer` must outlive the fetch.
 boost::asio::awaitable<FetchResult> fetch(FetchSpec spec, TlsContext* tls = nullptr,
