@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "values.hpp"
 
@@ -237,6 +239,38 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
   (void)label;
 }
 
+// Removes from each sync group the members for which `reason(group, member)` gives a
+// message (warned at the member), in order; then the groups left without a member, and (if
+// `warn_single`) warns about groups left with one.
+template <class Reason>
+void erase_members(VCtx& c, bool warn_single, Reason reason) {
+  for (auto it = c.cfg.sync_groups.begin(); it != c.cfg.sync_groups.end();) {
+    auto& g = *it;
+    std::vector<std::string> kept;
+    std::vector<Loc> kept_locs;
+    for (std::size_t i = 0; i < g.group.size(); ++i) {
+      const Loc at = i < g.group_locs.size() ? g.group_locs[i] : g.loc;
+      if (const std::optional<std::string> why = reason(std::as_const(g), g.group[i])) {
+        c.diags.warn(at, *why);
+        continue;
+      }
+      kept.push_back(std::move(g.group[i]));
+      kept_locs.push_back(at);
+    }
+    g.group = std::move(kept);
+    g.group_locs = std::move(kept_locs);
+    if (g.group.empty()) {
+      c.diags.warn(g.loc, fmt::format("vrrp_sync_group {} has no existing member; group ignored", g.name));
+      it = c.cfg.sync_groups.erase(it);
+      continue;
+    }
+    if (warn_single && g.group.size() == 1)
+      c.diags.warn(g.loc, fmt::format("vrrp_sync_group {} has only one member ({}); a sync group needs two or more", g.name,
+                                      g.group.front()));
+    ++it;
+  }
+}
+
 // Phase 1: what keepalived removes before looking at scripts and tracking.
 void prune_vrrp(VCtx& c) {
   auto& insts = c.cfg.vrrp_instances;
@@ -278,21 +312,11 @@ void validate_vrrp(VCtx& c) {
   }
   // Sync groups were checked before these instances were dropped: take them out too (a
   // group must not name an instance that does not run).
-  for (auto g = c.cfg.sync_groups.begin(); !dropped.empty() && g != c.cfg.sync_groups.end();) {
-    for (std::size_t i = g->group.size(); i-- > 0;) {
-      if (!dropped.contains(g->group[i])) continue;
-      const Loc at = i < g->group_locs.size() ? g->group_locs[i] : g->loc;
-      c.diags.warn(at, fmt::format("vrrp_sync_group {}: vrrp_instance {} was ignored; member removed", g->name, g->group[i]));
-      g->group.erase(g->group.begin() + static_cast<std::ptrdiff_t>(i));
-      if (i < g->group_locs.size()) g->group_locs.erase(g->group_locs.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-    if (g->group.empty()) {
-      c.diags.warn(g->loc, fmt::format("vrrp_sync_group {} has no existing member; group ignored", g->name));
-      g = c.cfg.sync_groups.erase(g);
-      continue;
-    }
-    ++g;
-  }
+  if (!dropped.empty())
+    erase_members(c, false, [&](const VrrpSyncGroup& g, const std::string& m) -> std::optional<std::string> {
+      if (!dropped.contains(m)) return std::nullopt;
+      return fmt::format("vrrp_sync_group {}: vrrp_instance {} was ignored; member removed", g.name, m);
+    });
   for (auto& g : c.cfg.sync_groups)
     validate_tracking(c, g.track, fmt::format("vrrp_sync_group {}", g.name), g.loc, std::nullopt, false);
   // Duplicate VRID on one interface and family (RFC 5798 5.2.3: the VRID identifies the
@@ -313,37 +337,14 @@ void validate_vrrp(VCtx& c) {
 void prune_sync_groups(VCtx& c) {
   // Sync groups: members must exist; an instance belongs to one group.
   std::map<std::string, std::string> member_of;
-  for (auto it = c.cfg.sync_groups.begin(); it != c.cfg.sync_groups.end();) {
-    auto& g = *it;
-    std::vector<std::string> kept;
-    std::vector<Loc> kept_locs;
-    for (std::size_t i = 0; i < g.group.size(); ++i) {
-      const auto& m = g.group[i];
-      const Loc at = i < g.group_locs.size() ? g.group_locs[i] : g.loc;
-      if (!c.cfg.find_vrrp_instance(m)) {
-        c.diags.warn(at, fmt::format("vrrp_sync_group {}: vrrp_instance {} does not exist; member ignored", g.name, m));
-        continue;
-      }
-      if (const auto [mit, fresh] = member_of.emplace(m, g.name); !fresh) {
-        c.diags.warn(at, fmt::format("vrrp_sync_group {}: vrrp_instance {} is already in sync group {}; member ignored", g.name,
-                                     m, mit->second));
-        continue;
-      }
-      kept.push_back(m);
-      kept_locs.push_back(at);
-    }
-    g.group = std::move(kept);
-    g.group_locs = std::move(kept_locs);
-    if (g.group.empty()) {
-      c.diags.warn(g.loc, fmt::format("vrrp_sync_group {} has no existing member; group ignored", g.name));
-      it = c.cfg.sync_groups.erase(it);
-      continue;
-    }
-    if (g.group.size() == 1)
-      c.diags.warn(g.loc, fmt::format("vrrp_sync_group {} has only one member ({}); a sync group needs two or more", g.name,
-                                      g.group.front()));
-    ++it;
-  }
+  erase_members(c, true, [&](const VrrpSyncGroup& g, const std::string& m) -> std::optional<std::string> {
+    if (!c.cfg.find_vrrp_instance(m))
+      return fmt::format("vrrp_sync_group {}: vrrp_instance {} does not exist; member ignored", g.name, m);
+    if (const auto [mit, fresh] = member_of.emplace(m, g.name); !fresh)
+      return fmt::format("vrrp_sync_group {}: vrrp_instance {} is already in sync group {}; member ignored", g.name, m,
+                         mit->second);
+    return std::nullopt;
+  });
 }
 
 void validate_static(VCtx& c) {
