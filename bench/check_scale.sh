@@ -12,18 +12,28 @@
 # runs here with check_ipvs_stub.so preloaded, which answers its IPVS socket options as an
 # empty IPVS table. Its health checks and scheduling are its own, unchanged.
 #
-#   bench/check_scale.sh [-n COUNT] [-w WARMUP_S] [-m MEASURE_S] [--http] [--only ours|keepalived]
+# On loopback the kernel handles each packet's arrival in the sender's context, so by default
+# a checker is also charged with its real servers' kernel work (their SYN handling, accept
+# queues and wake-ups): more than half of what it costs. --split puts that work where it is on
+# a director, elsewhere: Receive Packet Steering on the namespace's loopback hands every
+# arriving packet to the last CPU, the listener runs there, and the checker under test (and
+# the floor) on CPU 0. A checker is then charged with its own work only: its system calls and
+# its packets' transmission. The softirq time of the receiving CPU is printed per check too
+# (rx_softirq_us_per_check): it is the same work for both checkers.
+#
+#   bench/check_scale.sh [-n COUNT] [-w WARMUP_S] [-m MEASURE_S] [--http] [--split] [--only ours|keepalived]
 #   (needs root; build first: cmake --preset release && cmake --build --preset release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${SA_BIN_DIR:-$PWD/build/release/bin}
-COUNT=10000 WARMUP=15 MEASURE=60 HTTP="" ONLY=""
+COUNT=10000 WARMUP=15 MEASURE=60 HTTP="" ONLY="" SPLIT=""
 while [ $# -gt 0 ]; do
   case $1 in
     -n) COUNT=$2; shift 2 ;;
     -w) WARMUP=$2; shift 2 ;;
     -m) MEASURE=$2; shift 2 ;;
     --http) HTTP=1; shift ;;
+    --split) SPLIT=1; shift ;;
     --only) ONLY=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -50,7 +60,14 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 ulimit -n "$(ulimit -Hn)"  # the listener holds one descriptor per real server
 
-ip netns exec "$NS" "$BIN/check_listener" 127.0.1.1 "$ADDRS" 20000 "$PORTS" ${HTTP:+--http} --threads 2 \
+CHK=() LST=()
+if [ -n "$SPLIT" ]; then
+  [ "$(nproc)" -ge 2 ] || { echo "--split needs two CPUs" >&2; exit 77; }
+  LAST=$(( $(nproc) - 1 ))
+  ip netns exec "$NS" sh -c "printf '%x' $(( 1 << LAST )) > /sys/class/net/lo/queues/rx-0/rps_cpus"
+  CHK=(taskset -c 0) LST=(taskset -c "$LAST")
+fi
+ip netns exec "$NS" "${LST[@]}" "$BIN/check_listener" 127.0.1.1 "$ADDRS" 20000 "$PORTS" ${HTTP:+--http} --threads 2 \
   --report "$TMP/listener.txt" 2>"$TMP/listener.err" &
 LISTENER=$!
 PIDS+=("$LISTENER")
@@ -67,6 +84,9 @@ mem_kb() {
   echo "$sum"
 }
 HZ=$(getconf CLK_TCK)
+# --split: the softirq time of the CPU that receives the packets (the kernel's work for the
+# real servers, and for the checker's side of each arriving packet).
+rx_ticks() { if [ -n "$SPLIT" ]; then awk -v c="cpu$LAST" '$1 == c { print $8 }' /proc/stat; else echo 0; fi; }
 
 # measure NAME CPU_PID ALL_PIDS...: warm up, then sample CPU (user and system) of CPU_PID
 # and the listener's window over MEASURE s.
@@ -74,9 +94,9 @@ measure() {
   local name=$1 pid=$2; shift 2
   sleep "$WARMUP"
   kill -USR1 "$LISTENER"; sleep 0.2  # start the listener's window
-  local t0 u0; t0=$(ticks "$pid"); u0=$(user_ticks "$pid")
+  local t0 u0 s0; t0=$(ticks "$pid"); u0=$(user_ticks "$pid"); s0=$(rx_ticks)
   sleep "$MEASURE"
-  local t1 u1; t1=$(ticks "$pid"); u1=$(user_ticks "$pid")
+  local t1 u1 s1; t1=$(ticks "$pid"); u1=$(user_ticks "$pid"); s1=$(rx_ticks)
   kill -USR1 "$LISTENER"; sleep 0.5
   local rss pss; rss=$(mem_kb Rss "$@"); pss=$(mem_kb Pss "$@")
   local line; line=$(tail -1 "$TMP/listener.txt")
@@ -84,8 +104,11 @@ measure() {
   local rate; rate=$(sed -E 's/.* rate=([0-9.]+).*/\1/' <<<"$line")
   local us; us=$(awk -v c="$cpu" -v r="$rate" 'BEGIN { printf "%.1f", (r > 0) ? c / 60 / r * 1e6 : 0 }')
   local uus; uus=$(awk -v a="$u0" -v b="$u1" -v hz="$HZ" -v m="$MEASURE" -v r="$rate" 'BEGIN { printf "%.1f", (r > 0) ? (b - a) / hz / m / r * 1e6 : 0 }')
-  printf '%-11s cpu_s_per_60s=%s checks_per_s=%s cpu_us_per_check=%s (user %s) rss_kb=%s pss_kb=%s | %s\n' \
-    "$name" "$cpu" "$rate" "$us" "$uus" "$rss" "$pss" "$line" | tee -a "$TMP/results.txt"
+  local rx=""
+  [ -n "$SPLIT" ] && rx=$(awk -v a="$s0" -v b="$s1" -v hz="$HZ" -v m="$MEASURE" -v r="$rate" \
+    'BEGIN { printf " rx_softirq_us_per_check=%.1f", (r > 0) ? (b - a) / hz / m / r * 1e6 : 0 }')
+  printf '%-11s cpu_s_per_60s=%s checks_per_s=%s cpu_us_per_check=%s (user %s)%s rss_kb=%s pss_kb=%s | %s\n' \
+    "$name" "$cpu" "$rate" "$us" "$uus" "$rx" "$rss" "$pss" "$line" | tee -a "$TMP/results.txt"
 }
 
 KIND=TCP_CHECK
@@ -115,7 +138,7 @@ echo "checker benchmark: $COUNT real servers ($ADDRS addresses x $PORTS ports), 
 # stayalived: the daemon itself, checkers only (-C), on the same file. This kernel has no
 # ip_vs: it logs that it cannot initialise IPVS and runs the checkers all the same.
 if [ "$ONLY" != keepalived ]; then
-  ip netns exec "$NS" "$BIN/stayalived" -n -l -C -f "$TMP/keepalived.conf" -p "$TMP/stayalived.pid" \
+  ip netns exec "$NS" "${CHK[@]}" "$BIN/stayalived" -n -l -C -f "$TMP/keepalived.conf" -p "$TMP/stayalived.pid" \
     -c "$TMP/stayalived_checkers.pid" >"$TMP/ours.out" 2>&1 &
   OURS=$!
   PIDS+=("$OURS")
@@ -125,7 +148,7 @@ fi
 
 if [ "$ONLY" != ours ]; then
   # keepalived's checker process refuses to start without ip_vs (see the top of this file).
-  ip netns exec "$NS" env LD_PRELOAD="$BIN/check_ipvs_stub.so" keepalived -n -C -f "$TMP/keepalived.conf" \
+  ip netns exec "$NS" "${CHK[@]}" env LD_PRELOAD="$BIN/check_ipvs_stub.so" keepalived -n -C -f "$TMP/keepalived.conf" \
     -p "$TMP/keepalived.pid" -c "$TMP/checkers.pid" >"$TMP/keepalived.out" 2>&1 &
   KA=$!
   PIDS+=("$KA")
@@ -139,6 +162,6 @@ fi
 # listener. On loopback the kernel's work for both ends of each connection is charged to
 # the connecting process; no checker can spend less than this per check.
 if [ -z "$HTTP" ] && [ -z "$ONLY" ]; then
-  ip netns exec "$NS" "$BIN/tcp_floor" 127.0.1.1 "$ADDRS" 20000 "$PORTS" "$COUNT" $((MEASURE + 2)) |
+  ip netns exec "$NS" "${CHK[@]}" "$BIN/tcp_floor" 127.0.1.1 "$ADDRS" 20000 "$PORTS" "$COUNT" $((MEASURE + 2)) |
     sed 's/^floor/floor      /' | tee -a "$TMP/results.txt"
 fi
