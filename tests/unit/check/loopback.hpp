@@ -20,8 +20,13 @@
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
+
+#include <optional>
+
 #include "stayalived/check/address.hpp"
 #include "stayalived/check/definition.hpp"
+#include "stayalived/check/probe.hpp"
 
 namespace loopback {
 
@@ -160,5 +165,22 @@ class UdpServer {
   std::array<std::uint8_t, 2048> buf_{};
   std::function<std::vector<Bytes>(const Bytes&)> answer_;
 };
+
+/// Builds the probe for `def` and runs one check of it (run_once), with `timeout` as its
+/// connect_timeout.
+inline stayalived::check::CheckResult check_once(asio::io_context& io, const stayalived::check::CheckerDef& def,
+                                                stayalived::Duration timeout = std::chrono::milliseconds(500)) {
+  using namespace stayalived::check;
+  auto probe = make_probe(def);
+  REQUIRE(probe);
+  ProcessRunner runner;
+  std::optional<stayalived::check::CheckResult> result;
+  asio::co_spawn(io, run_once(*probe, runner, timeout), [&](std::exception_ptr e, stayalived::check::CheckResult r) {
+    REQUIRE_FALSE(e);
+    result = r;
+  });
+  REQUIRE(run_until(io, [&] { return result.has_value(); }));
+  return *result;
+}
 
 }  // namespace loopback

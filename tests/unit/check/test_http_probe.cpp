@@ -40,17 +40,8 @@ CheckerDef http_def(const tcp::endpoint& ep, std::vector<HttpUrl> urls) {
 }
 
 CheckResult get(asio::io_context& io, const CheckerDef& def, Duration timeout = milliseconds(300)) {
-  auto probe = make_probe(def);
-  REQUIRE(probe);
-  CHECK(probe->kind() == "HTTP_GET");
-  ProcessRunner runner;
-  std::optional<CheckResult> result;
-  asio::co_spawn(io, run_once(*probe, runner, timeout), [&](std::exception_ptr e, CheckResult r) {
-    REQUIRE_FALSE(e);
-    result = r;
-  });
-  REQUIRE(loopback::run_until(io, [&] { return result.has_value(); }));
-  return *result;
+  CHECK(make_probe(def)->kind() == "HTTP_GET");
+  return loopback::check_once(io, def, timeout);
 }
 
 const std::string kOk = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello";

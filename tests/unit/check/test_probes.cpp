@@ -17,25 +17,13 @@
 
 using namespace stayalived;
 using namespace stayalived::check;
+using loopback::check_once;
 using loopback::endpoint;
 using Bytes = std::vector<std::uint8_t>;
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
-
-CheckResult check_once(asio::io_context& io, const CheckerDef& def, Duration timeout = milliseconds(500)) {
-  auto probe = make_probe(def);
-  REQUIRE(probe);
-  ProcessRunner runner;
-  std::optional<CheckResult> result;
-  asio::co_spawn(io, run_once(*probe, runner, timeout), [&](std::exception_ptr e, CheckResult r) {
-    REQUIRE_FALSE(e);
-    result = r;
-  });
-  REQUIRE(loopback::run_until(io, [&] { return result.has_value(); }));
-  return *result;
-}
 
 CheckerDef def_for(CheckKind kind, Endpoint target) {
   CheckerDef d;
