@@ -59,7 +59,7 @@ void SocketWatcher::forget(int fd) {
   if (e == nullptr) return;
   if (e->waiting()) {
     e->handler.reset();
-    --waiting_;
+    if (--waiting_ == 0) idle();
   }
   e->gen = 0;
   e->edges = 0;
@@ -94,6 +94,16 @@ void SocketWatcher::cancel(int fd, std::uint32_t gen) {
   if (e == nullptr || e->gen != gen || !e->waiting()) return;
   --waiting_;
   post(take(*e), asio::error::operation_aborted, 0);
+  if (waiting_ == 0) idle();
+}
+
+// Nothing waits any more: the set's own wait would be the io_context's last work and keep
+// run() from returning (a stopping daemon never ended), so it is cancelled. A wait started
+// before its aborted completion runs is re-armed by that completion.
+void SocketWatcher::idle() {
+  if (!reading_ || !set_) return;
+  boost::system::error_code ignored;
+  set_->cancel(ignored);
 }
 
 void SocketWatcher::read() {
@@ -101,9 +111,9 @@ void SocketWatcher::read() {
   reading_ = true;
   set_->async_wait(asio::posix::stream_descriptor::wait_read,
                    [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-                     if (ec || alive.expired()) return;
+                     if (alive.expired()) return;
                      reading_ = false;
-                     harvest();
+                     if (!ec) harvest();
                      read();
                    });
 }

@@ -19,7 +19,8 @@
 // registration carries a generation number, so that an edge harvested for a descriptor
 // that was closed and reused in the meantime is ignored. Per-operation cancellation (the
 // checker's deadline) completes with operation_aborted, posted; the socket stays in the set
-// until closed. The watcher is an execution_context service: one per io_context.
+// until closed. The set's own wait is pending only while a handler is parked: otherwise it
+// would be work that keeps the io_context's run() from returning. The watcher is an execution_context service: one per io_context.
 #pragma once
 
 #include <sys/epoll.h>
@@ -109,6 +110,7 @@ class SocketWatcher final : public boost::asio::execution_context::service {
   void start(int fd, std::uint32_t interest, Handler handler, boost::asio::cancellation_slot slot);
   void cancel(int fd, std::uint32_t gen);
   void read();
+  void idle();
   void harvest();
 
   boost::asio::io_context& io_;

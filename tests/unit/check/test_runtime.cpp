@@ -3,6 +3,8 @@
 // assertions are on what happened, never on how long it took.
 #include <doctest/doctest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -387,4 +389,59 @@ TEST_CASE("runtime: destroyed while checks are in flight, the loop finishes them
     CHECK(rt.stats().in_flight == 1);
   }
   for (int i = 0; i < 20; ++i) io.run_one_for(milliseconds(5));  // ASan checks the rest
+}
+
+// A listener outside the loop: connections complete in the kernel's accept queue and are
+// never answered, so a check waits for a response with nothing else on the loop.
+struct DeafListener {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  std::uint16_t port = 0;
+  DeafListener() {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), len) == 0);
+    REQUIRE(::listen(fd, 64) == 0);
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port = ntohs(a.sin_port);
+  }
+  ~DeafListener() { ::close(fd); }
+  DeafListener(const DeafListener&) = delete;
+  DeafListener& operator=(const DeafListener&) = delete;
+};
+
+TEST_CASE("runtime: stopped while checks wait for their servers, the loop runs out of work") {
+  // A daemon stops by letting io_context::run() return: nothing of the checkers may stay
+  // pending once they are stopped (the shared socket set's wait included).
+  DeafListener deaf;
+  asio::io_context io;
+  log::Logger logger;
+  Runtime rt(io, logger, Hooks{});
+  Definition def;
+  VirtualServerDef v = vs("192.0.2.100", 80);
+  for (const bool http : {false, true}) {
+    CheckerDef d;
+    if (http) {
+      d.kind = HttpCheck{.urls = {HttpUrl{.path = "/"}}};
+    } else {
+      d.kind = SmtpCheck{.helo_name = "lb"};  // waits for a greeting
+    }
+    d.connect.target = endpoint("127.0.0.1", deaf.port);
+    d.timing = fast(0);
+    d.timing.warmup = Duration::zero();
+    d.timing.connect_timeout = std::chrono::seconds(30);
+    v.real_servers.push_back(rs(endpoint(http ? "127.0.0.1" : "127.0.0.2", deaf.port), {d}));
+  }
+  def.virtual_servers.push_back(v);
+  rt.apply(def);
+  rt.start();
+  REQUIRE(loopback::run_until(io, [&] { return rt.stats().in_flight == 2; }));
+  for (int i = 0; i < 10; ++i) io.run_one_for(milliseconds(2));  // both are waiting now
+  REQUIRE(rt.stats().in_flight == 2);
+  rt.stop();
+  io.restart();
+  io.run_for(std::chrono::seconds(5));  // returns at once when nothing is left to do
+  CHECK(io.stopped());
+  CHECK(rt.stats().in_flight == 0);
 }
