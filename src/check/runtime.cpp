@@ -2,9 +2,11 @@
 //
 // Control flow
 //   - Every checker that actually runs is a Slot (identical checkers of several virtual
-//     servers share one). Its next check time is an entry of one binary heap; while it
-//     runs, its deadline is an entry of a FIFO per timeout duration; one steady_timer is
-//     armed for the earliest live entry, and checks due within kEarly share a wakeup.
+//     servers share one). Its next check time is an entry of a FIFO per interval
+//     (delay_loop, delay_before_retry), or of one binary heap for the first checks (random
+//     offsets) and for intervals beyond kMaxQueues; while it runs, its deadline is an entry
+//     of a FIFO per timeout duration. One steady_timer is armed for the earliest live
+//     entry, and checks due within kEarly share a wakeup.
 //   - When a check is due, launch() co_spawns the probe's coroutine with a RunState (the
 //     probe's ProbeContext, holding the cancellation signal). When a deadline entry expires
 //     first, the signal fires and the pending socket operation completes with
@@ -47,8 +49,8 @@ namespace {
 
 constexpr std::uint32_t kNoSlot = ~0u;
 
-// A timer entry: the next check of a slot (deadline = false, in the heap) or the deadline
-// of its run (in a DeadlineQueue).
+// A timer entry: the next check of a slot (deadline = false, in the heap or a due FIFO) or
+// the deadline of its run (in a deadline FIFO).
 struct Entry {
   TimePoint at;
   std::uint32_t slot;
@@ -195,6 +197,9 @@ class Runtime::Impl final : public RunOwner {
   void arm_timer();
   void on_timer();
   void schedule(std::uint32_t id, TimePoint at);
+  void schedule_after(std::uint32_t id, TimePoint now, Duration d);
+  bool launch_due(const Entry& e, TimePoint now);
+  void fire_deadline(const Entry& e);
   void schedule_first(std::uint32_t id, TimePoint now);
   void launch(std::uint32_t id);
   void retire(std::uint32_t id);
@@ -229,12 +234,18 @@ class Runtime::Impl final : public RunOwner {
 
   std::deque<Slot> slots_;  // stable addresses: a RunState points at nothing in here
   std::vector<std::uint32_t> free_;
-  std::vector<Entry> heap_;               // due times (Entry::deadline false)
-  struct DeadlineQueue {
+  // Entries armed at now + `duration` for one duration: in time order, the front is the
+  // earliest, in O(1) each way (a heap of 10,000 due times cost a tenth of a check's user
+  // time). Runs arm few distinct durations; past kMaxQueues, due times go to the heap.
+  struct Fifo {
     Duration duration;
-    std::deque<Entry> entries;            // in time order
+    std::deque<Entry> entries;
   };
-  std::vector<DeadlineQueue> deadlines_;
+  static constexpr std::size_t kMaxQueues = 32;
+  std::vector<Entry> heap_;               // due times at any time (Entry::deadline false)
+  std::vector<Fifo> due_;                 // due times at now + an interval
+  std::vector<Fifo> deadlines_;
+  static std::deque<Entry>* fifo_of(std::vector<Fifo>& fifos, Duration d);
   asio::steady_timer timer_;
   TimePoint armed_ = TimePoint::max();  // when the pending wait ends (max: none)
   bool in_timer_ = false;
@@ -300,11 +311,21 @@ TimePoint Runtime::Impl::earliest() {
   TimePoint at = TimePoint::max();
   while (!heap_.empty() && stale(heap_.front())) pop_front();
   if (!heap_.empty()) at = heap_.front().at;
-  for (DeadlineQueue& q : deadlines_) {
-    while (!q.entries.empty() && stale(q.entries.front())) q.entries.pop_front();
-    if (!q.entries.empty()) at = std::min(at, q.entries.front().at);
+  for (auto* fifos : {&due_, &deadlines_}) {
+    for (Fifo& q : *fifos) {
+      while (!q.entries.empty() && stale(q.entries.front())) q.entries.pop_front();
+      if (!q.entries.empty()) at = std::min(at, q.entries.front().at);
+    }
   }
   return at;
+}
+
+std::deque<Entry>* Runtime::Impl::fifo_of(std::vector<Fifo>& fifos, Duration d) {
+  auto q = std::find_if(fifos.begin(), fifos.end(), [d](const Fifo& x) { return x.duration == d; });
+  if (q != fifos.end()) return &q->entries;
+  if (fifos.size() >= kMaxQueues) return nullptr;
+  fifos.push_back(Fifo{d, {}});
+  return &fifos.back().entries;
 }
 
 void Runtime::Impl::arm_timer() {
@@ -334,29 +355,52 @@ void Runtime::Impl::on_timer() {
   in_timer_ = true;
   const TimePoint now = Clock::now();
   // Deadlines first: a run cancelled now completes (posted) with its deadline's verdict.
-  for (DeadlineQueue& q : deadlines_) {
+  for (Fifo& q : deadlines_) {
     while (!q.entries.empty() && (stale(q.entries.front()) || q.entries.front().at <= now)) {
       const Entry e = q.entries.front();
       q.entries.pop_front();
-      if (stale(e)) continue;
-      RunState& run = *slots_[e.slot].run;
-      ++stats_.deadlines_hit;
-      run.hit = true;
-      run.signal.emit(asio::cancellation_type::terminal);
+      fire_deadline(e);
     }
   }
   const TimePoint horizon = now + kEarly;
   while (!heap_.empty()) {
     const Entry e = heap_.front();
-    if (stale(e)) {
-      pop_front();
-      continue;
-    }
-    if (e.at > horizon) break;
+    // Deadlines (here beyond kMaxQueues durations) never fire early.
+    if (!stale(e) && e.at > (e.deadline ? now : horizon)) break;
     pop_front();
-    Slot& s = slots_[e.slot];
-    s.scheduled = false;
-    if (s.active == 0 || stopped_ || s.retired) continue;
+    if (e.deadline)
+      fire_deadline(e);
+    else
+      launch_due(e, now);
+  }
+  for (Fifo& q : due_) {
+    while (!q.entries.empty()) {
+      const Entry e = q.entries.front();
+      if (!stale(e) && e.at > horizon) break;
+      q.entries.pop_front();
+      launch_due(e, now);
+    }
+  }
+  in_timer_ = false;
+  arm_timer();
+}
+
+// A deadline entry taken off its queue: cancels its run unless it is stale.
+void Runtime::Impl::fire_deadline(const Entry& e) {
+  if (stale(e)) return;
+  RunState& run = *slots_[e.slot].run;
+  ++stats_.deadlines_hit;
+  run.hit = true;
+  run.signal.emit(asio::cancellation_type::terminal);
+}
+
+// A due entry taken off its queue: launches its check unless it is stale.
+bool Runtime::Impl::launch_due(const Entry& e, TimePoint now) {
+  if (stale(e)) return false;
+  Slot& s = slots_[e.slot];
+  s.scheduled = false;
+  if (s.active == 0 || stopped_ || s.retired) return false;
+  {
     const Duration late = now > e.at ? now - e.at : Duration::zero();
     if (late < std::chrono::milliseconds(1))
       ++stats_.late_under_1ms;
@@ -368,16 +412,26 @@ void Runtime::Impl::on_timer() {
       ++stats_.late_over_100ms;
     stats_.max_lateness = std::max(stats_.max_lateness, late);
     stats_.total_lateness += late;
-    launch(e.slot);
   }
-  in_timer_ = false;
-  arm_timer();
+  launch(e.slot);
+  return true;
 }
 
 void Runtime::Impl::schedule(std::uint32_t id, TimePoint at) {
   Slot& s = slots_[id];
   s.scheduled = true;
   push(Entry{at, id, ++s.due_token, false});
+}
+
+// The next check at `now` + `d`, `now` being the clock's present: the FIFO of `d` stays in
+// time order.
+void Runtime::Impl::schedule_after(std::uint32_t id, TimePoint now, Duration d) {
+  std::deque<Entry>* q = fifo_of(due_, d);
+  if (q == nullptr) return schedule(id, now + d);
+  Slot& s = slots_[id];
+  s.scheduled = true;
+  q->push_back(Entry{now + d, id, ++s.due_token, false});
+  if (!in_timer_ && now + d < armed_) arm_timer();
 }
 
 // The first check of a checker: at a random point of its warmup (keepalived.conf(5): "random
@@ -395,20 +449,20 @@ void Runtime::Impl::schedule_first(std::uint32_t id, TimePoint now) {
   schedule(id, now + offset);
 }
 
-// Deadlines do not go through the heap: runs arm few distinct durations (connect_timeout,
-// misc_timeout, ...), and the deadlines of one duration are armed in time order, so each
-// duration keeps a FIFO in which the front is the earliest. Most are stale by the time they
-// reach the front (their run has ended) and are dropped there.
+// Deadlines go to the FIFO of their duration (the heap only beyond kMaxQueues durations):
+// runs arm few distinct durations (connect_timeout, misc_timeout, ...). Most are stale by
+// the time they reach the front (their run has ended) and are dropped there.
 void Runtime::Impl::arm_deadline(RunState& run, Duration d) {
   Slot& s = slots_[run.slot];
   if (!s.running || s.run != &run) return;
   s.deadline = Clock::now() + d;
-  auto q = std::find_if(deadlines_.begin(), deadlines_.end(), [d](const DeadlineQueue& x) { return x.duration == d; });
-  if (q == deadlines_.end()) {
-    deadlines_.push_back(DeadlineQueue{d, {}});
-    q = deadlines_.end() - 1;
+  const Entry e{s.deadline, run.slot, run.token, true};
+  if (std::deque<Entry>* q = fifo_of(deadlines_, d)) {
+    q->push_back(e);
+  } else {  // beyond kMaxQueues durations
+    push(e);
+    return;
   }
-  q->entries.push_back(Entry{s.deadline, run.slot, run.token, true});
   if (!in_timer_ && s.deadline < armed_) arm_timer();
 }
 
@@ -488,7 +542,7 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
       launch(id);
     }
   } else if (s.active > 0) {
-    schedule(id, step.next_check);
+    schedule_after(id, now, step.next_check - now);
   }
   if (step.change != Change::None) {
     checker_changed(id, step, result);
@@ -541,6 +595,7 @@ void Runtime::Impl::stop_checks() {
   timer_.cancel();
   armed_ = TimePoint::max();
   heap_.clear();
+  due_.clear();
   deadlines_.clear();
   inotify_.close(ignored);
   for (Slot& s : slots_) {

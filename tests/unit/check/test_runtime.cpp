@@ -445,3 +445,37 @@ TEST_CASE("runtime: stopped while checks wait for their servers, the loop runs o
   CHECK(io.stopped());
   CHECK(rt.stats().in_flight == 0);
 }
+
+TEST_CASE("runtime: more distinct intervals and timeouts than it keeps queues for") {
+  // Due times and deadlines of a few distinct durations go to a queue per duration; past
+  // kMaxQueues (32) durations they go to one heap. Forty checkers, each with its own
+  // delay_loop and connect_timeout, against a server that accepts and never greets: every
+  // check must run again and again, and every one must end at its deadline.
+  DeafListener deaf;
+  Fixture f;
+  Definition def;
+  VirtualServerDef v = vs("192.0.2.100", 25);
+  constexpr int kCheckers = 40;
+  for (int i = 0; i < kCheckers; ++i) {
+    CheckerDef d;
+    d.kind = SmtpCheck{.helo_name = "lb"};
+    d.connect.target = endpoint("127.0.0.1", deaf.port);
+    d.timing = fast(0);
+    d.timing.delay_loop = milliseconds(20 + i);
+    d.timing.connect_timeout = milliseconds(30 + i);
+    d.timing.warmup = milliseconds(10);
+    const std::string ip = "127.0.1." + std::to_string(i + 1);
+    v.real_servers.push_back(rs(endpoint(ip.c_str(), 25), {d}));
+  }
+  def.virtual_servers.push_back(v);
+  f.rt->apply(def);
+  f.rt->start();
+  REQUIRE(f.run_until([&] {
+    return f.rt->stats().deadlines_hit >= 3 * kCheckers && f.rt->stats().checks_completed >= 3 * kCheckers;
+  }));
+  CHECK(f.pool(0).members.empty());
+  const auto views = f.rt->real_servers(0);
+  REQUIRE(views.size() == kCheckers);
+  for (const auto& r : views) CHECK_FALSE(r.alive);
+  f.rt->stop();
+}
