@@ -14,7 +14,7 @@ namespace asio = boost::asio;
 asio::execution_context::id SocketWatcher::id;
 
 SocketWatcher::SocketWatcher(asio::execution_context& ctx)
-    : asio::execution_context::service(ctx), io_(static_cast<asio::io_context&>(ctx)) {
+    : asio::execution_context::service(ctx), io_(static_cast<asio::io_context&>(ctx)), poll_timer_(io_) {
   epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (epfd_ >= 0) set_.emplace(io_, epfd_);
 }
@@ -27,7 +27,11 @@ void SocketWatcher::shutdown() {
   for (auto& e : entries_) e.handler.reset();
   waiting_ = 0;
   boost::system::error_code ignored;
-  if (set_) set_->close(ignored);
+  poll_timer_.cancel();
+  if (set_)
+    set_->close(ignored);
+  else if (epfd_ >= 0)
+    ::close(epfd_);  // polling: the set is ours, not the reactor's
   set_.reset();
   epfd_ = -1;
 }
@@ -101,29 +105,62 @@ void SocketWatcher::cancel(int fd, std::uint32_t gen) {
 // run() from returning (a stopping daemon never ended), so it is cancelled. A wait started
 // before its aborted completion runs is re-armed by that completion.
 void SocketWatcher::idle() {
+  if (polling_) leave_polling();
   if (!reading_ || !set_) return;
   boost::system::error_code ignored;
   set_->cancel(ignored);
 }
 
+// Busy: the set leaves the reactor and is read every kPollPeriod. Each socket event would
+// otherwise wake the thread on its own (the reactor's wait on the set is edge-triggered,
+// and every new ready socket is an edge); at thousands of checks a second most of those
+// wakeups found one or two events, and a wakeup costs more than a check's reads.
+void SocketWatcher::enter_polling() {
+  if (polling_ || !set_) return;
+  boost::system::error_code ignored;
+  set_->cancel(ignored);  // the pending wait, if any, completes aborted and re-arms as a poll
+  set_->release();        // epoll_ctl(DEL) from the reactor; epfd_ stays open
+  set_.reset();
+  polling_ = true;
+}
+
+void SocketWatcher::leave_polling() {
+  if (!polling_) return;
+  polling_ = false;
+  poll_timer_.cancel();
+  if (epfd_ >= 0) set_.emplace(io_, epfd_);
+}
+
 void SocketWatcher::read() {
-  if (reading_ || waiting_ == 0 || !set_) return;
+  if (reading_ || waiting_ == 0 || epfd_ < 0) return;
   reading_ = true;
+  if (polling_) {
+    poll_timer_.expires_after(kPollPeriod);
+    poll_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+      if (alive.expired()) return;
+      reading_ = false;
+      if (!ec && harvest() < kStayPolling) leave_polling();
+      read();
+    });
+    return;
+  }
   set_->async_wait(asio::posix::stream_descriptor::wait_read,
                    [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
                      if (alive.expired()) return;
                      reading_ = false;
-                     if (!ec) harvest();
+                     if (!ec && harvest() >= kStartPolling) enter_polling();
                      read();
                    });
 }
 
-void SocketWatcher::harvest() {
+std::size_t SocketWatcher::harvest() {
   std::array<epoll_event, 256> events;
   std::vector<std::pair<Handler, std::uint32_t>> ready;
+  std::size_t total = 0;
   for (;;) {
     const int n = ::epoll_wait(epfd_, events.data(), static_cast<int>(events.size()), 0);
-    if (n <= 0) return;
+    if (n <= 0) return total;
+    total += static_cast<std::size_t>(n);
     // Take the handlers out first: a resumed probe may close its socket, and another may
     // reuse the descriptor and wait on it, before this batch is done.
     ready.clear();
@@ -139,7 +176,7 @@ void SocketWatcher::harvest() {
       ready.emplace_back(take(*e), e->edges);
     }
     for (auto& [h, evs] : ready) std::move(h)(boost::system::error_code(), evs);
-    if (n < static_cast<int>(events.size())) return;
+    if (n < static_cast<int>(events.size())) return total;
   }
 }
 

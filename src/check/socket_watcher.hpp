@@ -14,7 +14,9 @@
 // completes at once (posted) when a remembered edge matches, else parks the handler in a
 // table indexed by fd. When the set's descriptor becomes readable the watcher harvests
 // ready sockets with a non-blocking epoll_wait, records their edges and completes matching
-// handlers. A caller that reads or writes until EAGAIN calls consumed(fd, EPOLLIN or
+// handlers. Busy (a wakeup found kStartPolling events or more), the set leaves the reactor
+// and is read every kPollPeriod instead, until a read finds fewer than kStayPolling: at
+// 10,000 checks a second that is a wakeup a millisecond instead of one per event or two. A caller that reads or writes until EAGAIN calls consumed(fd, EPOLLIN or
 // EPOLLOUT) before waiting again. An error or hang-up satisfies any interest. Each
 // registration carries a generation number, so that an edge harvested for a descriptor
 // that was closed and reused in the meantime is ignored. Per-operation cancellation (the
@@ -31,8 +33,10 @@
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,6 +66,8 @@ class SocketWatcher final : public boost::asio::execution_context::service {
   }
   /// The caller drained `events` (EPOLLIN and/or EPOLLOUT) of `fd` up to EAGAIN.
   void consumed(int fd, std::uint32_t events);
+  /// True while the set is read every kPollPeriod rather than woken for (busy).
+  bool polling() const { return polling_; }
 
   /// Completes with no error and the edges remembered for `fd` (EPOLLIN, EPOLLOUT,
   /// EPOLLERR, EPOLLHUP, EPOLLRDHUP) once one of them matches `interest` (EPOLLIN and/or
@@ -95,6 +101,11 @@ class SocketWatcher final : public boost::asio::execution_context::service {
     bool waiting() const { return handler.has_value(); }
   };
   static constexpr std::uint32_t kFailure = EPOLLERR | EPOLLHUP;
+  // Polling (see enter_polling): from a wakeup that found kStartPolling events, until a poll
+  // finds fewer than kStayPolling. A step that completes waits at most kPollPeriod longer.
+  static constexpr std::size_t kStartPolling = 4;
+  static constexpr std::size_t kStayPolling = 2;
+  static constexpr std::chrono::microseconds kPollPeriod{1000};
   static bool matches(std::uint32_t edges, std::uint32_t interest) {
     return (edges & (interest | kFailure)) != 0;
   }
@@ -111,11 +122,15 @@ class SocketWatcher final : public boost::asio::execution_context::service {
   void cancel(int fd, std::uint32_t gen);
   void read();
   void idle();
-  void harvest();
+  void enter_polling();
+  void leave_polling();
+  std::size_t harvest();  // the number of events read
 
   boost::asio::io_context& io_;
   int epfd_ = -1;
-  std::optional<boost::asio::posix::stream_descriptor> set_;
+  std::optional<boost::asio::posix::stream_descriptor> set_;  // empty while polling
+  boost::asio::steady_timer poll_timer_;
+  bool polling_ = false;
   std::vector<Entry> entries_;  // indexed by fd
   std::uint32_t next_gen_ = 0;
   std::size_t waiting_ = 0;
