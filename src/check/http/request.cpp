@@ -1,5 +1,8 @@
 #include "stayalived/check/http/request.hpp"
 
+#include <array>
+#include <charconv>
+
 namespace stayalived::http {
 
 std::optional<HttpProtocol> parse_http_protocol(std::string_view s) {
@@ -9,20 +12,35 @@ std::optional<HttpProtocol> parse_http_protocol(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+
+// Appends the Host header's value (see host_header) to `out`.
+void append_host(std::string& out, const std::optional<std::string>& virtualhost, std::string_view address,
+                 std::uint16_t port) {
+  if (virtualhost) {
+    out += *virtualhost;
+    return;
+  }
+  const bool v6 = address.find(':') != std::string_view::npos;
+  if (v6) out += '[';
+  out += address;
+  if (v6) out += ']';
+  out += ':';
+  std::array<char, 8> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), port).ptr;
+  out.append(digits.data(), end);
+}
+
+}  // namespace
+
 std::string host_header(const std::optional<std::string>& virtualhost, std::string_view address,
                         std::uint16_t port) {
-  if (virtualhost) return *virtualhost;
   std::string h;
-  h.reserve(address.size() + 8);
-  const bool v6 = address.find(':') != std::string_view::npos;
-  if (v6) h += '[';
-  h += address;
-  if (v6) h += ']';
-  h += ':';
-  h += std::to_string(port);
+  append_host(h, virtualhost, address, port);
   return h;
 }
 
+// One allocation: an HTTP_GET builds a request at every check.
 std::string build_request(const RequestSpec& spec, std::string_view address, std::uint16_t port) {
   std::string r;
   r.reserve(96 + spec.path.size() + address.size() +
@@ -33,7 +51,7 @@ std::string build_request(const RequestSpec& spec, std::string_view address, std
   r += "User-Agent: KeepAliveClient\r\n";
   if (spec.protocol != HttpProtocol::V1_0) r += "Connection: close\r\n";
   r += "Host: ";
-  r += host_header(spec.virtualhost, address, port);
+  append_host(r, spec.virtualhost, address, port);
   r += "\r\n\r\n";
   return r;
 }
