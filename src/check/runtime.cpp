@@ -198,7 +198,7 @@ class Runtime::Impl final : public RunOwner {
   void on_timer();
   void schedule(std::uint32_t id, TimePoint at);
   void schedule_after(std::uint32_t id, TimePoint now, Duration d);
-  bool launch_due(const Entry& e, TimePoint now);
+  void launch_due(const Entry& e, TimePoint now);
   void fire_deadline(const Entry& e);
   void schedule_first(std::uint32_t id, TimePoint now);
   void launch(std::uint32_t id);
@@ -395,26 +395,23 @@ void Runtime::Impl::fire_deadline(const Entry& e) {
 }
 
 // A due entry taken off its queue: launches its check unless it is stale.
-bool Runtime::Impl::launch_due(const Entry& e, TimePoint now) {
-  if (stale(e)) return false;
+void Runtime::Impl::launch_due(const Entry& e, TimePoint now) {
+  if (stale(e)) return;
   Slot& s = slots_[e.slot];
   s.scheduled = false;
-  if (s.active == 0 || stopped_ || s.retired) return false;
-  {
-    const Duration late = now > e.at ? now - e.at : Duration::zero();
-    if (late < std::chrono::milliseconds(1))
-      ++stats_.late_under_1ms;
-    else if (late < std::chrono::milliseconds(10))
-      ++stats_.late_under_10ms;
-    else if (late < std::chrono::milliseconds(100))
-      ++stats_.late_under_100ms;
-    else
-      ++stats_.late_over_100ms;
-    stats_.max_lateness = std::max(stats_.max_lateness, late);
-    stats_.total_lateness += late;
-  }
+  if (s.active == 0 || stopped_ || s.retired) return;
+  const Duration late = now > e.at ? now - e.at : Duration::zero();
+  if (late < std::chrono::milliseconds(1))
+    ++stats_.late_under_1ms;
+  else if (late < std::chrono::milliseconds(10))
+    ++stats_.late_under_10ms;
+  else if (late < std::chrono::milliseconds(100))
+    ++stats_.late_under_100ms;
+  else
+    ++stats_.late_over_100ms;
+  stats_.max_lateness = std::max(stats_.max_lateness, late);
+  stats_.total_lateness += late;
   launch(e.slot);
-  return true;
 }
 
 void Runtime::Impl::schedule(std::uint32_t id, TimePoint at) {
