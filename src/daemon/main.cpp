@@ -184,9 +184,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   // keepalived's monitoring scripts also look at the subsystems' pid files; we are one
-  // process, so they all name us.
+  // process, so they all name us. Only those of the subsystems that run, as keepalived: a
+  // -P daemon and a -C daemon (two instances) each take their own.
   std::vector<sd::PidFile> subsystem_pid_files;
-  for (const std::string* p : {&opts.vrrp_pid, &opts.checkers_pid}) {
+  for (const std::string* p :
+       {opts.runs_vrrp() ? &opts.vrrp_pid : nullptr, opts.runs_checkers() ? &opts.checkers_pid : nullptr}) {
+    if (p == nullptr) continue;
     auto f = sd::PidFile::acquire(*p);
     if (!f) {
       std::fprintf(stderr, "%s\n", f.error().message.c_str());

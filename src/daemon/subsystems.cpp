@@ -10,8 +10,8 @@ namespace stayalived::daemon {
 
 void add_subsystems(App& app, boost::asio::io_context& io, log::Logger& logger, const Options& opts) {
   NotifyHub& hub = app.notify_hub();
-  const bool with_vrrp = !opts.check || opts.vrrp;  // -P, or neither flag
-  const bool with_check = !opts.vrrp || opts.check; // -C, or neither flag
+  const bool with_vrrp = opts.runs_vrrp();
+  const bool with_check = opts.runs_checkers();
   VrrpSubsystem* vrrp = nullptr;
   LvsSubsystem* lvs = nullptr;
   // Stopped in reverse order: the checkers and IPVS first, then VRRP (its last adverts and

@@ -61,6 +61,10 @@ struct Options {
 
   std::vector<std::string> unexpected_args;           ///< operands (keepalived warns)
   std::vector<std::string> warnings;                  ///< e.g. an invalid -S value
+
+  /// The subsystems that run: -P only VRRP, -C only the checkers, neither flag (or both) both.
+  bool runs_vrrp() const { return !check || vrrp; }
+  bool runs_checkers() const { return !vrrp || check; }
 };
 
 /// What went wrong on the command line; the daemon prints it and exits 1, as keepalived.

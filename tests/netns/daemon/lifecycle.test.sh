@@ -15,6 +15,8 @@ printf 'global_defs {\n  router_id LIFECYCLE\n}\n' >"$conf"
 pids=(-p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid")
 fail=0
 check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
+# holds FILE PID: the pid file names PID (read at each try of sa_wait).
+holds() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
 
 # --- foreground daemon with sd_notify and a watchdog ---
 sock="$SA_TMP/notify.sock"
@@ -25,7 +27,7 @@ NOTIFY_SOCKET="$sock" WATCHDOG_USEC=400000 sa_start d "$bin" -n -l -G -f "$conf"
   2>"$SA_TMP/daemon.log"
 dpid=$SA_LAST_PID
 check 'sa_wait 10 grep -q "READY=1" "$msgs"' "READY=1 sent after start"
-check 'sa_wait 5 test "$(cat "$SA_TMP/k.pid" 2>/dev/null)" = "$dpid"' "pid file holds the daemon's pid"
+check 'sa_wait 5 holds "$SA_TMP/k.pid" "$dpid"' "pid file holds the daemon's pid"
 check '[ "$(cat "$SA_TMP/v.pid")" = "$dpid" ] && [ "$(cat "$SA_TMP/c.pid")" = "$dpid" ]' \
   "subsystem pid files name the daemon too"
 
@@ -161,5 +163,19 @@ check '! grep -q "Reloading" "$tlog"' "no reload during the stop"
 check '! sa_has_addr d 192.0.2.100' "the VIP was released"
 check '[ ! -e "$SA_TMP/k.pid" ]' "pid file removed"
 check '! grep -qi "AddressSanitizer\|runtime error" "$tlog"' "no sanitizer report"
+
+# -P and -C as two daemons, each with its own main pid file (keepalived's way of running
+# VRRP and the checkers as two instances): each takes only the pid file of the subsystem it
+# runs, so the second starts beside the first.
+sa_start d "$bin" -n -l -G -P -f "$conf" -p "$SA_TMP/p.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid" 2>"$SA_TMP/vrrp-only.log"
+vpid=$SA_LAST_PID
+check 'sa_wait 5 holds "$SA_TMP/v.pid" "$vpid"' "-P daemon holds the VRRP pid file"
+sa_start d "$bin" -n -l -G -C -f "$conf" -p "$SA_TMP/q.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid" 2>"$SA_TMP/check-only.log"
+cpid=$SA_LAST_PID
+check 'sa_wait 5 holds "$SA_TMP/c.pid" "$cpid"' "-C daemon starts beside it and holds the checkers pid file"
+check '[ "$(cat "$SA_TMP/v.pid")" = "$vpid" ] && kill -0 "$vpid"' "the -P daemon keeps its pid file"
+kill -TERM "$vpid" "$cpid" 2>/dev/null
+wait "$vpid"; wait "$cpid"
+check '[ ! -e "$SA_TMP/v.pid" ] && [ ! -e "$SA_TMP/c.pid" ]' "both pid files removed"
 
 exit "$fail"

@@ -22,6 +22,17 @@ std::string error_of(std::vector<std::string> args) {
 }
 }  // namespace
 
+TEST_CASE("-P and -C choose the subsystems that run (and whose pid files are taken)") {
+  CHECK(parse({}).runs_vrrp());
+  CHECK(parse({}).runs_checkers());
+  CHECK(parse({"-P"}).runs_vrrp());
+  CHECK_FALSE(parse({"-P"}).runs_checkers());
+  CHECK_FALSE(parse({"--check"}).runs_vrrp());
+  CHECK(parse({"--check"}).runs_checkers());
+  CHECK(parse({"-P", "-C"}).runs_vrrp());
+  CHECK(parse({"-P", "-C"}).runs_checkers());
+}
+
 TEST_CASE("defaults are keepalived's") {
   const Options o = parse({});
   CHECK(o.use_file == "/etc/keepalived/keepalived.conf");
