@@ -21,17 +21,23 @@
 # its packets' transmission. The softirq time of the receiving CPU is printed per check too
 # (rx_softirq_us_per_check): it is the same work for both checkers.
 #
-#   bench/check_scale.sh [-n COUNT] [-w WARMUP_S] [-m MEASURE_S] [--http] [--split] [--only ours|keepalived]
+# This machine's speed drifts by 10-30% from one minute to the next (a virtual machine with
+# neighbours). -r ROUNDS alternates the two daemons ROUNDS times and ends with the median of
+# each and the median of the ratios of each round's pair, which a drift slower than a round
+# does not bias.
+#
+#   bench/check_scale.sh [-n COUNT] [-w WARMUP_S] [-m MEASURE_S] [-r ROUNDS] [--http] [--split] [--only ours|keepalived]
 #   (needs root; build first: cmake --preset release && cmake --build --preset release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${SA_BIN_DIR:-$PWD/build/release/bin}
-COUNT=10000 WARMUP=15 MEASURE=60 HTTP="" ONLY="" SPLIT=""
+COUNT=10000 WARMUP=15 MEASURE=60 ROUNDS=1 HTTP="" ONLY="" SPLIT=""
 while [ $# -gt 0 ]; do
   case $1 in
     -n) COUNT=$2; shift 2 ;;
     -w) WARMUP=$2; shift 2 ;;
     -m) MEASURE=$2; shift 2 ;;
+    -r) ROUNDS=$2; shift 2 ;;
     --http) HTTP=1; shift ;;
     --split) SPLIT=1; shift ;;
     --only) ONLY=$2; shift 2 ;;
@@ -135,27 +141,50 @@ echo "checker benchmark: $COUNT real servers ($ADDRS addresses x $PORTS ports), 
   echo "}"
 } >"$TMP/keepalived.conf"
 
-# stayalived: the daemon itself, checkers only (-C), on the same file. This kernel has no
-# ip_vs: it logs that it cannot initialise IPVS and runs the checkers all the same.
-if [ "$ONLY" != keepalived ]; then
-  ip netns exec "$NS" "${CHK[@]}" "$BIN/stayalived" -n -l -C -f "$TMP/keepalived.conf" -p "$TMP/stayalived.pid" \
-    -c "$TMP/stayalived_checkers.pid" >"$TMP/ours.out" 2>&1 &
-  OURS=$!
-  PIDS+=("$OURS")
-  measure stayalived "$OURS" "$OURS"
-  kill -TERM "$OURS"; wait "$OURS" 2>/dev/null || true
-fi
+for round in $(seq 1 "$ROUNDS"); do
+  [ "$ROUNDS" -gt 1 ] && echo "round $round of $ROUNDS"
+  # stayalived: the daemon itself, checkers only (-C), on the same file. This kernel has no
+  # ip_vs: it logs that it cannot initialise IPVS and runs the checkers all the same.
+  if [ "$ONLY" != keepalived ]; then
+    ip netns exec "$NS" "${CHK[@]}" "$BIN/stayalived" -n -l -C -f "$TMP/keepalived.conf" -p "$TMP/stayalived.pid" \
+      -c "$TMP/stayalived_checkers.pid" >"$TMP/ours.out" 2>&1 &
+    OURS=$!
+    PIDS+=("$OURS")
+    measure stayalived "$OURS" "$OURS"
+    kill -TERM "$OURS"; wait "$OURS" 2>/dev/null || true
+  fi
 
-if [ "$ONLY" != ours ]; then
-  # keepalived's checker process refuses to start without ip_vs (see the top of this file).
-  ip netns exec "$NS" "${CHK[@]}" env LD_PRELOAD="$BIN/check_ipvs_stub.so" keepalived -n -C -f "$TMP/keepalived.conf" \
-    -p "$TMP/keepalived.pid" -c "$TMP/checkers.pid" >"$TMP/keepalived.out" 2>&1 &
-  KA=$!
-  PIDS+=("$KA")
-  for _ in $(seq 1 100); do [ -s "$TMP/checkers.pid" ] && break; sleep 0.1; done
-  CHECKER=$(cat "$TMP/checkers.pid")
-  measure keepalived "$CHECKER" "$KA" "$CHECKER"
-  kill -TERM "$KA"; wait "$KA" 2>/dev/null || true
+  if [ "$ONLY" != ours ]; then
+    # keepalived's checker process refuses to start without ip_vs (see the top of this file).
+    rm -f "$TMP/checkers.pid"
+    ip netns exec "$NS" "${CHK[@]}" env LD_PRELOAD="$BIN/check_ipvs_stub.so" keepalived -n -C -f "$TMP/keepalived.conf" \
+      -p "$TMP/keepalived.pid" -c "$TMP/checkers.pid" >"$TMP/keepalived.out" 2>&1 &
+    KA=$!
+    PIDS+=("$KA")
+    for _ in $(seq 1 100); do [ -s "$TMP/checkers.pid" ] && break; sleep 0.1; done
+    CHECKER=$(cat "$TMP/checkers.pid")
+    measure keepalived "$CHECKER" "$KA" "$CHECKER"
+    kill -TERM "$KA"; wait "$KA" 2>/dev/null || true
+  fi
+done
+
+# Over several rounds: the medians, and the median of the rounds' keepalived/stayalived ratios.
+if [ "$ROUNDS" -gt 1 ]; then
+  awk '
+    function median(a, n,   i, j, t) {
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { for (i = 2; i <= NF; i++) if ($i ~ /^cpu_us_per_check=/) { split($i, kv, "="); v = kv[2] } }
+    $1 == "stayalived" { ours[++no] = v }
+    $1 == "keepalived" { ka[++nk] = v; if (nk <= no && ours[nk] > 0) ratio[++nr] = v / ours[nk] }
+    END {
+      line = "median      rounds=" (no > nk ? no : nk)
+      if (no) line = line sprintf(" stayalived_cpu_us_per_check=%.1f", median(ours, no))
+      if (nk) line = line sprintf(" keepalived_cpu_us_per_check=%.1f", median(ka, nk))
+      if (nr) line = line sprintf(" ratio=%.2f", median(ratio, nr))
+      print line
+    }' "$TMP/results.txt" | tee -a "$TMP/results.txt"
 fi
 
 # The floor: a TCP_CHECK's system calls in a bare loop at the same rate, against the same
