@@ -3,6 +3,7 @@
 // mapping of socket errors to outcomes.
 #pragma once
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -95,6 +96,24 @@ inline int apply_options(int fd, const ConnectOptions& c) {
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&ss), len) != 0) return errno;
   }
   return 0;
+}
+
+/// Starts a connect of the non-blocking socket `fd` to the target (scoped): 0 when it
+/// connected at once, EINPROGRESS, or the errno of the failure.
+inline int connect_nonblocking(int fd, const ConnectOptions& c) {
+  sockaddr_storage ss;
+  const socklen_t len = to_sockaddr(scoped(c.target.addr, c), c.target.port, ss);
+  return ::connect(fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0 ? 0 : errno;
+}
+
+/// The error of a connect that completed (its socket became writable, with `edges` from
+/// epoll): 0 when it succeeded. Writable without an error condition is a success; SO_ERROR
+/// is read only to name a failure.
+inline int connect_error(int fd, std::uint32_t edges) {
+  if ((edges & (EPOLLERR | EPOLLHUP)) == 0) return 0;
+  int err = 0;
+  socklen_t elen = sizeof err;
+  return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 ? err : errno;
 }
 
 /// The same for an Asio socket.

@@ -42,24 +42,6 @@ http::Outcome connect_outcome(int err) {
   return err == ECONNREFUSED ? http::Outcome::ConnectRefused : http::Outcome::ConnectFailed;
 }
 
-// Starts the connect of `fd` to the target: 0 (connected at once), EINPROGRESS, or the errno
-// of the failure (from the socket options or the connect).
-int start_connect(int fd, const ConnectOptions& conn) {
-  if (const int e = net::apply_options(fd, conn); e != 0) return e;
-  sockaddr_storage ss;
-  const socklen_t len = net::to_sockaddr(net::scoped(conn.target.addr, conn), conn.target.port, ss);
-  return ::connect(fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0 ? 0 : errno;
-}
-
-// The error of a connect that completed (writable): 0 when it succeeded. Writable without an
-// error condition is a success; SO_ERROR is read only to name a failure.
-int connect_error(int fd, std::uint32_t edges) {
-  if ((edges & (EPOLLERR | EPOLLHUP)) == 0) return 0;
-  int err = 0;
-  socklen_t elen = sizeof err;
-  return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 ? err : errno;
-}
-
 // What the exchange needs next from its coroutine.
 enum class Next {
   Wait,   // an edge of interest() (the step's deadline is armed)
@@ -87,7 +69,8 @@ class Exchange {
   Next begin() {
     const int fd = sock_.fd();
     if (fd < 0) return fail(http::Outcome::ConnectFailed, errno);
-    const int e = start_connect(fd, conn_);
+    if (const int e = net::apply_options(fd, conn_); e != 0) return fail(connect_outcome(e), e);
+    const int e = net::connect_nonblocking(fd, conn_);
     if (e != 0 && e != EINPROGRESS) return fail(connect_outcome(e), e);
     if (const int w = w_.watch(fd); w != 0) return fail(http::Outcome::ConnectFailed, w);
     phase_ = e == 0 ? Phase::Send : Phase::Connect;
@@ -100,7 +83,7 @@ class Exchange {
     if (ec) return fail(ec == asio::error::operation_aborted ? http::Outcome::Cancelled : http::Outcome::ConnectFailed,
                         ec.value());
     if (phase_ == Phase::Connect) {
-      if (const int err = connect_error(fd(), w_.edges(fd())); err != 0) return fail(connect_outcome(err), err);
+      if (const int err = net::connect_error(fd(), w_.edges(fd())); err != 0) return fail(connect_outcome(err), err);
       phase_ = Phase::Send;
     }
     reads_in_a_row_ = 0;

@@ -117,9 +117,7 @@ void SocketWatcher::idle() {
 // wakeups found one or two events, and a wakeup costs more than a check's reads.
 void SocketWatcher::enter_polling() {
   if (polling_ || !set_) return;
-  boost::system::error_code ignored;
-  set_->cancel(ignored);  // the pending wait, if any, completes aborted and re-arms as a poll
-  set_->release();        // epoll_ctl(DEL) from the reactor; epfd_ stays open
+  set_->release();  // epoll_ctl(DEL) from the reactor; epfd_ stays open
   set_.reset();
   polling_ = true;
 }

@@ -30,28 +30,22 @@ class TcpProbe final : public ProbeOf<TcpCheck> {
   // wait goes through the SocketWatcher (one epoll set for every check), which costs one
   // epoll_ctl instead of an Asio socket's ioctl, two epoll_ctl calls and a poll.
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
-    const Endpoint& target = conn_.target;
     auto& watcher = asio::use_service<SocketWatcher>(
         asio::query(co_await asio::this_coro::executor, asio::execution::context));
-    const WatchedSocket s(watcher, ::socket(target.addr.is_v4() ? AF_INET : AF_INET6,
+    const WatchedSocket s(watcher, ::socket(conn_.target.addr.is_v4() ? AF_INET : AF_INET6,
                                             SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP));
     if (s.fd() < 0) co_return CheckResult::failure(Outcome::LocalError, errno);
     if (const int e = net::apply_options(s.fd(), conn_); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
-    sockaddr_storage ss;
-    const socklen_t len = net::to_sockaddr(net::scoped(target.addr, conn_), target.port, ss);
-    if (::connect(s.fd(), reinterpret_cast<const sockaddr*>(&ss), len) == 0) co_return CheckResult::success();
-    if (errno != EINPROGRESS) co_return net::connect_failure({errno, boost::system::system_category()});
+    const int started = net::connect_nonblocking(s.fd(), conn_);
+    if (started == 0) co_return CheckResult::success();
+    if (started != EINPROGRESS) co_return net::connect_failure({started, boost::system::system_category()});
     if (const int e = watcher.watch(s.fd()); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
     ctx.arm(ctx.timeout());
     auto [ec, events] = co_await watcher.async_wait(s.fd(), EPOLLOUT, asio::as_tuple(asio::use_awaitable));
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ConnectTimeout);
     if (ec) co_return CheckResult::failure(Outcome::LocalError, ec.value());
-    // Writable without an error condition: connected; SO_ERROR is read only to name a failure.
-    if ((events & (EPOLLERR | EPOLLHUP)) == 0) co_return CheckResult::success();
-    int err = 0;
-    socklen_t elen = sizeof err;
-    if (::getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &err, &elen) != 0) err = errno;
-    if (err != 0) co_return net::connect_failure({err, boost::system::system_category()});
+    if (const int err = net::connect_error(s.fd(), events); err != 0)
+      co_return net::connect_failure({err, boost::system::system_category()});
     co_return CheckResult::success();
   }
 };

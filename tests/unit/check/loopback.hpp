@@ -17,12 +17,11 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
-
-#include <optional>
 
 #include "stayalived/check/address.hpp"
 #include "stayalived/check/definition.hpp"

@@ -15,9 +15,11 @@
 #include <vector>
 
 #include "../../../src/check/socket_watcher.hpp"
+#include "loopback.hpp"
 
 using stayalived::check::SocketWatcher;
 namespace asio = boost::asio;
+using loopback::run_until;
 using std::chrono::milliseconds;
 
 namespace {
@@ -44,18 +46,6 @@ struct Pair {
     }
   }
 };
-
-// Runs `io` until `done()`; false after `limit` (a safety bound, not a measured time).
-template <class F>
-bool run_until(asio::io_context& io, F done, milliseconds limit = milliseconds(5000)) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    io.restart();
-    io.run_one_for(milliseconds(10));
-  }
-  return true;
-}
 
 }  // namespace
 
