@@ -2,14 +2,16 @@
 // the socket and resolves the "IPVS" family (genl_ctrl_resolve, which also makes the
 // kernel load ip_vs); the messages themselves are built and parsed by genl_codec.
 //
-// Writes are batched: up to `batch` messages go out in one sendmsg, each asking for an
-// ack. The kernel handles the messages of a datagram one after the other inside that
-// sendmsg (a failed one does not stop the next) and queues one ack per message, matched
-// back to its op by sequence number; the acks are read 64 at a time with recvmmsg. So
-// the socket never waits for the kernel to do work; a poll() timeout only guards against
-// a lost answer (ENOBUFS), which marks the affected ops kLost so the Reconciler re-reads
-// the table. (The one wait that can take long is inside the kernel: sendmsg of a service
-// whose scheduler module is not loaded runs modprobe before it returns.)
+// Writes are batched: up to `batch` messages (and `batch_bytes`) go out in one sendmsg,
+// each asking for an ack. The kernel handles the messages of a datagram one after the
+// other inside that sendmsg (a failed one does not stop the next) and queues one ack per
+// message before sendmsg returns, so every answer the batch will ever get is in our
+// receive queue by then. The acks are read 64 at a time with recvmmsg and matched back to
+// their op by sequence number: 0 is confirmed, an errno is refused. An ack the kernel
+// could not queue (receive buffer full: ENOBUFS on the next read) is gone for good: the
+// rest of the queue is still read, and the ops without an answer are kLost, which makes
+// the Reconciler re-read the table. (The one wait that can take long is inside the
+// kernel: sendmsg of a service whose scheduler module is not loaded runs modprobe first.)
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -18,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -75,19 +78,48 @@ class NetlinkBackend final : public Backend {
 
   std::vector<OpError> execute(std::span<const Op> ops) override {
     std::vector<OpError> results(ops.size(), kLost);
-    for (std::size_t start = 0; start < ops.size(); start += opts_.batch) {
-      std::size_t n = std::min(opts_.batch, ops.size() - start);
-      std::vector<std::uint8_t> datagram;
-      std::uint32_t first_seq = seq_ + 1;
-      for (std::size_t i = 0; i < n; ++i) {
-        auto bytes = genl::encode_op(ops[start + i], next_header());
+    std::vector<std::uint8_t> datagram;
+    for (std::size_t start = 0; start < ops.size();) {
+      datagram.clear();
+      const std::uint32_t first_seq = seq_ + 1;
+      std::size_t n = 0;
+      while (start + n < ops.size() && n < opts_.batch) {
+        auto bytes = genl::encode_op(ops[start + n], genl::Header{family_, first_seq + static_cast<std::uint32_t>(n)});
+        if (n > 0 && datagram.size() + bytes.size() > opts_.batch_bytes) break;
         datagram.insert(datagram.end(), bytes.begin(), bytes.end());
+        ++n;
       }
+      seq_ = first_seq + static_cast<std::uint32_t>(n) - 1;
       counters_.writes += n;
       auto acks = transact(datagram, first_seq, n);
-      for (std::size_t i = 0; i < n; ++i) results[start + i] = acks[i];
+      std::copy(acks.begin(), acks.end(), results.begin() + static_cast<std::ptrdiff_t>(start));
+      start += n;
     }
     return results;
+  }
+
+  Result<std::optional<ServiceEntry>> lookup(const ServiceKey& key) override {
+    auto msgs = request(genl::encode_get_service(key, next_header()));
+    if (!msgs) {
+      if (msgs.error().code == ESRCH || msgs.error().code == ENOENT) return std::optional<ServiceEntry>{};
+      return Unexpected(msgs.error());
+    }
+    for (const auto& m : *msgs) {
+      if (m.type != family_) continue;
+      auto s = genl::decode_service(m);
+      if (!s) return Unexpected(Error{"malformed service: " + s.error(), EPROTO});
+      ServiceEntry e{.service = *s, .dests = {}};
+      std::uint16_t family = key.family;
+      auto dests = dump_list<Destination>(genl::encode_get_dests(key, next_header()),
+                                          [family](const genl::Message& d) { return genl::decode_dest(d, family); });
+      if (!dests) {
+        if (dests.error().code == ESRCH || dests.error().code == ENOENT) return std::optional<ServiceEntry>{};
+        return Unexpected(dests.error());
+      }
+      for (auto& d : *dests) e.dests[d.key] = d;
+      return std::optional<ServiceEntry>{std::move(e)};
+    }
+    return Unexpected(Error{"no answer to IPVS_CMD_GET_SERVICE", EPROTO});
   }
 
   Result<void> flush() override { return write_one(genl::encode_flush(next_header()), "flush"); }
@@ -138,13 +170,7 @@ class NetlinkBackend final : public Backend {
 
   // Receives one datagram and splits it; an errno on failure or timeout.
   Expected<std::vector<genl::Message>, int> receive() {
-    pollfd p{fd(), POLLIN, 0};
-    int pr;
-    do {
-      pr = ::poll(&p, 1, kPollMillis);
-    } while (pr < 0 && errno == EINTR);
-    if (pr == 0) return Unexpected(ETIMEDOUT);
-    if (pr < 0) return Unexpected(errno);
+    if (int e = wait_readable(kPollMillis); e != 0) return Unexpected(e);
     ssize_t n;
     do {
       n = ::recv(fd(), buf_.data(), buf_.size(), MSG_TRUNC);
@@ -157,17 +183,21 @@ class NetlinkBackend final : public Backend {
     return std::move(*msgs);
   }
 
-  // Receives up to kAckSlots acks in one recvmmsg (each ack is its own datagram, so one
-  // call per ack would cost a syscall per write); waits first, up to kPollMillis. Returns
-  // the number of datagrams, or -errno.
-  int receive_acks() {
+  // Waits up to `millis` for the socket to be readable: 0 when it is, else an errno.
+  int wait_readable(int millis) {
     pollfd p{fd(), POLLIN, 0};
     int pr;
     do {
-      pr = ::poll(&p, 1, kPollMillis);
+      pr = ::poll(&p, 1, millis);
     } while (pr < 0 && errno == EINTR);
-    if (pr == 0) return -ETIMEDOUT;
-    if (pr < 0) return -errno;
+    if (pr == 0) return ETIMEDOUT;
+    return pr < 0 ? errno : 0;
+  }
+
+  // Reads up to kAckSlots queued datagrams in one recvmmsg, without waiting (each ack is
+  // its own datagram, so one call per ack would cost a syscall per write). Returns the
+  // number of datagrams, or -errno (-EAGAIN: the queue is empty).
+  int receive_acks() {
     for (std::size_t i = 0; i < kAckSlots; ++i) {
       ack_iov_[i] = iovec{ack_buf_.data() + i * kAckSize, kAckSize};
       ack_hdr_[i] = mmsghdr{};
@@ -181,17 +211,36 @@ class NetlinkBackend final : public Backend {
     return n < 0 ? -errno : n;
   }
 
-  // Sends a batch of `n` writes numbered from `first_seq` and collects their acks.
+  // Sends a batch of `n` writes numbered from `first_seq` and collects their acks: the
+  // kernel has queued all of them (or dropped some, ENOBUFS) by the time sendmsg returns,
+  // so the queue is read until it is empty. Only if not one answer is there yet does it
+  // wait (kPollMillis), which a kernel that answered later than sendmsg would need.
   std::vector<OpError> transact(std::span<const std::uint8_t> datagram, std::uint32_t first_seq, std::size_t n) {
     std::vector<OpError> acks(n, kLost);
     if (int e = send(datagram); e != 0) {
+      // The kernel refused the datagram as a whole: none of its messages ran.
       acks.assign(n, e);
+      counters_.refused += n;
       return acks;
     }
     std::size_t pending = n;
+    bool overrun = false;
+    bool waited = false;
     while (pending > 0) {
       int got = receive_acks();
-      if (got <= 0) break;  // ENOBUFS (acks dropped) or timeout: the rest stay kLost
+      if (got == -ENOBUFS) {
+        // Answers were dropped; the ones queued before and after the drop are still read.
+        ++counters_.overruns;
+        overrun = true;
+        continue;
+      }
+      if (got == -EAGAIN) {
+        if (overrun || waited || pending < n) break;
+        waited = true;
+        if (wait_readable(kPollMillis) != 0) break;
+        continue;
+      }
+      if (got <= 0) break;
       for (int i = 0; i < got; ++i) {
         // An ack larger than its slot (it never is: NETLINK_CAP_ACK) is not trusted.
         if (ack_hdr_[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
@@ -201,11 +250,14 @@ class NetlinkBackend final : public Backend {
         for (const auto& m : *msgs) {
           if (m.type != genl::kMsgError || m.seq < first_seq || m.seq - first_seq >= n) continue;
           OpError& slot = acks[m.seq - first_seq];
-          if (slot == kLost) --pending;
+          if (slot != kLost) continue;  // a second answer to one message: keep the first
           slot = m.error;
+          --pending;
+          ++(m.error == 0 ? counters_.acked : counters_.refused);
         }
       }
     }
+    counters_.lost += pending;
     return acks;
   }
 
@@ -315,6 +367,10 @@ Result<std::unique_ptr<Backend>> make_netlink_backend(NetlinkOptions opts) {
   // (which we need anyway), plain SO_RCVBUF is capped by net.core.rmem_max.
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &opts.rcvbuf, sizeof opts.rcvbuf) != 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opts.rcvbuf, sizeof opts.rcvbuf);
+  // The kernel refuses a datagram larger than the send buffer (EMSGSIZE); libnl sets 32 KiB.
+  int sndbuf = static_cast<int>(std::max<std::size_t>(opts.batch_bytes * 2, 64 * 1024));
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   // Error acks without a copy of our request: smaller, so more fit.
   int one = 1;
   setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);

@@ -10,6 +10,7 @@ Result<State> FakeBackend::dump(const std::function<bool(const ServiceKey&)>& wi
   if (dump_error) return Unexpected(*dump_error);
   State out;
   for (const auto& [k, e] : table.services) {
+    if (dump_skips && dump_skips(k)) continue;
     auto& copy = out.put(e.service);
     if (with_dests && with_dests(k)) {
       copy.dests = e.dests;
@@ -17,6 +18,15 @@ Result<State> FakeBackend::dump(const std::function<bool(const ServiceKey&)>& wi
     }
   }
   return out;
+}
+
+Result<std::optional<ServiceEntry>> FakeBackend::lookup(const ServiceKey& key) {
+  ++lookups;
+  ++counters_.reads;
+  if (dump_error) return Unexpected(*dump_error);
+  const ServiceEntry* e = table.find(key);
+  if (e == nullptr) return std::optional<ServiceEntry>{};
+  return std::optional<ServiceEntry>{*e};
 }
 
 std::vector<OpError> FakeBackend::execute(std::span<const Op> ops) {
@@ -29,6 +39,8 @@ std::vector<OpError> FakeBackend::execute(std::span<const Op> ops) {
     log.push_back(op);
     OpError e = inject ? inject(op) : 0;
     if (e == 0) e = run(op);
+    if (e == 0 && lose_ack && lose_ack(op)) e = kLost;
+    ++(e == 0 ? counters_.acked : e == kLost ? counters_.lost : counters_.refused);
     results.push_back(e);
   }
   return results;

@@ -219,6 +219,14 @@ Bytes encode_op(const Op& op, Header h) {
 
 Bytes encode_get_services(Header h) { return Builder(h, IPVS_CMD_GET_SERVICE, kDump).finish(); }
 
+Bytes encode_get_service(const ServiceKey& k, Header h) {
+  Builder b(h, IPVS_CMD_GET_SERVICE, NLM_F_REQUEST);
+  auto at = b.begin_nested(IPVS_CMD_ATTR_SERVICE);
+  put_service_key(b, k);
+  b.end_nested(at);
+  return b.finish();
+}
+
 Bytes encode_get_dests(const ServiceKey& k, Header h) {
   Builder b(h, IPVS_CMD_GET_DEST, kDump);
   auto at = b.begin_nested(IPVS_CMD_ATTR_SERVICE);

@@ -44,7 +44,7 @@ Result<void> Reconciler::start(State desired) {
     observed_ = State{};
     log_.info("IPVS: flushed the table (lvs_flush)");
   } else {
-    auto s = backend_.dump([&](const ServiceKey& k) { return desired.services.contains(k); });
+    auto s = read_table(desired);
     if (!s) return Unexpected(Error{"IPVS: cannot read the table: " + s.error().message, s.error().code});
     observed_ = std::move(*s);
     for (const auto& [k, e] : desired.services)
@@ -68,8 +68,32 @@ void Reconciler::replan() {
   next_ = 0;
 }
 
+Result<State> Reconciler::read_table(const State& wanted) {
+  auto relevant = [&](const ServiceKey& k) { return wanted.services.contains(k) || owned_.owns(k); };
+  auto s = backend_.dump(relevant);
+  if (!s) return Unexpected(s.error());
+  auto confirm = [&](const ServiceKey& k) -> Result<void> {
+    if (s->find(k) != nullptr) return {};
+    auto e = backend_.lookup(k);
+    if (!e) return Unexpected(e.error());
+    if (!*e) return {};
+    ++dump_misses_;
+    log_.debug("IPVS: the table dump left out {}; read it by key", k.to_string());
+    s->services.emplace(k, std::move(**e));
+    return {};
+  };
+  // Only what we believe is there is confirmed: a wanted service that the kernel never
+  // had would cost a request each (all of them, at a start from empty).
+  for (const auto& k : owned_.services)
+    if (auto r = confirm(k); !r) return Unexpected(r.error());
+  for (const auto& [k, e] : observed_.services)
+    if (!owned_.owns(k))
+      if (auto r = confirm(k); !r) return Unexpected(r.error());
+  return s;
+}
+
 Result<void> Reconciler::redump() {
-  auto s = backend_.dump([&](const ServiceKey& k) { return desired_.services.contains(k) || owned_.owns(k); });
+  auto s = read_table(desired_);
   if (!s) return Unexpected(s.error());
   report_drift(observed_, *s);
   observed_ = std::move(*s);
@@ -132,6 +156,7 @@ void Reconciler::record(const Op& op, OpError err, Progress& p) {
     err = 0;
   }
   if (err == 0) {
+    ++p.confirmed;
     apply_to(observed_, op);
     if (op.kind == OpKind::DeleteService) owned_.release(op.service.key);
     if (op.kind == OpKind::DeleteDest) owned_.dests.erase({op.service.key, op.dest.key});
@@ -201,20 +226,23 @@ Progress Reconciler::step(std::size_t max_ops) {
   return p;
 }
 
+void Progress::merge(Progress&& later) {
+  executed += later.executed;
+  confirmed += later.confirmed;
+  std::move(later.failures.begin(), later.failures.end(), std::back_inserter(failures));
+  more = later.more;
+}
+
 Progress Reconciler::apply(State desired) {
   set_desired(std::move(desired));
   Progress total;
-  for (;;) {
-    Progress p = step();
-    total.executed += p.executed;
-    std::move(p.failures.begin(), p.failures.end(), std::back_inserter(total.failures));
-    if (!p.more) break;
-  }
+  do total.merge(step());
+  while (total.more);
   return total;
 }
 
 Result<std::size_t> Reconciler::resync() {
-  auto s = backend_.dump([&](const ServiceKey& k) { return desired_.services.contains(k) || owned_.owns(k); });
+  auto s = read_table(desired_);
   if (!s) return Unexpected(s.error());
   std::size_t n = report_drift(observed_, *s);
   observed_ = std::move(*s);

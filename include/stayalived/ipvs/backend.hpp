@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct Counters {
   std::uint64_t reads = 0;       ///< dump and get requests
   std::uint64_t sends = 0;       ///< sendmsg calls (several writes share one)
   std::uint64_t received = 0;    ///< messages received (acks, dump entries)
+  std::uint64_t acked = 0;       ///< writes the kernel confirmed (an ack with error 0)
+  std::uint64_t refused = 0;     ///< writes the kernel refused (an ack with an errno)
+  std::uint64_t lost = 0;        ///< writes whose ack never arrived (state unknown: re-read)
+  std::uint64_t overruns = 0;    ///< ENOBUFS on the socket: the kernel dropped answers to us
 };
 
 /// Access to the kernel's IPVS table.
@@ -36,7 +41,16 @@ class Backend {
 
   /// Reads every service, and the destinations of those for which `with_dests` is true
   /// (other services come back without destinations).
+  ///
+  /// A dump can miss services that exist: the kernel keeps one service table for all
+  /// network namespaces and resumes a multi-part dump by position in it, without
+  /// NLM_F_DUMP_INTR, so services another namespace removes meanwhile shift ours out of
+  /// the dump (and ones it adds repeat some). Absence from a dump is a hint; lookup() is
+  /// the answer.
   [[nodiscard]] virtual Result<State> dump(const std::function<bool(const ServiceKey&)>& with_dests) = 0;
+  /// One service and its destinations by an exact request (IPVS_CMD_GET_SERVICE by key,
+  /// not a dump), or nullopt when the kernel has no such service.
+  [[nodiscard]] virtual Result<std::optional<ServiceEntry>> lookup(const ServiceKey& key) = 0;
   /// Executes `ops` in order; a failed op does not stop the ones after it. Returns one
   /// OpError per op.
   [[nodiscard]] virtual std::vector<OpError> execute(std::span<const Op> ops) = 0;
@@ -61,6 +75,8 @@ struct NetlinkOptions {
   /// Writes per sendmsg: the kernel processes the batch in one call and queues one ack
   /// per message, so the batch is bounded by the receive buffer.
   std::size_t batch = 128;
+  /// Bytes per sendmsg at most (the kernel refuses a datagram above its send buffer).
+  std::size_t batch_bytes = 64 * 1024;
   /// Receive buffer in bytes (SO_RCVBUFFORCE when permitted).
   int rcvbuf = 4 << 20;
 };

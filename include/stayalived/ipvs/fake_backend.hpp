@@ -33,11 +33,19 @@ class FakeBackend final : public Backend {
   std::function<OpError(const Op&)> inject;
   /// When set, dump() fails with this error.
   std::optional<Error> dump_error;
+  /// Services dump() leaves out although they exist (as the kernel's dump does while
+  /// another namespace changes its services); lookup() still finds them.
+  std::function<bool(const ServiceKey&)> dump_skips;
+  /// Ops that run but whose acknowledgement is lost (execute() answers kLost).
+  std::function<bool(const Op&)> lose_ack;
+  /// Number of lookup() calls.
+  int lookups = 0;
   /// Number of dump() calls.
   int dumps = 0;
 
   // The Backend interface (backend.hpp), on `table`.
   Result<State> dump(const std::function<bool(const ServiceKey&)>& with_dests) override;
+  Result<std::optional<ServiceEntry>> lookup(const ServiceKey& key) override;
   std::vector<OpError> execute(std::span<const Op> ops) override;
   Result<void> flush() override;
   Result<Timeouts> timeouts() override { return current_timeouts; }

@@ -36,6 +36,9 @@ struct Header {
 Bytes encode_op(const Op& op, Header h);
 /// Dump of every service (IPVS_CMD_GET_SERVICE, NLM_F_DUMP).
 Bytes encode_get_services(Header h);
+/// One service by its key (IPVS_CMD_GET_SERVICE without NLM_F_DUMP): the kernel answers
+/// with that service or ESRCH.
+Bytes encode_get_service(const ServiceKey& k, Header h);
 /// Dump of one service's destinations (IPVS_CMD_GET_DEST, NLM_F_DUMP).
 Bytes encode_get_dests(const ServiceKey& k, Header h);
 /// IPVS_CMD_FLUSH: removes every service.

@@ -60,8 +60,12 @@ struct Failure {
 /// The result of step(), apply() or shutdown().
 struct Progress {
   std::size_t executed = 0;             ///< writes sent
-  std::vector<Failure> failures{};        ///< writes refused (all rounds)
+  std::size_t confirmed = 0;            ///< of those, the ones the kernel acknowledged with success
+  std::vector<Failure> failures{};      ///< writes refused or unanswered (all rounds)
   bool more = false;                    ///< work remains: call step() again
+
+  /// Adds the counts and failures of a later step.
+  void merge(Progress&& later);
 };
 
 /// Keeps the kernel's IPVS table equal to the desired state for what we own.
@@ -92,8 +96,14 @@ class Reconciler {
   /// Our model of the kernel table (what we have read and written).
   const State& observed() const { return observed_; }
   const Ownership& owned() const { return owned_; }
+  /// Services that a dump left out although the kernel had them (found by lookup()).
+  std::uint64_t dump_misses() const { return dump_misses_; }
 
  private:
+  /// The kernel's table, with the destinations of what `wanted` names or we own: a dump,
+  /// then every service we own or have seen that the dump did not list, looked up by key
+  /// (see Backend::dump).
+  Result<State> read_table(const State& wanted);
   Result<void> redump();
   void replan();
   void record(const Op& op, OpError err, Progress& p);
@@ -112,6 +122,7 @@ class Reconciler {
   std::vector<Failure> round_failures_{};
   std::vector<Failure> unresolved_{};
   std::optional<Timeouts> saved_timeouts_;
+  std::uint64_t dump_misses_ = 0;
 };
 
 }  // namespace stayalived::ipvs

@@ -328,3 +328,77 @@ TEST_CASE("reconciler: a failed start-up dump is reported, not fatal") {
   CHECK(s.error().message.find("cannot read the table") != std::string::npos);
   CHECK(s.error().code == EPERM);
 }
+
+TEST_CASE("reconciler: confirmed counts only what the kernel acknowledged; a lost ack is re-read") {
+  Fixture f;
+  Reconciler r(f.kernel, f.channel());
+  // Two destinations' acks are lost, although the kernel made the change.
+  f.kernel.lose_ack = [](const Op& op) {
+    return op.kind == OpKind::AddDest && (op.dest.key.address == ip("10.0.1.2") || op.dest.key.address == ip("10.0.1.4"));
+  };
+  State want = one_service({dest("10.0.1.1", 80), dest("10.0.1.2", 80), dest("10.0.1.3", 80), dest("10.0.1.4", 80)});
+  REQUIRE(r.start(want));
+  auto p = r.step();
+  CHECK(p.executed == 5);
+  CHECK(p.confirmed == 3);  // the service and two destinations; two acks lost
+  CHECK(p.failures.size() == 2);
+  CHECK(f.kernel.counters().lost == 2);
+  // The re-read found the two in the kernel: nothing is re-sent, nothing is unresolved.
+  CHECK(f.kernel.dumps == 2);
+  CHECK(f.kernel.counters().writes == 5);
+  CHECK(r.unresolved().empty());
+  CHECK(r.observed() == want);
+}
+
+TEST_CASE("reconciler: a dump that leaves out services we own is checked by key, not taken as drift") {
+  Fixture f;
+  Reconciler r(f.kernel, f.channel());
+  State want;
+  for (int v = 1; v <= 20; ++v) {
+    auto s = service(tcp("10.0.0." + std::to_string(v), 80));
+    want.put(s);
+    want.put(s.key, dest("10.0.1." + std::to_string(v), 80));
+  }
+  REQUIRE(r.start(want));
+  CHECK(r.step().failures.empty());
+  REQUIRE(f.kernel.table == want);
+  // The kernel's dump skips three of our services (another namespace removed services
+  // while it ran); one more really is gone.
+  auto skipped = [](const ServiceKey& k) {
+    return k == tcp("10.0.0.3", 80) || k == tcp("10.0.0.7", 80) || k == tcp("10.0.0.11", 80);
+  };
+  f.kernel.dump_skips = skipped;
+  f.kernel.table.services.erase(tcp("10.0.0.15", 80));
+  auto drift = r.resync();
+  REQUIRE(drift);
+  CHECK(*drift == 1);
+  CHECK(f.logged(Level::Warning, "TCP 10.0.0.15:80 was removed outside stayalived"));
+  CHECK_FALSE(f.logged(Level::Warning, "TCP 10.0.0.3:80 was removed"));
+  CHECK(r.dump_misses() == 3);
+  CHECK(f.kernel.lookups == 4);  // the three skipped and the one removed
+  auto before = f.kernel.counters().writes;
+  auto p = r.step();
+  CHECK(p.failures.empty());
+  CHECK(f.kernel.counters().writes - before == 2);  // only the removed service and its destination
+  f.kernel.dump_skips = nullptr;
+  CHECK(f.kernel.table == want);
+}
+
+TEST_CASE("reconciler: a start-up dump missing a service adopts it after EEXIST and a look-up") {
+  Fixture f;
+  auto s = service(tcp("10.0.0.1", 80));
+  f.kernel.table.put(s);
+  f.kernel.table.put(s.key, dest("10.0.1.1", 80));
+  f.kernel.dump_skips = [&](const ServiceKey& k) { return k == s.key; };
+  Reconciler r(f.kernel, f.channel());
+  State want = one_service({dest("10.0.1.1", 80), dest("10.0.1.2", 80)});
+  REQUIRE(r.start(want));
+  auto p = r.apply(want);
+  // AddService fails with EEXIST (the dump did not show it); the re-read looks it up and
+  // the second round adds only the missing destination.
+  REQUIRE(p.failures.size() >= 1);
+  CHECK(p.failures[0].error == EEXIST);
+  CHECK(r.unresolved().empty());
+  CHECK(r.dump_misses() == 1);
+  CHECK(f.kernel.table == want);
+}

@@ -42,7 +42,7 @@ coproc SA { ip netns exec $ns "$apply" --hold "$VM_TMP/a.conf" 2>"$VM_TMP/apply.
 VM_PIDS+=("$SA_PID")
 read -r -t 60 line <&"${SA[0]}" || vm_fail "no answer at start-up"
 echo "start: $line"
-[[ $line == ok\ executed=25\ writes=25* ]] || vm_fail "start-up should be 25 writes: $line"
+[[ $line == ok\ executed=25\ confirmed=25\ writes=25* ]] || vm_fail "start-up should be 25 writes: $line"
 ip netns exec $ns ipvsadm -a -t 10.0.0.2:80 -r 10.9.9.9:80 -m   # added by hand to one of ours
 
 # ask CMD EXPECTED_WRITES: one command, its answer must report exactly that many writes.

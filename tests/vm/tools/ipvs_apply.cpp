@@ -12,7 +12,7 @@
 // With --dump it only prints the kernel's table as our backend reads it, every field,
 // one line per object (a second oracle beside ipvsadm, which hides some fields);
 // --dump-netns DIR NS... does that for several network namespaces into DIR/NS.dump.
-// Answer: "ok executed=N writes=W failures=F ms=T", or "error MESSAGE".
+// Answer: "ok executed=N confirmed=C writes=W ... failures=F ms=T", or "error MESSAGE".
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -141,12 +141,9 @@ class Session {
 
   ipvs::Progress run() {
     ipvs::Progress total;
-    for (;;) {
-      auto p = reconciler_->step(4096);
-      total.executed += p.executed;
-      for (auto& f : p.failures) total.failures.push_back(std::move(f));
-      if (!p.more) return total;
-    }
+    do total.merge(reconciler_->step(4096));
+    while (total.more);
+    return total;
   }
 
   // Health carries over to a real server with the same address in a virtual server of the
@@ -174,9 +171,14 @@ class Session {
                      std::chrono::steady_clock::time_point t0) const {
     auto c = backend_.counters();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    return fmt::format("ok executed={} writes={} sends={} reads={} failures={} unresolved={} ms={:.1f}", p.executed,
-                       c.writes - before.writes, c.sends - before.sends, c.reads - before.reads, p.failures.size(),
-                       reconciler_->unresolved().size(), ms);
+    // confirmed: writes the kernel acknowledged with success (what the answer counts);
+    // refused/lost: answered with an errno / never answered; overruns: ENOBUFS seen.
+    return fmt::format(
+        "ok executed={} confirmed={} writes={} sends={} reads={} failures={} unresolved={} refused={} lost={} "
+        "overruns={} dump_misses={} ms={:.1f}",
+        p.executed, p.confirmed, c.writes - before.writes, c.sends - before.sends, c.reads - before.reads,
+        p.failures.size(), reconciler_->unresolved().size(), c.refused - before.refused, c.lost - before.lost,
+        c.overruns - before.overruns, reconciler_->dump_misses(), ms);
   }
 
   ipvs::Backend& backend_;
