@@ -43,7 +43,7 @@ class LvsSubsystem final : public Subsystem {
  private:
   void configure(const config::Config& cfg);
   void on_pool(const check::DesiredPool& pool);
-  void refresh_status(std::size_t vs_index);
+  void refresh_real_servers(std::size_t vs_index);
   void publish();
   void schedule_step();
   bool open_backend();
@@ -64,6 +64,7 @@ class LvsSubsystem final : public Subsystem {
   ipvs::SyncDaemonConfig sync_cfg_;
   std::set<std::string> vrrp_masters_;  ///< instances now MASTER (for the sync daemon)
   bool stepping_ = false;
+  bool desired_stale_ = false;  ///< health changed since the desired table was last built
   bool stopped_ = false;
 };
 
