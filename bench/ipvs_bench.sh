@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # IPVS benchmark, side by side with keepalived in the same VM (Debian's kernel with
 # ip_vs): 1,000 virtual servers x 10 real servers applied from empty (wall time, netlink
-# messages), a reload changing one real server (time, messages), peak memory.
+# messages) by our IPVS code alone (stayalived-ipvs-apply) and by the daemon, a reload
+# changing one real server (time, messages), peak memory.
 #
 #   bench/ipvs_bench.sh [BUILD_DIR] [VIRTUAL_SERVERS] [REAL_SERVERS]
 #
@@ -10,9 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
-if [ "$build" = build/release ] && [ ! -x build/release/bin/stayalived-ipvs-apply ]; then
+if [ "$build" = build/release ] && [ ! -x build/release/bin/stayalived-ipvs-apply ] || [ ! -x build/release/bin/stayalived ]; then
   cmake --preset release >/dev/null
-  cmake --build --preset release --target stayalived-ipvs-apply
+  cmake --build --preset release --target stayalived-ipvs-apply stayalived
 fi
 apply=$(readlink -f "$build/bin/stayalived-ipvs-apply")
 [ -x "$apply" ] || { echo "no $apply: build it first" >&2; exit 2; }
