@@ -4,10 +4,8 @@
 set -euo pipefail
 target=$1 seconds=$2
 bin="${SA_FUZZ_BIN_DIR:?}/$target"
-if [ ! -x "$bin" ]; then
-  echo "skipped: $bin not built (cmake --preset fuzz && cmake --build --preset fuzz)" >&2
-  exit 77
-fi
+. "$SA_SOURCE_DIR/tests/lib/skip.sh"
+[ -x "$bin" ] || sa_skip "$bin not built (cmake --preset fuzz && cmake --build --preset fuzz)"
 seeds="$SA_SOURCE_DIR/tests/fuzz/corpus/$target"
 work=$(mktemp -d "/tmp/$target.XXXXXX")
 findings="$SA_FUZZ_BIN_DIR/../findings/$target"

@@ -2,7 +2,7 @@
 # Helper library for scenario tests in network namespaces.
 #
 #   source tests/lib/netns.sh
-#   sa_require_root                      # exit 77 (ctest: skipped) unless root
+#   sa_require_root                      # sa_skip (skip.sh: exit 77, or 1 under CI) unless root
 #   sa_setup                             # unique prefix, cleanup trap, switch namespace
 #   sa_host h1 1                         # host h1 = namespace, eth0 = 192.0.2.1/24 and 2001:db8::1/64
 #   sa_host h2 2
@@ -27,12 +27,11 @@ SA_SUBNET6="2001:db8:"
 sa_log() { printf '[%s] %s\n' "$(date +%H:%M:%S.%N | cut -c1-12)" "$*" >&2; }
 sa_fail() { sa_log "FAIL: $*"; exit 1; }
 
+. "$(dirname "${BASH_SOURCE[0]}")/skip.sh"
+
 sa_require_root() {
-  if [ "$(id -u)" != 0 ]; then
-    echo "skipped: needs root for network namespaces" >&2
-    exit 77
-  fi
-  command -v ip >/dev/null || { echo "skipped: iproute2 missing" >&2; exit 77; }
+  [ "$(id -u)" = 0 ] || sa_skip "needs root for network namespaces"
+  sa_need ip
 }
 
 # Names must stay short: interface names have at most 15 characters.

@@ -36,10 +36,8 @@ script=$1; shift
 [ -e "$script" ] || { echo "vm: no such script: $script" >&2; exit 2; }
 script=$(readlink -f "$script")
 
-if [ "$(id -u)" != 0 ]; then
-  echo "vm: skipped: needs root (9p export of / and ip_vs)" >&2
-  exit 77
-fi
+. "$here/../lib/skip.sh"
+[ "$(id -u)" = 0 ] || sa_skip "vm: needs root (9p export of / and ip_vs)"
 
 cleanup_results=""
 if [ -z "$results" ]; then
@@ -59,8 +57,7 @@ if [ -e /proc/net/ip_vs ] && [ "${SA_VM_FORCE:-0}" != 1 ]; then
   exit $?
 fi
 
-command -v qemu-system-x86_64 >/dev/null ||
-  { echo "vm: skipped: qemu-system-x86_64 missing (scripts/bootstrap)" >&2; exit 77; }
+sa_need qemu-system-x86_64
 . "$here/lib/image.sh"
 sa_vm_image "${SA_VM_CACHE:-$repo/build/vm}" || exit $?
 

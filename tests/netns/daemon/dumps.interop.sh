@@ -17,10 +17,9 @@
 set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 sa_require_root
-command -v keepalived >/dev/null || { echo "skipped: keepalived missing" >&2; exit 77; }
-command -v jq >/dev/null || { echo "skipped: jq missing" >&2; exit 77; }
+sa_need keepalived jq
 bin="$SA_BIN_DIR/stayalived"
-[ -x "$bin" ] || { echo "skipped: $bin not built" >&2; exit 77; }
+sa_need_file "$bin"
 sa_setup
 T0=$(date +%s)
 fail=0

@@ -19,7 +19,7 @@ set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 . "$(dirname "$0")/../vrrp/lib/vrrp.sh"
 vr_require
-command -v jq >/dev/null || { echo "skipped: jq missing" >&2; exit 77; }
+sa_need jq
 sa_setup
 sa_host h1 1
 sa_host h2 2

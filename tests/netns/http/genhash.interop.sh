@@ -8,10 +8,9 @@ set -u
 sa_require_root
 KA=/usr/bin/genhash   # Debian's: both binaries are called genhash; always by full path
 OURS="${SA_BIN_DIR:-$(dirname "$0")/../../../build/asan/bin}/genhash"
-[ -x "$KA" ] || { echo "skipped: $KA missing (Debian package keepalived)" >&2; exit 77; }
-[ -x "$OURS" ] || { echo "skipped: $OURS not built" >&2; exit 77; }
+sa_need_file "$KA" "$OURS"
 for tool in busybox openssl python3; do
-  command -v $tool >/dev/null || { echo "skipped: $tool missing" >&2; exit 77; }
+  sa_need "$tool"
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA="$HERE/../../data/http"

@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 . "$(dirname "$0")/lib/vrrp.sh"
 vr_require
-command -v python3 >/dev/null || { echo "skipped: python3 missing" >&2; exit 77; }
+sa_need python3
 sa_setup
 sa_host h1 1
 sa_host h2 2

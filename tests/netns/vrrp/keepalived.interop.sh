@@ -11,7 +11,7 @@ set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 . "$(dirname "$0")/lib/vrrp.sh"
 vr_require
-command -v keepalived >/dev/null || { echo "skipped: keepalived missing" >&2; exit 77; }
+sa_need keepalived
 sa_setup
 sa_host h1 1   # stayalived
 sa_host h2 2   # keepalived

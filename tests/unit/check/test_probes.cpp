@@ -2,6 +2,8 @@
 // through run_once. Deadlines here are short safety bounds; nothing asserts on durations.
 #include <doctest/doctest.h>
 
+#include "../skip.hpp"
+
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -189,21 +191,22 @@ TEST_CASE("UDP_CHECK: require_reply checks the reply; without it, only ICMP erro
 TEST_CASE("PING_CHECK: loopback answers echo requests") {
   asio::io_context io;
   const CheckResult r = check_once(io, def_for(PingCheck{}, endpoint("127.0.0.1", 0)));
-  if (r.outcome == Outcome::LocalError) {
-    MESSAGE("no ICMP socket allowed here (errno " << r.code << "): skipped");
-    return;
-  }
+  if (r.outcome == Outcome::LocalError) SA_SKIP("no ICMP socket allowed here (errno " << r.code << ")");
   CHECK(r.ok());
   const CheckResult r6 = check_once(io, def_for(PingCheck{}, endpoint("::1", 0)));
-  if (r6.outcome != Outcome::LocalError) CHECK(r6.ok());
+  if (r6.outcome == Outcome::LocalError) SA_SKIP("no ICMPv6 socket allowed here (errno " << r6.code << ")");
+  CHECK(r6.ok());
 }
+
+namespace {
+CheckerDef misc(std::vector<std::string> argv, bool dynamic = false) {
+  return def_for(MiscCheck{.script = {.argv = std::move(argv)}, .timeout = milliseconds(3000), .dynamic = dynamic},
+                 Endpoint{});
+}
+}  // namespace
 
 TEST_CASE("MISC_CHECK: exit status, misc_dynamic, timeout, missing program") {
   asio::io_context io;
-  auto misc = [](std::vector<std::string> argv, bool dynamic = false) {
-    return def_for(MiscCheck{.script = {.argv = std::move(argv)}, .timeout = milliseconds(3000), .dynamic = dynamic},
-                   Endpoint{});
-  };
   CHECK(check_once(io, misc({"true"})).ok());
   CheckResult r = check_once(io, misc({"false"}));
   CHECK(r.outcome == Outcome::ScriptFailed);
@@ -223,14 +226,16 @@ TEST_CASE("MISC_CHECK: exit status, misc_dynamic, timeout, missing program") {
   CheckerDef slow = misc({"/bin/sleep", "30"});
   std::get<MiscCheck>(slow.kind).timeout = milliseconds(200);
   CHECK(check_once(io, slow).outcome == Outcome::ScriptTimeout);
+}
 
-  if (::geteuid() == 0) {
-    CheckerDef as_nobody = misc({"/bin/sh", "-c", "test \"$(id -u)\" = \"$(id -u nobody)\""});
-    std::get<MiscCheck>(as_nobody.kind).script.user = "nobody";
-    CHECK(check_once(io, as_nobody).ok());
-    std::get<MiscCheck>(as_nobody.kind).script.user = "no-such-user-here";
-    CHECK(check_once(io, as_nobody).outcome == Outcome::ScriptError);
-  }
+TEST_CASE("MISC_CHECK: runs as its script user") {
+  if (::geteuid() != 0) SA_SKIP("not root: credential switching not tested");
+  asio::io_context io;
+  CheckerDef as_nobody = misc({"/bin/sh", "-c", "test \"$(id -u)\" = \"$(id -u nobody)\""});
+  std::get<MiscCheck>(as_nobody.kind).script.user = "nobody";
+  CHECK(check_once(io, as_nobody).ok());
+  std::get<MiscCheck>(as_nobody.kind).script.user = "no-such-user-here";
+  CHECK(check_once(io, as_nobody).outcome == Outcome::ScriptError);
 }
 
 TEST_CASE("FILE_CHECK: the value in the file decides") {

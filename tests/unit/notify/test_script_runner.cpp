@@ -3,6 +3,8 @@
 // credentials, concurrency, cancellation.
 #include <doctest/doctest.h>
 
+#include "../skip.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -265,10 +267,7 @@ TEST_CASE("runner: a script that exits in time leaves its background children al
 }
 
 TEST_CASE("runner: runs as another user (nobody)") {
-  if (::geteuid() != 0) {
-    MESSAGE("not root: credential switching not tested");
-    return;
-  }
+  if (::geteuid() != 0) SA_SKIP("not root: credential switching not tested");
   auto s = sh("id -u; id -g; id -G", 4096);
   s.run_as = Credentials{65534, 65534};
   auto r = run_one(s);

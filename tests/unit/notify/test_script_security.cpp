@@ -3,6 +3,8 @@
 // (/opt/sasec, scripts run as root unless said otherwise).
 #include <doctest/doctest.h>
 
+#include "../skip.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -396,10 +398,7 @@ TEST_CASE("script_user: configured, keepalived_script, or root with keepalived's
 }
 
 TEST_CASE("security: the real file system and user database") {
-  if (::geteuid() != 0) {
-    MESSAGE("not root: cannot create root-owned test trees");
-    return;
-  }
+  if (::geteuid() != 0) SA_SKIP("not root: cannot create root-owned test trees");
   char tmpl[] = "/tmp/sa_sec_XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   const std::string dir = tmpl;

@@ -3,6 +3,8 @@
 // independent SMTP implementation (Python's smtpd) on loopback.
 #include <doctest/doctest.h>
 
+#include "../skip.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -495,10 +497,8 @@ TEST_CASE("smtp: defaults for HELO and From") {
 }
 
 TEST_CASE("smtp: an independent SMTP server (Python smtpd) receives the alert") {
-  if (std::system("/usr/bin/python3 -c 'import smtpd' >/dev/null 2>&1") != 0) {
-    MESSAGE("/usr/bin/python3 with smtpd not available: skipped");
-    return;
-  }
+  if (std::system("/usr/bin/python3 -c 'import smtpd' >/dev/null 2>&1") != 0)
+    SA_SKIP("/usr/bin/python3 with smtpd not available");
   char tmpl[] = "/tmp/sa_smtpd_XXXXXX";
   REQUIRE(::mkdtemp(tmpl) != nullptr);
   const std::string dir = tmpl;

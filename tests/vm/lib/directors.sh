@@ -2,7 +2,7 @@
 # The common start of the two-director scenarios (e2e_directors.sh, reload_directors.sh):
 # sourced after tests/lib/netns.sh, tests/netns/vrrp/lib/vrrp.sh and lib/lvs.sh.
 #
-#   directors_start NAME   skips (77) without the daemon; loads ip_vs and ip_vs_rr (suite.sh
+#   directors_start NAME   fails without the daemon; loads ip_vs and ip_vs_rr (suite.sh
 #                          does already; run alone, one modprobe beats on-demand loads);
 #                          empties $figures = $SA_VM_RESULTS/NAME.figures; sa_setup, and at
 #                          exit dir1's and dir2's logs are kept as $SA_VM_RESULTS/NAME.HOST.log
@@ -14,7 +14,7 @@
 
 directors_start() {
   DIRECTORS_NAME=$1
-  [ -x "$SA_BIN_DIR/stayalived" ] || { echo "skipped: $SA_BIN_DIR/stayalived not built"; exit 77; }
+  [ -x "$SA_BIN_DIR/stayalived" ] || sa_fail "$SA_BIN_DIR/stayalived not built"
   modprobe -a ip_vs ip_vs_rr 2>/dev/null || true
   figures=$SA_VM_RESULTS/$1.figures
   : >"$figures"

@@ -26,9 +26,9 @@ sa_vm_image() {
   local kver
   kver=$(ls /lib/modules 2>/dev/null | sort -V | tail -1)
   [ -n "$kver" ] && [ -e "/boot/vmlinuz-$kver" ] ||
-    { echo "vm: no kernel in /boot and /lib/modules (Debian package linux-image-amd64)" >&2; return 77; }
+    sa_skip "vm: no kernel in /boot and /lib/modules (Debian package linux-image-amd64)"
   command -v busybox >/dev/null && busybox --list >/dev/null 2>&1 ||
-    { echo "vm: busybox-static missing" >&2; return 77; }
+    sa_skip "vm: busybox-static missing"
   mkdir -p "$cache"
 
   SA_VM_KVER=$kver
@@ -57,7 +57,7 @@ PY
   deps=$(for m in "${SA_VM_BOOT_MODULES[@]}"; do
            modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
          done | awk '!seen[$0]++')
-  [ -n "$deps" ] || { echo "vm: cannot resolve modules for $kver (kmod)" >&2; return 77; }
+  [ -n "$deps" ] || sa_skip "vm: cannot resolve modules for $kver (kmod)"
   local key
   key=$( { echo "$kver"; echo "$deps"; cat "$SA_VM_LIB_DIR/init" "$SA_VM_LIB_DIR/image.sh"; readlink -f "$(command -v busybox)"; } |
          sha256sum | cut -c1-16)

@@ -15,7 +15,7 @@ src=$(cd "$here/../../../.." && pwd)
 out=${1:-$src/tests/data/vrrp}
 . "$src/tests/lib/netns.sh"
 sa_require_root
-command -v keepalived >/dev/null || { echo "skipped: keepalived missing" >&2; exit 77; }
+sa_need keepalived
 sa_setup
 sa_host h1 1
 sa_host h2 2

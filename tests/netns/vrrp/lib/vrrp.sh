@@ -18,8 +18,8 @@ vr_bin() {
 
 vr_require() {
   sa_require_root
-  [ -x "$(vr_bin)" ] || { echo "skipped: $(vr_bin) not built" >&2; exit 77; }
-  command -v tcpdump >/dev/null || { echo "skipped: tcpdump missing" >&2; exit 77; }
+  sa_need_file "$(vr_bin)"
+  sa_need tcpdump
 }
 
 # Timestamped log lines; the same format for both daemons: "EPOCH.NNN text".
@@ -36,7 +36,7 @@ vr_start_sa() {
 
 vr_start_ka() {
   local host=$1 conf=$2; shift 2
-  command -v keepalived >/dev/null || { echo "skipped: keepalived missing" >&2; exit 77; }
+  sa_need keepalived
   sa_start "$host" keepalived -n -l -D -P -f "$conf" -p "$SA_TMP/$host-k.pid" -r "$SA_TMP/$host-v.pid" \
     -c "$SA_TMP/$host-c.pid" "$@" 2> >(vr_stamp >>"$SA_TMP/$host.log")
 }
