@@ -15,7 +15,8 @@
 //   rest of SPEC), dynamic, timeout, path, weight, connect_ip, connect_port, bindto,
 //   bind_port, bind_if, fwmark. One real server per SPEC, in one virtual server.
 //
-// Output (stdout, one line per event): "<seconds since start> LOG <line>",
+// Output (stdout, one line per event): first "0.000 START <the start as seconds since the
+// epoch>", which ties the timestamps to the wall clock; then "<seconds since start> LOG <line>",
 // "<t> POOL <vs> <member:weight>...", "<t> ALERT <subject> | <body>", "<t> STATS ...".
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -192,6 +193,10 @@ CheckerDef parse_check(const std::string& spec, const CheckTiming& timing, Endpo
 }  // namespace
 
 int main(int argc, char** argv) {
+  {
+    const auto wall = std::chrono::system_clock::now() - (Clock::now() - g_start);
+    out(fmt::format("START {:.6f}", std::chrono::duration<double>(wall.time_since_epoch()).count()));
+  }
   CheckTiming timing;
   timing.delay_loop = std::chrono::seconds(1);
   timing.connect_timeout = std::chrono::seconds(1);
