@@ -1,7 +1,8 @@
 // The subsystems of the daemon, created as the command line asks: -P runs VRRP only, -C the
 // checkers and IPVS only; by default both. The one place that knows them all, and where
-// their events meet: a VRRP instance's VIPs present or gone drive the checkers' ha_suspend,
-// and its MASTER state the IPVS sync daemon (lvs_sync_daemon ... inst NAME).
+// their events meet on the event stream: a VRRP instance's VIPs present or gone drive the
+// checkers' ha_suspend, and its MASTER state the IPVS sync daemon (lvs_sync_daemon ...
+// inst NAME).
 #include "lvs_subsystem.hpp"
 #include "stayalived/daemon/app.hpp"
 #include "vrrp_subsystem.hpp"
@@ -17,7 +18,7 @@ void add_subsystems(App& app, boost::asio::io_context& io, log::Logger& logger, 
   // Stopped in reverse order: the checkers and IPVS first, then VRRP (its last adverts and
   // notify_stop scripts), as keepalived's parent stops its children.
   if (with_vrrp) {
-    auto v = std::make_unique<VrrpSubsystem>(io, logger, opts, hub);
+    auto v = std::make_unique<VrrpSubsystem>(io, logger, opts, hub, app.events());
     vrrp = v.get();
     app.add(std::move(v));
   }
@@ -27,11 +28,12 @@ void add_subsystems(App& app, boost::asio::io_context& io, log::Logger& logger, 
     app.add(std::move(l));
   }
   if (vrrp && lvs) {
-    vrrp->on_transition([lvs](const config::VrrpInstance& inst, const vrrp::InstanceTransition& t) {
-      const bool master = t.transition.to == vrrp::State::Master;
-      if ((t.transition.from == vrrp::State::Master) != master) {
-        for (const auto& a : inst.virtual_ipaddress) lvs->set_address_present(a.address.address, master);
-        for (const auto& a : inst.virtual_ipaddress_excluded) lvs->set_address_present(a.address.address, master);
+    app.events().on<events::VrrpInstanceTransition>([vrrp, lvs](const events::VrrpInstanceTransition& t) {
+      const bool master = t.to == events::VrrpState::Master;
+      const config::VrrpInstance* inst = vrrp->runtime().instance_config(t.instance);
+      if (inst && (t.from == events::VrrpState::Master) != master) {
+        for (const auto& a : inst->virtual_ipaddress) lvs->set_address_present(a.address.address, master);
+        for (const auto& a : inst->virtual_ipaddress_excluded) lvs->set_address_present(a.address.address, master);
       }
       lvs->on_vrrp_state(t.instance, master);
     });

@@ -1,5 +1,7 @@
 #include "vrrp_subsystem.hpp"
 
+#include "stayalived/vrrp/subscribers.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/array.hpp>
 #include <fmt/format.h>
@@ -78,17 +80,21 @@ bool notify_deleted(const config::VrrpInstance& v) { return v.notify.deleted_set
 
 }  // namespace
 
-VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub)
+VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub,
+                             events::Bus& bus)
     : io_(io),
       log_(logger, log::Source::Vrrp),
       hub_(hub),
       host_(hub.runner(), logger, &fifos_),
-      runtime_(io, logger, host_, vrrp::Runtime::Options{opts.dont_release_vrrp, opts.release_vips}) {
-  runtime_.on_transition([this](const vrrp::InstanceTransition& t) {
+      runtime_(io, logger, host_, bus, vrrp::Runtime::Options{opts.dont_release_vrrp, opts.release_vips}) {
+  // The VRRP subscribers of the event stream: keepalived's log lines, notify scripts and
+  // FIFO lines, and the dumps' time of each instance's last transition.
+  vrrp::log_transitions(bus, log_);
+  vrrp::run_notify_scripts(bus, host_,
+                           vrrp::NotifyLookup{[this](std::string_view n) { return runtime_.instance_config(n); },
+                                              [this] { return runtime_.config(); }});
+  bus.on<events::VrrpInstanceTransition>([this](const events::VrrpInstanceTransition& t) {
     last_transition_[t.instance] = std::chrono::system_clock::now();
-    const auto* conf = find(t.instance);
-    if (!conf) return;
-    for (const auto& f : listeners_) f(*conf, t);
   });
 }
 

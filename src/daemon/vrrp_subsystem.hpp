@@ -22,7 +22,8 @@ namespace stayalived::daemon {
 
 class VrrpSubsystem final : public Subsystem {
  public:
-  VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub);
+  VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub,
+                events::Bus& bus);
   ~VrrpSubsystem() override;
 
   std::string_view name() const override { return "VRRP"; }
@@ -33,10 +34,6 @@ class VrrpSubsystem final : public Subsystem {
   void write_stats(std::string& out, bool clear) override;
   void write_json(boost::json::object& root) const override;
   std::string status() const override;
-
-  /// Every transition of an instance, with the instance's configuration (for its VIPs).
-  using TransitionListener = std::function<void(const config::VrrpInstance&, const vrrp::InstanceTransition&)>;
-  void on_transition(TransitionListener f) { listeners_.push_back(std::move(f)); }
 
   vrrp::Runtime& runtime() { return runtime_; }
 
@@ -51,7 +48,6 @@ class VrrpSubsystem final : public Subsystem {
   vrrp::NotifyScriptHost host_;
   vrrp::Runtime runtime_;
   std::shared_ptr<const config::Config> cfg_;
-  std::vector<TransitionListener> listeners_;
   std::map<std::string, std::chrono::system_clock::time_point> last_transition_;
 };
 

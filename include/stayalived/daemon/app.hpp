@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "stayalived/common/event_stream.hpp"
 #include "stayalived/common/log.hpp"
 #include "stayalived/config/load.hpp"
 #include "stayalived/daemon/cli.hpp"
@@ -78,6 +79,9 @@ class App {
   const std::shared_ptr<const config::Config>& config() const { return config_; }
   /// Scripts, FIFOs and SMTP alerts, shared by the subsystems.
   NotifyHub& notify_hub() { return hub_; }
+  /// The event stream: the subsystems publish their state changes on it, their subscribers
+  /// (logging, notify, alerts, dumps, each other) react.
+  events::Bus& events() { return bus_; }
   /// Completed reloads (successful or not), for tests and config_save_dir names.
   unsigned reloads() const { return reloads_; }
 
@@ -95,6 +99,7 @@ class App {
   log::Logger& logger_;
   log::Channel log_;
   std::shared_ptr<const config::Config> config_;
+  events::Bus bus_;  // before the hub and the subsystems, which subscribe to it
   NotifyHub hub_;
   std::vector<std::unique_ptr<Subsystem>> subsystems_;
   ReloadTimeWatcher reload_timer_;

@@ -2,10 +2,12 @@
 // runtime uses these, and the unit tests check them against keepalived's documented rules.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "stayalived/config/model.hpp"
+#include "stayalived/vrrp/codec.hpp"
 #include "stayalived/vrrp/instance.hpp"
 #include "stayalived/vrrp/tracking.hpp"
 
@@ -38,5 +40,23 @@ std::vector<TrackSpec> tracking_of(const config::VrrpInstance& vi, const config:
 
 /// The sync group an instance belongs to, or nullptr.
 const config::VrrpSyncGroup* sync_group_of(const config::Config& cfg, const std::string& instance);
+
+/// Everything the shell runs an instance with, derived from the configuration in this one
+/// place, at start and at reload alike.
+struct InstanceSetup {
+  InstanceConfig core;                   ///< the protocol settings (core_config)
+  Family family = Family::Inet;          ///< instance_family
+  std::string interface;                 ///< `interface`
+  bool unicast = false;                  ///< it has unicast peers
+  IpAddress group;                       ///< multicast destination: mcast_dst_ip, else the global group
+  AuthKey key{};                         ///< auth_pass (PASS and AH)
+  ChecksumKind send_checksum = ChecksumKind::Standard;  ///< old_unicast_checksum on: the old one
+  std::vector<TrackSpec> tracks;         ///< tracking_of
+  std::optional<std::string> sync_group; ///< the vrrp_sync_group it belongs to
+  friend bool operator==(const InstanceSetup&, const InstanceSetup&) = default;
+};
+
+/// The setup of one vrrp_instance of `cfg`.
+InstanceSetup instance_setup(const config::VrrpInstance& vi, const config::Config& cfg);
 
 }  // namespace stayalived::vrrp

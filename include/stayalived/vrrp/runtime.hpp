@@ -6,9 +6,11 @@
 //
 // Control flow: every input (a datagram, a timer, a netlink change, a tracker result) is
 // turned into an Event for one instance and handed to the engine with the current time; the
-// engine returns actions, which execute() carries out in order. Transitions are also
-// published, as values, to subscribers (checkers' ha_suspend, the IPVS sync daemon, SMTP
-// alerts, dumps) - nothing here calls into them.
+// engine returns actions, which execute() carries out in order. The state changes among
+// them are published on the event stream (common/event_stream.hpp) once the network work
+// of that output is done: keepalived's log lines for them, notify scripts and FIFOs
+// (vrrp/subscribers.hpp), SMTP alerts, the dumps, the checkers' ha_suspend and the IPVS
+// sync daemon subscribe; nothing here calls into them.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "stayalived/common/event_stream.hpp"
 #include "stayalived/common/expected.hpp"
 #include "stayalived/common/log.hpp"
 #include "stayalived/common/time.hpp"
@@ -27,6 +30,8 @@
 #include "stayalived/vrrp/stats.hpp"
 
 namespace stayalived::vrrp {
+
+class Ports;
 
 /// How the runtime runs scripts and writes notify FIFO lines; the daemon provides it on top
 /// of the notify module (script runner, script security, FIFOs).
@@ -42,22 +47,6 @@ class ScriptHost {
   /// Writes one line (without newline) to the notify FIFOs that take VRRP events
   /// (notify_fifo and vrrp_notify_fifo).
   virtual void fifo(const std::string& line) = 0;
-};
-
-/// A transition of an instance, as published to subscribers.
-struct InstanceTransition {
-  std::string instance;
-  std::optional<std::string> group;  ///< its sync group, if any
-  Transition transition;
-  std::uint8_t priority = 0;          ///< effective priority at the time
-  std::string interface;
-};
-
-/// A sync group's state change.
-struct GroupChange {
-  std::string group;
-  State from;
-  State to;
 };
 
 /// What the dumps (data, stats, JSON) need about one instance.
@@ -97,7 +86,11 @@ class Runtime {
     bool release_vips = false;       ///< -X: on stop, remove every configured VIP, master or not
   };
 
-  Runtime(boost::asio::io_context& io, log::Logger& logger, ScriptHost& scripts, Options opts);
+  /// On the system's sockets and rtnetlink; `bus` receives the state changes.
+  Runtime(boost::asio::io_context& io, log::Logger& logger, ScriptHost& scripts, events::Bus& bus, Options opts);
+  /// On `ports` (the unit tests' fakes; src/vrrp/io/ports.hpp).
+  Runtime(boost::asio::io_context& io, log::Logger& logger, ScriptHost& scripts, events::Bus& bus, Options opts,
+          std::unique_ptr<Ports> ports);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -116,9 +109,11 @@ class Runtime {
   /// (unless -V), sockets close. `done` runs (posted) when it is over.
   void stop(std::function<void()> done);
 
-  /// Subscribes to transitions of instances / sync groups.
-  void on_transition(std::function<void(const InstanceTransition&)> f);
-  void on_group_change(std::function<void(const GroupChange&)> f);
+  /// The configuration of a running instance (also of one a reload is removing, while its
+  /// last transition is published), or nullptr.
+  const config::VrrpInstance* instance_config(std::string_view name) const;
+  /// The configuration the runtime runs (nullptr before start).
+  const config::Config* config() const;
 
   /// Snapshot for dumps.
   std::vector<InstanceInfo> instances() const;

@@ -1,4 +1,4 @@
-// The checkers' shared socket set (src/check/socket_watcher.hpp, private to the checkers):
+// The checkers' shared socket set (src/check/io/socket_watcher.hpp, private to the checkers):
 // edges are delivered once each, a busy set is polled rather than woken for and goes back
 // to waking when quiet, and a stopped set leaves nothing pending on the loop.
 #include <doctest/doctest.h>
@@ -14,7 +14,7 @@
 #include <chrono>
 #include <vector>
 
-#include "../../../src/check/socket_watcher.hpp"
+#include "../../../src/check/io/socket_watcher.hpp"
 #include "loopback.hpp"
 
 using stayalived::check::SocketWatcher;

@@ -22,35 +22,34 @@
 #include "stayalived/common/time.hpp"
 #include "stayalived/vrrp/announce.hpp"
 #include "stayalived/vrrp/ip.hpp"
+#include "ports.hpp"
 
 namespace stayalived::vrrp {
 
 /// Gratuitous ARP / unsolicited NA sender of one interface.
-class GratuitousSender {
+class GratuitousSender final : public GarpPort {
  public:
-  /// Called after each message is handed to the kernel (for keepalived's detail log line).
-  using SentHook = std::function<void(const IpAddress&, bool ok)>;
 
   static Result<std::unique_ptr<GratuitousSender>> open(boost::asio::io_context& io, int ifindex, std::string ifname);
-  ~GratuitousSender();
+  ~GratuitousSender() override;
   GratuitousSender(const GratuitousSender&) = delete;
   GratuitousSender& operator=(const GratuitousSender&) = delete;
 
   /// The interface's MAC address (frames carry it).
-  void set_mac(const Mac& mac) { mac_ = mac; }
+  void set_mac(const MacAddress& mac) override { mac_ = mac; }
   /// Delays between two messages of one family on this interface.
-  void set_intervals(microseconds arp, microseconds na) {
+  void set_intervals(microseconds arp, microseconds na) override {
     arp_interval_ = arp;
     na_interval_ = na;
   }
-  void on_sent(SentHook h) { hook_ = std::move(h); }
+  void on_sent(SentHook h) override { hook_ = std::move(h); }
 
   /// Queues `repeat` rounds of one message per address (VIP1, VIP2, VIP1, VIP2...).
-  void send(const std::vector<IpAddress>& addresses, unsigned repeat);
+  void send(const std::vector<IpAddress>& addresses, unsigned repeat) override;
   /// Drops what is still queued.
-  void clear();
+  void clear() override;
 
-  const std::string& ifname() const { return ifname_; }
+  const std::string& ifname() const override { return ifname_; }
   std::uint64_t sent() const { return sent_; }
   std::uint64_t dropped() const { return dropped_; }
 

@@ -21,36 +21,35 @@
 #include "stayalived/common/expected.hpp"
 #include "stayalived/vrrp/codec.hpp"
 #include "stayalived/vrrp/ip.hpp"
+#include "ports.hpp"
 
 namespace stayalived::vrrp {
 
 /// One raw socket for VRRP adverts on an interface.
-class AdvertSocket {
+class AdvertSocket final : public AdvertPort {
  public:
-  /// What a received datagram came with (IPv6: from the control messages).
-  using Handler = std::function<void(std::span<const std::uint8_t> bytes, const Ipv6Meta& meta)>;
 
   /// Opens a raw socket for `protocol` (112 or 51) on interface `ifname`/`ifindex`.
   static Result<std::unique_ptr<AdvertSocket>> open(boost::asio::io_context& io, Family family, int protocol,
                                                     int ifindex, const std::string& ifname);
-  ~AdvertSocket();
+  ~AdvertSocket() override;
   AdvertSocket(const AdvertSocket&) = delete;
   AdvertSocket& operator=(const AdvertSocket&) = delete;
 
   /// Joins a multicast group on the interface (left when the socket closes).
-  Result<> join(const IpAddress& group);
+  Result<> join(const IpAddress& group) override;
   /// Leaves a group joined before.
-  void leave(const IpAddress& group);
+  void leave(const IpAddress& group) override;
 
   /// IPv4: sends a whole packet built by encode_ipv4 to `dst`.
-  Result<> send_ipv4(std::span<const std::uint8_t> packet, const IpAddress& dst);
+  Result<> send_ipv4(std::span<const std::uint8_t> packet, const IpAddress& dst) override;
   /// IPv6: sends a VRRP message from `src` to `dst` with hop limit `hops`.
-  Result<> send_ipv6(std::span<const std::uint8_t> message, const IpAddress& src, const IpAddress& dst, int hops);
+  Result<> send_ipv6(std::span<const std::uint8_t> message, const IpAddress& src, const IpAddress& dst, int hops) override;
 
   /// Starts receiving; `h` runs for each datagram until close().
-  void receive(Handler h);
+  void receive(Handler h) override;
   /// Stops receiving and closes the socket.
-  void close();
+  void close() override;
 
   Family family() const { return family_; }
   int protocol() const { return protocol_; }

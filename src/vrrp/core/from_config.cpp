@@ -109,4 +109,20 @@ std::vector<TrackSpec> tracking_of(const config::VrrpInstance& vi, const config:
   return out;
 }
 
+InstanceSetup instance_setup(const config::VrrpInstance& vi, const config::Config& cfg) {
+  InstanceSetup s;
+  const auto* group = sync_group_of(cfg, vi.name);
+  s.core = core_config(vi, cfg, group != nullptr);
+  s.family = instance_family(vi);
+  s.interface = vi.interface.value_or("");
+  s.unicast = !vi.unicast_peers.empty();
+  s.group = conv(vi.mcast_dst_ip ? *vi.mcast_dst_ip
+                                 : s.family == Family::Inet ? cfg.global.vrrp_mcast_group4 : cfg.global.vrrp_mcast_group6);
+  if (vi.authentication) s.key = make_auth_key(vi.authentication->password);
+  if (vi.old_unicast_checksum == config::OldUnicastChecksum::On) s.send_checksum = ChecksumKind::MulticastPseudoHeader;
+  s.tracks = tracking_of(vi, cfg);
+  if (group) s.sync_group = group->name;
+  return s;
+}
+
 }  // namespace stayalived::vrrp

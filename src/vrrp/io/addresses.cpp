@@ -1,0 +1,295 @@
+// The VRRP shell's addresses: the VIPs, excluded VIPs, virtual routes and rules a Master
+// installs (and a reload changes by difference), gratuitous ARP / unsolicited NA, and the
+// kernel's interface and address tables, kept current from rtnetlink's change reports.
+#include <algorithm>
+
+#include "runtime_impl.hpp"
+#include "stayalived/vrrp/address_plan.hpp"
+
+namespace stayalived::vrrp {
+
+std::optional<LinkInfo> Runtime::Impl::link_named(const std::string& name) const {
+  for (const auto& [i, l] : links)
+    if (l.name == name) return l;
+  return std::nullopt;
+}
+
+bool Runtime::Impl::is_our_vip(const IpAddress& a) const {
+  for (const auto& in : insts) {
+    if (!in) continue;
+    for (const auto& va : in->conf.virtual_ipaddress)
+      if (to_vrrp(va.address.address) == a) return true;
+    for (const auto& va : in->conf.virtual_ipaddress_excluded)
+      if (to_vrrp(va.address.address) == a) return true;
+  }
+  return false;
+}
+
+// keepalived: the interface's primary IPv4 address, or its IPv6 link-local address.
+std::optional<IpAddress> Runtime::Impl::primary_address(int ifindex, Family f) const {
+  for (const auto& a : addrs) {
+    if (a.index != ifindex || a.address.family() != f) continue;
+    if (f == Family::Inet && (a.secondary() || is_our_vip(a.address))) continue;
+    if (f == Family::Inet6 && !a.address.is_link_local()) continue;
+    return a.address;
+  }
+  return std::nullopt;
+}
+
+void Runtime::Impl::refresh_source(Inst& in) {
+  std::optional<IpAddress> s;
+  if (in.conf.source_ip)
+    s = to_vrrp(*in.conf.source_ip);
+  else if (in.ifindex)
+    s = primary_address(in.ifindex, in.family());
+  if (s == in.src) return;
+  in.src = s;
+  if (s) {
+    engine.instance(in.id).set_source(*s);
+    log.info("({}) Assigned address {} for interface {}", in.name(), s->to_string(), in.ifname());
+  }
+}
+
+int Runtime::Impl::ifindex_of(const std::optional<std::string>& dev, int fallback) const {
+  if (!dev) return fallback;
+  if (auto l = link_named(*dev)) return l->index;
+  return 0;
+}
+
+std::vector<AddressSpec> Runtime::Impl::vip_specs(const config::VrrpInstance& conf, int ifindex, Family fam,
+                                                  bool excluded) const {
+  std::vector<AddressSpec> out;
+  const auto& list = excluded ? conf.virtual_ipaddress_excluded : conf.virtual_ipaddress;
+  for (const auto& va : list) {
+    if (!excluded && to_vrrp(va.address.address).family() != fam) continue;
+    AddressSpec s{ifindex_of(va.dev, ifindex), va};
+    if (s.ifindex) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<RouteSpec> Runtime::Impl::route_specs(const config::VrrpInstance& conf) const {
+  std::vector<RouteSpec> out;
+  for (const auto& r : conf.virtual_routes) {
+    RouteSpec s;
+    s.route = r;
+    s.ifindex = ifindex_of(r.dev, 0);
+    for (const auto& nh : r.nexthops) s.nexthop_ifindex.push_back(ifindex_of(nh.dev, 0));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void Runtime::Impl::set_addresses(Inst& in, bool add) {
+  if (!nl) return;
+  const auto& nm = in.name();
+  auto each = [&](auto&& list, auto&& op, const char* what) {
+    for (const auto& x : list)
+      if (auto r = op(x); !r) log.warning("({}) cannot {} {}: {}", nm, add ? "add" : "remove", what, r.error().message);
+  };
+  const auto vips = vip_specs(in, false);
+  const auto evips = vip_specs(in, true);
+  const auto routes = route_specs(in.conf);
+  const auto& rules = in.conf.virtual_rules;
+  if (add) {
+    if (!vips.empty()) log.info("({}) setting VIPs.", nm);
+    each(vips, [&](const AddressSpec& s) { return nl->add_address(s); }, "VIP");
+    if (!evips.empty()) log.info("({}) setting E-VIPs.", nm);
+    each(evips, [&](const AddressSpec& s) { return nl->add_address(s); }, "E-VIP");
+    if (!routes.empty()) log.info("({}) setting Virtual Routes", nm);
+    each(routes, [&](const RouteSpec& s) { return nl->add_route(s); }, "route");
+    if (!rules.empty()) log.info("({}) setting Virtual Rules", nm);
+    each(rules, [&](const config::Rule& r) { return nl->add_rule(r); }, "rule");
+  } else {
+    if (!rules.empty()) log.info("({}) removing Virtual Rules", nm);
+    each(rules, [&](const config::Rule& r) { return nl->delete_rule(r); }, "rule");
+    if (!routes.empty()) log.info("({}) removing Virtual Routes", nm);
+    each(routes, [&](const RouteSpec& s) { return nl->delete_route(s); }, "route");
+    if (!vips.empty()) log.info("({}) removing VIPs.", nm);
+    each(vips, [&](const AddressSpec& s) { return remove_address(in, s); }, "VIP");
+    if (!evips.empty()) log.info("({}) removing E-VIPs.", nm);
+    each(evips, [&](const AddressSpec& s) { return remove_address(in, s); }, "E-VIP");
+  }
+}
+
+// The kernel's report of the removal comes later, through the monitor; it is ours when the
+// delete found the address. (Our own view of the addresses may not have it yet: an
+// instance that steps down right after taking its VIPs deletes them before the reports
+// of their addition have been read.)
+Result<> Runtime::Impl::remove_address(Inst& in, const AddressSpec& s) {
+  auto deleted = nl->delete_address(s);
+  if (!deleted) return Unexpected(deleted.error());
+  if (*deleted) in.removing.insert(to_vrrp(s.va.address.address));
+  return {};
+}
+
+// An address went away. Ours (we deleted it) is no news; a VIP of a Master deleted by
+// someone else makes it step down for a new election (keepalived's behaviour).
+void Runtime::Impl::address_removed(const AddrInfo& ai) {
+  for (auto& p : insts) {
+    if (!p || !p->started) continue;
+    if (p->removing.erase(ai.address)) continue;
+    for (const auto& va : p->conf.virtual_ipaddress) {
+      if (va.no_track || to_vrrp(va.address.address) != ai.address) continue;
+      if (ifindex_of(va.dev, p->ifindex) != ai.index) continue;
+      const auto ifname = links.count(ai.index) ? links[ai.index].name : std::to_string(ai.index);
+      log.info("Netlink reflector reports IP {} removed from {}", ai.address.to_string(), ifname);
+      if (engine.instance(p->id).state() == State::Master) deliver(p->id, AddressLost{});
+    }
+  }
+}
+
+void Runtime::Impl::gratuitous(Inst& in, unsigned repeat) {
+  auto burst = [&](const std::vector<AddressSpec>& specs) {
+    std::map<int, std::vector<IpAddress>> by_if;
+    for (const auto& s : specs) by_if[s.ifindex].push_back(to_vrrp(s.va.address.address));
+    for (auto& [ifindex, list] : by_if) {
+      auto it = garps.find(ifindex);
+      if (it == garps.end()) continue;
+      for (const auto& a : list)
+        log.info("({}) Sending/queueing {} on {} for {}", in.name(),
+                 a.is_v4() ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts", it->second->ifname(), a.to_string());
+      it->second->send(list, repeat);
+    }
+  };
+  burst(vip_specs(in, false));
+  burst(vip_specs(in, true));
+}
+
+void Runtime::Impl::ensure_garp(int ifindex) {
+  if (ifindex == 0 || garps.count(ifindex)) return;
+  auto l = links.find(ifindex);
+  if (l == links.end()) return;
+  auto g = ports->open_garp(ifindex, l->second.name);
+  if (!g) {
+    log.warning("cannot send gratuitous ARP/NA on {}: {}", l->second.name, g.error().message);
+    return;
+  }
+  (*g)->set_mac(l->second.mac);
+  microseconds arp = cfg->global.vrrp_garp_interval, na = cfg->global.vrrp_gna_interval;
+  for (const auto& gg : cfg->garp_groups) {
+    const bool mine = (gg.interface && *gg.interface == l->second.name) ||
+                      std::find(gg.interfaces.begin(), gg.interfaces.end(), l->second.name) != gg.interfaces.end();
+    if (!mine) continue;
+    if (gg.garp_interval) arp = *gg.garp_interval;
+    if (gg.gna_interval) na = *gg.gna_interval;
+  }
+  (*g)->set_intervals(arp, na);
+  if (log.detail()) {
+    (*g)->on_sent([this, name = l->second.name](const IpAddress& a, bool ok) {
+      if (!ok) return;
+      if (a.is_v4())
+        log.info("Sending gratuitous ARP on {} for {}", name, a.to_string());
+      else
+        log.info("Sending unsolicited Neighbour Advert on {} for {}", name, a.to_string());
+    });
+  }
+  garps.emplace(ifindex, std::move(*g));
+}
+
+// --- the kernel's tables -----------------------------------------------------------------------
+
+void Runtime::Impl::net_event(const NetEvent& ev) {
+  switch (ev.kind) {
+    case NetEvent::Kind::LinkChanged: {
+      auto old = links.find(ev.link.index);
+      const bool was = old != links.end() && old->second.usable();
+      links[ev.link.index] = ev.link;
+      if (auto g = garps.find(ev.link.index); g != garps.end()) g->second->set_mac(ev.link.mac);
+      if (was != ev.link.usable()) {
+        log.info("Netlink reports {} {}", ev.link.name, ev.link.usable() ? "up" : "down");
+        const auto nm = ev.link.name;
+        retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
+      }
+      break;
+    }
+    case NetEvent::Kind::LinkRemoved: {
+      const auto nm = ev.link.name;
+      links.erase(ev.link.index);
+      log.info("Netlink reports {} removed", nm);
+      retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
+      break;
+    }
+    case NetEvent::Kind::AddressAdded:
+    case NetEvent::Kind::AddressRemoved: {
+      std::erase_if(addrs, [&](const AddrInfo& a) { return a.index == ev.addr.index && a.address == ev.addr.address; });
+      if (ev.kind == NetEvent::Kind::AddressAdded) addrs.push_back(ev.addr);
+      if (ev.kind == NetEvent::Kind::AddressRemoved) address_removed(ev.addr);
+      for (auto& p : insts) {
+        if (!p || p->ifindex != ev.addr.index) continue;
+        const auto before = p->src;
+        refresh_source(*p);
+        if (before.has_value() != p->src.has_value()) retrack(*p);
+      }
+      break;
+    }
+    case NetEvent::Kind::Resync:
+      resync();
+      break;
+  }
+}
+
+void Runtime::Impl::resync() {
+  if (!nl) return;
+  if (auto l = nl->dump_links()) {
+    std::map<int, LinkInfo> fresh;
+    for (auto& li : *l) fresh[li.index] = li;
+    links = std::move(fresh);
+  }
+  if (auto a = nl->dump_addresses()) addrs = std::move(*a);
+  for (auto& p : insts)
+    if (p) {
+      refresh_source(*p);
+      retrack(*p);
+    }
+}
+
+// --- reload: the Masters' addresses by difference ----------------------------------------
+
+namespace {
+template <class T, class Eq>
+std::vector<T> minus(const std::vector<T>& a, const std::vector<T>& b, Eq eq) {
+  std::vector<T> out;
+  for (const auto& x : a)
+    if (std::none_of(b.begin(), b.end(), [&](const T& y) { return eq(x, y); })) out.push_back(x);
+  return out;
+}
+}  // namespace
+
+// Only Masters have their addresses installed: they change them by difference, planned
+// across all of them (address_plan.hpp: an address moved between two Masters stays). Each
+// failure is logged as at start.
+void Runtime::Impl::reconcile_addresses(const std::vector<std::pair<Inst*, config::VrrpInstance>>& masters) {
+  const auto eq_a = [](const AddressSpec& x, const AddressSpec& y) { return x == y; };
+  const auto same_a = [](const AddressSpec& x, const AddressSpec& y) {
+    return x.ifindex == y.ifindex && to_vrrp(x.va.address.address) == to_vrrp(y.va.address.address);
+  };
+  const auto eq_r = [](const RouteSpec& x, const RouteSpec& y) { return x == y; };
+  const auto eq_u = [](const config::Rule& x, const config::Rule& y) { return x == y; };
+  auto warn = [&](const Inst& in, const char* what, const Result<>& r) {
+    if (!r) log.warning("({}) cannot {}: {}", in.name(), what, r.error().message);
+  };
+  for (bool excl : {false, true}) {
+    std::vector<AddressSides<AddressSpec>> sides;
+    for (const auto& [in, old] : masters)
+      sides.push_back({vip_specs(old, in->ifindex, in->family(), excl), vip_specs(*in, excl)});
+    const auto plan = plan_addresses(sides, same_a, eq_a);
+    for (const auto& c : plan.remove) warn(*masters[c.owner].first, "remove VIP", remove_address(*masters[c.owner].first, c.item));
+    std::map<std::pair<std::size_t, int>, std::vector<IpAddress>> by_if;
+    for (const auto& c : plan.add) {
+      warn(*masters[c.owner].first, "add VIP", nl->add_address(c.item));
+      by_if[{c.owner, c.item.ifindex}].push_back(to_vrrp(c.item.va.address.address));
+    }
+    for (auto& [key, list] : by_if)
+      if (auto g = garps.find(key.second); g != garps.end())
+        g->second->send(list, masters[key.first].first->conf.garp_master_repeat);
+  }
+  for (const auto& [in, old] : masters) {
+    for (const auto& s : minus(route_specs(old), route_specs(in->conf), eq_r)) warn(*in, "remove route", nl->delete_route(s));
+    for (const auto& s : minus(route_specs(in->conf), route_specs(old), eq_r)) warn(*in, "add route", nl->add_route(s));
+    for (const auto& r : minus(old.virtual_rules, in->conf.virtual_rules, eq_u)) warn(*in, "remove rule", nl->delete_rule(r));
+    for (const auto& r : minus(in->conf.virtual_rules, old.virtual_rules, eq_u)) warn(*in, "add rule", nl->add_rule(r));
+  }
+}
+
+}  // namespace stayalived::vrrp
