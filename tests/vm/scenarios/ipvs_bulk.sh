@@ -146,7 +146,7 @@ for round in $(seq 1 "$daemon_rounds"); do
   dpid=$!
   VM_PIDS+=("$dpid")
   ms=$(wait_entries "$entries" 240)
-  echo "daemon round $round: $entries entries listed ${ms} ms after the table was first read"
+  echo "daemon round $round: $entries entries listed ${ms} ms after the daemon was started"
   same_as daemon "$VM_TMP/base.expected" "daemon round $round"
   [ "$(json services)" = "$NVS" ] || vm_fail "daemon round $round: its model has $(json services) services"
   [ "$(json destinations)" = "$((NVS * NRS))" ] || vm_fail "daemon round $round: its model has $(json destinations) destinations"
