@@ -63,6 +63,12 @@ Runtime::Impl::Inst* Runtime::Impl::inst_named(std::string_view name) const {
 
 void Runtime::Impl::deliver(InstanceId id, const Event& e) {
   if (!engine.exists(id)) return;
+  if (Inst* in = inst(id)) {
+    // A take-over replaces the master the core remembers: keep who it was, for the event.
+    const auto& core = engine.instance(id);
+    in->heard = core.master_address();
+    in->heard_priority = core.master_priority();
+  }
   execute(engine.handle(id, e, Clock::now()));
 }
 
@@ -146,10 +152,14 @@ void Runtime::Impl::transition(Inst& in, const Transition& t) {
                                    .peer = {},
                                    .peer_priority = 0,
                                    .faults = {}};
-  // The other router: the one whose advert made us step down, or the master last heard.
-  if ((t.reason == Reason::HigherPriority || t.reason == Reason::MasterDown) && core.master_address()) {
+  // The other router: the one whose advert made us step down, or the master last heard
+  // before we took over.
+  if (t.reason == Reason::HigherPriority && core.master_address()) {
     e.peer = core.master_address()->to_string();
     e.peer_priority = core.master_priority();
+  } else if (t.reason == Reason::MasterDown && in.heard) {
+    e.peer = in.heard->to_string();
+    e.peer_priority = in.heard_priority;
   }
   if (t.to == State::Fault) e.faults = faults_of(in);
   publish(std::move(e));

@@ -59,6 +59,8 @@ struct Runtime::Impl {
     std::array<RateLimiter, kDropReasons> drop_log = make_drop_limiters();
     RateLimiter send_log{1.0, 3.0};
     std::set<IpAddress> removing;  // addresses we deleted: their removal is no news
+    std::optional<IpAddress> heard;  // the master heard before the current event (for its cause)
+    std::uint8_t heard_priority = 0;
     bool deleting = false;
     bool started = false;
 

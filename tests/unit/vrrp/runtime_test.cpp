@@ -1,0 +1,239 @@
+// The VRRP shell (vrrp::Runtime) on fake ports (fake_ports.hpp): dispatch of adverts, timers,
+// link changes and reloads to the instances, what it asks of the kernel, and what it
+// publishes on the event stream. Real time, VRRPv3 with 0.5 s adverts (Master_Down_Interval
+// 1.8 s: a loaded machine would have to stall that long to confuse a test); every wait is
+// bounded.
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "fake_ports.hpp"
+#include "stayalived/config/load.hpp"
+#include "stayalived/vrrp/subscribers.hpp"
+
+using namespace vrrp_test;
+namespace events = stayalived::events;
+
+namespace {
+
+std::shared_ptr<const config::Config> parse(const std::string& text) {
+  auto r = config::load_string(text, "test.conf");
+  for (const auto& d : r.diagnostics)
+    if (d.format().find("error") != std::string::npos) MESSAGE(d.format());
+  REQUIRE(r.config);
+  return std::make_shared<const config::Config>(std::move(*r.config));
+}
+
+// One director: eth0 (index 2, up) with 192.0.2.1/24; a VRRP runtime on fakes.
+struct Rig {
+  boost::asio::io_context io;
+  log::Logger logger;
+  log::MemorySink* sink = nullptr;
+  FakeWorld world;
+  FakeScripts scripts{io};
+  events::Bus bus;
+  std::vector<events::VrrpInstanceTransition> transitions;
+  std::unique_ptr<Runtime> rt;
+
+  Rig() {
+    auto s = std::make_unique<log::MemorySink>();
+    sink = s.get();
+    logger.add_sink(std::move(s));
+    world.links.push_back(LinkInfo{.index = 2, .name = "eth0", .up = true, .running = true, .mac = {}, .has_mac = true});
+    world.addrs.push_back(AddrInfo{.index = 2, .address = *IpAddress::parse("192.0.2.1"), .prefix = 24, .scope = 0, .flags = 0});
+    bus.on<events::VrrpInstanceTransition>([this](const events::VrrpInstanceTransition& t) { transitions.push_back(t); });
+    rt = std::make_unique<Runtime>(io, logger, scripts, bus, Runtime::Options{}, std::make_unique<FakePorts>(world));
+    log_transitions(bus, log::Channel(logger, log::Source::Vrrp));
+    run_notify_scripts(bus, scripts,
+                       NotifyLookup{[this](std::string_view n) { return rt->instance_config(n); },
+                                    [this] { return rt->config(); }});
+  }
+  ~Rig() {
+    rt->stop(nullptr);
+    io.poll();
+  }
+  // Runs the loop until `done` or `limit` passes.
+  template <class F>
+  bool run_until(F done, std::chrono::milliseconds limit = std::chrono::milliseconds(10000)) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      io.run_for(std::chrono::milliseconds(5));
+      io.restart();
+    }
+    return done();
+  }
+  State state() const { return rt->instances().at(0).state; }
+  bool logged(const std::string& text) const {
+    return std::any_of(sink->lines.begin(), sink->lines.end(),
+                       [&](const auto& l) { return l.text.find(text) != std::string::npos; });
+  }
+  // A VRRPv3 advert from 192.0.2.2 with `prio`, for VRID 51 and one VIP.
+  std::vector<std::uint8_t> advert(int prio, const char* vip = "192.0.2.100") {
+    Frame f;
+    f.advert.version = 3;
+    f.advert.vrid = 51;
+    f.advert.priority = static_cast<std::uint8_t>(prio);
+    f.advert.interval = centiseconds(50);
+    f.advert.addresses = {*IpAddress::parse(vip)};
+    f.source = *IpAddress::parse("192.0.2.2");
+    f.destination = *IpAddress::parse("224.0.0.18");
+    return encode_ipv4(f);
+  }
+};
+
+const char* kInstance = R"(
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 51
+  priority 100
+  version 3
+  advert_int 0.5
+  virtual_ipaddress {
+    %VIP%
+  }
+  notify_master "/bin/true master"
+  notify "/bin/true any"
+}
+)";
+
+std::string conf(const std::string& vip = "192.0.2.100/24", const std::string& extra = "") {
+  std::string s = std::string("global_defs {\n  router_id test\n  script_user nobody\n}\n") + kInstance + extra;
+  s.replace(s.find("%VIP%"), 5, vip);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("runtime: a backup hearing a higher priority master stays backup; when it falls silent, takes over") {
+  Rig r;
+  REQUIRE(r.rt->start(parse(conf())));
+  REQUIRE(r.run_until([&] { return !r.transitions.empty(); }));
+  CHECK(r.transitions[0].to == events::VrrpState::Backup);
+  CHECK(r.transitions[0].cause == events::VrrpCause::Startup);
+  CHECK(r.logged("(VI_1) Entering BACKUP STATE (init)"));
+  // A master at 150 advertises (every 100 ms, faster than it says) for a second: we stay
+  // Backup and send nothing.
+  for (int i = 0; i < 10; ++i) {
+    r.world.receive(2, r.advert(150));
+    r.io.run_for(std::chrono::milliseconds(100));
+    r.io.restart();
+  }
+  CHECK(r.state() == State::Backup);
+  CHECK(r.transitions.size() == 1);
+  CHECK(r.world.adverts_sent.empty());
+  CHECK(r.rt->instances().at(0).master_priority == 150);
+  // It stops: Master_Down_Interval (3 x 0.5 s + skew) later we are Master, with the VIP.
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  const auto& t = r.transitions.back();
+  CHECK(t.to == events::VrrpState::Master);
+  CHECK(t.cause == events::VrrpCause::MasterDown);
+  CHECK(t.peer == "192.0.2.2");  // the master last heard
+  CHECK(t.peer_priority == 150);
+  CHECK(std::find(r.world.netlink_ops.begin(), r.world.netlink_ops.end(), "add 192.0.2.100/24 dev 2") !=
+        r.world.netlink_ops.end());
+  CHECK(r.world.garps == std::vector<std::string>{"eth0 192.0.2.100 x5"});
+  REQUIRE_FALSE(r.world.adverts_sent.empty());
+  CHECK(r.world.sent_priorities().front() == 100);
+  // The notify subscriber ran notify_master, then the generic script, and wrote the FIFO.
+  CHECK(r.scripts.notified == std::vector<std::string>{"/bin/true any INSTANCE VI_1 BACKUP 100", "/bin/true master",
+                                                      "/bin/true any INSTANCE VI_1 MASTER 100"});
+  CHECK(r.scripts.fifo_lines.back() == "INSTANCE \"VI_1\" MASTER 100");
+}
+
+TEST_CASE("runtime: a master with a higher priority advert steps down and says from whom") {
+  Rig r;
+  REQUIRE(r.rt->start(parse(conf())));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  r.world.netlink_ops.clear();
+  r.world.receive(2, r.advert(200));
+  REQUIRE(r.run_until([&] { return r.state() == State::Backup; }));
+  const auto& t = r.transitions.back();
+  CHECK(t.from == events::VrrpState::Master);
+  CHECK(t.cause == events::VrrpCause::HigherPriority);
+  CHECK(t.peer == "192.0.2.2");
+  CHECK(t.peer_priority == 200);
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"del 192.0.2.100/24 dev 2"});
+  CHECK(r.logged("(VI_1) Master received advert from 192.0.2.2 with higher priority 200, ours 100"));
+}
+
+TEST_CASE("runtime: a master losing its interface enters FAULT, removes its VIP and names the fault") {
+  Rig r;
+  REQUIRE(r.rt->start(parse(conf())));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  r.world.netlink_ops.clear();
+  auto down = r.world.links[0];
+  down.running = false;
+  r.world.link_change(down);
+  REQUIRE(r.run_until([&] { return r.state() == State::Fault; }));
+  const auto& t = r.transitions.back();
+  CHECK(t.from == events::VrrpState::Master);
+  CHECK(t.cause == events::VrrpCause::Fault);
+  CHECK(t.faults == std::vector<std::string>{"interface eth0 down"});
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"del 192.0.2.100/24 dev 2"});
+  CHECK(r.logged("Netlink reports eth0 down"));
+  CHECK(r.logged("(VI_1) Entering FAULT STATE"));
+  // The link returns: Backup again (and Master after Master_Down_Interval, alone).
+  auto up = down;
+  up.running = true;
+  r.world.link_change(up);
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  CHECK(r.transitions[r.transitions.size() - 2].cause == events::VrrpCause::FaultCleared);
+}
+
+TEST_CASE("runtime: a reload that moves the VIP replaces it on the master, without a transition") {
+  Rig r;
+  REQUIRE(r.rt->start(parse(conf())));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  const auto before = r.transitions.size();
+  r.world.netlink_ops.clear();
+  r.world.garps.clear();
+  REQUIRE(r.rt->apply(parse(conf("192.0.2.200/24"))));
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.state() == State::Master);
+  CHECK(r.transitions.size() == before);
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"del 192.0.2.100/24 dev 2", "add 192.0.2.200/24 dev 2"});
+  CHECK(r.world.garps == std::vector<std::string>{"eth0 192.0.2.200 x5"});
+  // The next adverts carry the new address.
+  r.world.adverts_sent.clear();
+  REQUIRE(r.run_until([&] { return !r.world.adverts_sent.empty(); }));
+  auto rx = decode_ipv4(r.world.adverts_sent.back().bytes, DecodeOptions{});
+  REQUIRE(rx);
+  CHECK(rx->advert.addresses == std::vector<IpAddress>{*IpAddress::parse("192.0.2.200")});
+}
+
+TEST_CASE("runtime: an instance removed by a reload is notified as FAULT, or DELETED with notify_deleted") {
+  for (bool with_deleted : {false, true}) {
+    Rig r;
+    std::string c = conf();
+    if (with_deleted) c.insert(c.find("  notify_master"), "  notify_deleted\n");
+    REQUIRE(r.rt->start(parse(c)));
+    REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+    REQUIRE(r.rt->apply(parse("global_defs {\n  router_id test\n}\n")));
+    r.io.poll();
+    r.io.restart();
+    const auto& t = r.transitions.back();
+    CHECK(t.to == events::VrrpState::Init);
+    CHECK(t.cause == events::VrrpCause::Deleted);
+    CHECK(r.scripts.notified.back() ==
+          (with_deleted ? "/bin/true any INSTANCE VI_1 DELETED 100" : "/bin/true any INSTANCE VI_1 FAULT 100"));
+    CHECK(r.rt->instances().empty());
+  }
+}
+
+TEST_CASE("runtime: a stop sends priority 0 and publishes the shutdown after it") {
+  Rig r;
+  REQUIRE(r.rt->start(parse(conf())));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  r.world.adverts_sent.clear();
+  std::size_t adverts_when_published = 0;
+  r.bus.on<events::VrrpInstanceTransition>([&](const events::VrrpInstanceTransition& t) {
+    if (t.cause == events::VrrpCause::Shutdown) adverts_when_published = r.world.adverts_sent.size();
+  });
+  r.rt->stop(nullptr);
+  r.io.poll();
+  CHECK(r.world.sent_priorities() == std::vector<int>{0});
+  CHECK(adverts_when_published == 1);  // the network work came first
+  CHECK(r.transitions.back().cause == events::VrrpCause::Shutdown);
+}
