@@ -128,7 +128,9 @@ App::App(Daemon& daemon, const Options& opts, log::Logger& logger)
       logger_(logger),
       log_(logger, log::Source::Main),
       hub_(daemon.io(), logger),
-      reload_timer_(daemon.io(), log::Channel(logger, log::Source::Main), [this] { reload(); }) {}
+      reload_timer_(daemon.io(), log::Channel(logger, log::Source::Main), [this] { reload(); }) {
+  hub_.mail_vrrp_transitions(bus_);
+}
 
 App::~App() {
   if (loader_.joinable()) loader_.join();

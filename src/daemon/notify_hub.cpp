@@ -3,6 +3,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "stayalived/notify/alert.hpp"
 #include "stayalived/notify/script_security.hpp"
 
 namespace stayalived::daemon {
@@ -76,6 +77,19 @@ NotifyHub::~NotifyHub() { stop(); }
 void NotifyHub::configure(const config::Config& cfg) {
   const auto& g = cfg.global;
   router_id_ = g.router_id.value_or(notify::local_host_name());
+  // keepalived's defaults for VRRP mail: the block's smtp_alert, else smtp_alert_vrrp, else
+  // smtp_alert (measured against keepalived 2.2.7: a group's mail does not replace its
+  // members' own).
+  const auto mailed = [&](const std::optional<bool>& own) {
+    return own.value_or(g.smtp_alert_vrrp.value_or(g.smtp_alert.value_or(false)));
+  };
+  vrrp_mail_instances_.clear();
+  vrrp_mail_groups_.clear();
+  for (const auto& v : cfg.vrrp_instances)
+    if (mailed(v.smtp_alert)) vrrp_mail_instances_.insert(v.name);
+  for (const auto& sg : cfg.sync_groups)
+    if (mailed(sg.smtp_alert)) vrrp_mail_groups_.insert(sg.name);
+  no_email_faults_ = g.no_email_faults;
   notify::SystemUserDatabase users;
   const auto def = notify::default_script_user(
       g.script_user ? std::optional<std::string>(g.script_user->user) : std::nullopt,
@@ -164,6 +178,31 @@ notify::NotifyFifos NotifyHub::fifos() const {
 
 void NotifyHub::alert(notify::AlertMail mail) {
   if (alerter_) alerter_->send(std::move(mail));
+}
+
+namespace {
+std::optional<notify::VrrpEvent> mailed_state(events::VrrpState s, bool no_email_faults) {
+  switch (s) {
+    case events::VrrpState::Master: return notify::VrrpEvent::Master;
+    case events::VrrpState::Backup: return notify::VrrpEvent::Backup;
+    case events::VrrpState::Fault:
+      if (!no_email_faults) return notify::VrrpEvent::Fault;
+      break;
+    case events::VrrpState::Init: break;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+void NotifyHub::mail_vrrp_transitions(events::Bus& bus) {
+  bus.on<events::VrrpInstanceTransition>([this](const events::VrrpInstanceTransition& t) {
+    if (!vrrp_mail_instances_.contains(t.instance)) return;
+    if (auto st = mailed_state(t.to, no_email_faults_)) alert(notify::vrrp_instance_alert(router_id_, t.instance, *st));
+  });
+  bus.on<events::VrrpGroupTransition>([this](const events::VrrpGroupTransition& g) {
+    if (!vrrp_mail_groups_.contains(g.group)) return;
+    if (auto st = mailed_state(g.to, no_email_faults_)) alert(notify::vrrp_group_alert(router_id_, g.group, *st));
+  });
 }
 
 std::optional<notify::Credentials> NotifyHub::credentials(const std::string& user,

@@ -8,12 +8,14 @@
 #include <boost/asio/io_context.hpp>
 
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 
 #include "stayalived/check/notify.hpp"
 #include "stayalived/check/script.hpp"
 #include "stayalived/common/log.hpp"
+#include "stayalived/common/event_stream.hpp"
 #include "stayalived/config/model.hpp"
 #include "stayalived/notify/fifo.hpp"
 #include "stayalived/notify/script_runner.hpp"
@@ -38,6 +40,10 @@ class NotifyHub {
   notify::NotifyFifos fifos() const;
   /// Queues an alert when smtp_server and notification_email are configured.
   void alert(notify::AlertMail mail);
+  /// Mails VRRP transitions from the event stream as keepalived 2.2.7 does: an instance's
+  /// (smtp_alert, else smtp_alert_vrrp, else smtp_alert) and a sync group's (the same
+  /// defaults) on entering BACKUP, MASTER and FAULT (not with no_email_faults); none on stop.
+  void mail_vrrp_transitions(events::Bus& bus);
   /// router_id, or the host name.
   const std::string& router_id() const { return router_id_; }
   /// Credentials for a script's `user [group]` (empty user: the default script user);
@@ -68,6 +74,9 @@ class NotifyHub {
   std::optional<notify::SmtpSettings> smtp_settings_;
   std::optional<notify::Credentials> default_credentials_;
   std::string router_id_;
+  std::set<std::string> vrrp_mail_instances_;  // instances and groups whose transitions are mailed
+  std::set<std::string> vrrp_mail_groups_;
+  bool no_email_faults_ = false;
 };
 
 }  // namespace stayalived::daemon

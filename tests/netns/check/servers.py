@@ -45,17 +45,24 @@ class Smtp(socketserver.StreamRequestHandler):
             return
         self.wfile.write(b"220 sink ESMTP\r\n")
         in_data = False
+        message = []
         for _ in range(1000):
             line = self.rfile.readline(1000)
             if not line:
                 return
-            with open(self.server.logfile, "ab") as f:
-                f.write(line if not in_data else b"DATA: " + line)
             if in_data:
+                # A message goes to the log whole, at its end: mail sent over several
+                # connections at once must not interleave line by line.
+                message.append(b"DATA: " + line)
                 if line in (b".\r\n", b".\n"):
                     in_data = False
+                    with self.server.lock, open(self.server.logfile, "ab") as f:
+                        f.write(b"".join(message))
+                    message = []
                     self.wfile.write(b"250 queued\r\n")
                 continue
+            with self.server.lock, open(self.server.logfile, "ab") as f:
+                f.write(line)
             verb = line[:4].upper()
             if verb == b"DATA":
                 in_data = True
@@ -123,6 +130,7 @@ def main():
         srv = ThreadingTCP(("0.0.0.0", port), Smtp)
         srv.modefile = modefile
         srv.logfile = sys.argv[4]
+        srv.lock = threading.Lock()
         srv.serve_forever()
     elif kind == "dns":
         serve_dns(port, modefile)
