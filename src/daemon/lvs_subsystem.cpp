@@ -140,7 +140,7 @@ void LvsSubsystem::schedule_step() {
 }
 
 void LvsSubsystem::set_address_present(const config::IpAddress& addr, bool present) {
-  if (checks_) checks_->set_address_present(check::from_config(addr), present);
+  if (checks_) checks_->set_address_present(addr, present);
 }
 
 void LvsSubsystem::on_vrrp_state(const std::string& instance, bool master) {
@@ -197,7 +197,7 @@ void LvsSubsystem::write_json(boost::json::object& root) const {
     boost::json::array rss;
     for (const auto& rs : checks_->real_servers(i)) {
       boost::json::object o;
-      o["address"] = rs.endpoint.addr.to_string();
+      o["address"] = rs.endpoint.address.to_string();
       o["port"] = rs.endpoint.port;
       o["alive"] = rs.alive;
       o["weight"] = rs.weight;

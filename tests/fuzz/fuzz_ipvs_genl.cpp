@@ -23,7 +23,7 @@ using namespace stayalived::ipvs;
 
 namespace {
 
-void parse_reply(std::span<const std::uint8_t> in, std::uint16_t family) {
+void parse_reply(std::span<const std::uint8_t> in, Family family) {
   auto msgs = genl::split(in);
   if (!msgs) return;
   for (const auto& m : *msgs) {
@@ -47,15 +47,15 @@ std::string name(FuzzedDataProvider& p, std::size_t max) {
   return s;
 }
 
-Address address(FuzzedDataProvider& p, std::uint16_t family) {
-  Address a;
+IpAddress address(FuzzedDataProvider& p, Family family) {
+  IpAddress a;
   a.family = family;
   for (std::size_t i = 0; i < a.size(); ++i) a.bytes[i] = p.ConsumeIntegral<std::uint8_t>();
   return a;
 }
 
 ServiceKey service_key(FuzzedDataProvider& p) {
-  const std::uint16_t family = p.ConsumeBool() ? AF_INET6 : AF_INET;
+  const Family family = p.ConsumeBool() ? Family::Inet6 : Family::Inet;
   if (p.ConsumeBool()) return ServiceKey::fwmark_service(p.ConsumeIntegralInRange<std::uint32_t>(1, UINT32_MAX), family);
   static constexpr Protocol kProtocols[] = {Protocol::Tcp, Protocol::Udp, Protocol::Sctp};
   return ServiceKey::make(p.PickValueInArray(kProtocols), address(p, family), p.ConsumeIntegral<std::uint16_t>());
@@ -70,7 +70,7 @@ void build(FuzzedDataProvider& p, std::uint16_t family_id) {
   op.service.timeout = p.ConsumeIntegral<std::uint32_t>();
   op.service.netmask = p.ConsumeIntegral<std::uint32_t>();
   if (p.ConsumeBool()) op.service.pe_name = name(p, 15);
-  const std::uint16_t dest_family = p.ConsumeBool() ? AF_INET6 : AF_INET;
+  const Family dest_family = p.ConsumeBool() ? Family::Inet6 : Family::Inet;
   op.dest.key = DestKey{address(p, dest_family), p.ConsumeIntegral<std::uint16_t>()};
   static constexpr Forward kForwards[] = {Forward::Masq, Forward::Local, Forward::Tunnel, Forward::Route,
                                           Forward::Bypass};
@@ -119,7 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 3) return 0;
   const std::uint16_t family_id = static_cast<std::uint16_t>(16 + data[1] % 64);  // a genl id: >= NLMSG_MIN_TYPE
   if ((data[0] & 1) == 0) {
-    parse_reply(std::span<const std::uint8_t>(data + 2, size - 2), data[0] & 2 ? AF_INET6 : AF_INET);
+    parse_reply(std::span<const std::uint8_t>(data + 2, size - 2), data[0] & 2 ? Family::Inet6 : Family::Inet);
   } else {
     FuzzedDataProvider p(data + 2, size - 2);
     build(p, family_id);

@@ -38,7 +38,7 @@ void feed_instance(const Received& rx) {
   cfg.name = "FUZZ";
   cfg.vrid = rx.advert.vrid;
   cfg.version = rx.advert.version;
-  cfg.family = rx.source.family();
+  cfg.family = rx.source.family;
   cfg.addresses = rx.advert.addresses;
   Instance inst(cfg);
   inst.set_source(rx.source);  // the advert claims to be ours: must be refused

@@ -20,7 +20,7 @@ namespace slog = stayalived::log;
 
 namespace {
 
-Address ip(const std::string& s) { return *Address::parse(s); }
+IpAddress ip(const std::string& s) { return *IpAddress::parse(s); }
 
 struct Env {
   vm::FreshNetns ns;
@@ -116,7 +116,7 @@ TEST_CASE("kernel: protocols, families, fwmarks and persistence") {
   fwm.timeout = 60;
   fwm.pe_name = "sip";
   put(fwm, {dst("10.0.1.5", 0, 2, Forward::Route)});
-  put(svc(ServiceKey::fwmark_service(8, AF_INET6), "rr"), {dst("fd00::8", 0, 1, Forward::Route)});
+  put(svc(ServiceKey::fwmark_service(8, Family::Inet6), "rr"), {dst("fd00::8", 0, 1, Forward::Route)});
   put(svc(ServiceKey::make(Protocol::Tcp, ip("2001:db8::1"), 80), "wlc"), {dst("2001:db8::2", 8080, 3)});
 
   Reconciler r(*env.kernel, env.channel());

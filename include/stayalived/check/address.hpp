@@ -10,42 +10,16 @@
 #include <string>
 #include <string_view>
 
+#include "stayalived/common/net.hpp"
+
 namespace stayalived::check {
 
-/// IPv4 or IPv6.
-enum class Family : std::uint8_t { V4 = 4, V6 = 6 };
-
-/// An IPv4 or IPv6 address (IPv4 in the first 4 bytes), with the IPv6 scope for link-local
-/// targets reached through bind_if.
-struct IpAddress {
-  Family family = Family::V4;
-  std::array<std::uint8_t, 16> bytes{};
-  std::uint32_t scope_id = 0;
-
-  /// Parses dotted-quad IPv4 or RFC 4291 text IPv6 (no scope suffix); nullopt if invalid.
-  static std::optional<IpAddress> parse(std::string_view text);
-  /// IPv4 from a host-order 32-bit value (tests and benches).
-  static IpAddress v4(std::uint32_t host_order);
-
-  bool is_v4() const { return family == Family::V4; }
-  /// Canonical text (inet_ntop form).
-  std::string to_string() const;
-
-  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
-  friend bool operator==(const IpAddress&, const IpAddress&) = default;
-};
-
-/// An address and a port (0 when the service has none, e.g. fwmark real servers).
-struct Endpoint {
-  IpAddress addr{};
-  std::uint16_t port = 0;
-
-  friend auto operator<=>(const Endpoint&, const Endpoint&) = default;
-  friend bool operator==(const Endpoint&, const Endpoint&) = default;
-};
-
-/// keepalived.conf `protocol`.
-enum class Protocol : std::uint8_t { Tcp, Udp, Sctp };
+// Addresses, endpoints and protocols are the daemon's one vocabulary (common/net.hpp).
+using net::Endpoint;
+using net::Family;
+using net::hash_value;
+using net::IpAddress;
+using net::Protocol;
 
 /// "tcp", "udp", "sctp" as keepalived prints them.
 std::string_view to_string(Protocol p);
@@ -63,7 +37,7 @@ struct VirtualServerKey {
   std::uint32_t fwmark = 0;   ///< Kind::Fwmark
   std::string group{};          ///< Kind::Group
   Protocol protocol = Protocol::Tcp;
-  Family family = Family::V4; ///< for fwmark services (ip_family)
+  Family family = Family::Inet; ///< for fwmark services (ip_family)
 
   friend auto operator<=>(const VirtualServerKey&, const VirtualServerKey&) = default;
   friend bool operator==(const VirtualServerKey&, const VirtualServerKey&) = default;
@@ -76,7 +50,5 @@ std::string format_vs(const VirtualServerKey& vs);
 /// a fwmark service have no protocol: "[192.0.2.11]:none:0".
 std::string format_rs(const Endpoint& rs, const VirtualServerKey& vs);
 
-/// A small hash for endpoints (dedup and lookups).
-std::size_t hash_value(const Endpoint& ep);
 
 }  // namespace stayalived::check

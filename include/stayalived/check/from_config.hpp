@@ -10,9 +10,6 @@
 
 namespace stayalived::check {
 
-/// Converts a config address.
-IpAddress from_config(const config::IpAddress& a);
-
 /// The key of a configured virtual server.
 VirtualServerKey key_of(const config::VirtualServer& vs);
 

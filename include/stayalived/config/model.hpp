@@ -794,7 +794,7 @@ struct Forwarding {
 };
 
 /// L4 protocol of a virtual server (`protocol TCP|UDP|SCTP`).
-enum class Protocol : std::uint8_t { Tcp, Udp, Sctp };
+using net::Protocol;
 
 /// `<IPADDR RANGE> [<PORT>]` of a virtual_server_group: a single address, `A.B.C.D-E`,
 /// `A-B` (two full addresses) or `A/nn`, expanded to its first and last address.

@@ -30,7 +30,7 @@ struct ForwardSpec {
 
 /// A real_server (or sorry_server) block, with virtual-server defaults already applied.
 struct RealServerSpec {
-  Address address{};
+  IpAddress address{};
   std::uint16_t port = 0;
   std::uint32_t weight = 1;
   std::optional<ForwardSpec> forward{};  ///< its own lvs_method; unset: the virtual server's
@@ -46,11 +46,11 @@ struct RealServerSpec {
 
 /// One line of a virtual_server_group: an address range with a port, or a fwmark.
 struct GroupEntry {
-  Address first{};                       ///< range start (a single address: first == last)
-  Address last{};
+  IpAddress first{};                       ///< range start (a single address: first == last)
+  IpAddress last{};
   std::uint16_t port = 0;
   std::uint32_t fwmark = 0;            ///< non-zero: a "fwmark N [inet|inet6]" line
-  std::optional<std::uint16_t> family{}; ///< the fwmark line's family, if given
+  std::optional<Family> family{};        ///< the fwmark line's family, if given
 
   bool operator==(const GroupEntry&) const = default;
 };
@@ -127,7 +127,7 @@ State build_desired(std::span<const VirtualServerSpec> vss, std::span<const Virt
 /// One member of a pool decided by the checkers (check::DesiredPool's PoolMember:
 /// endpoint address and port, weight, sorry flag).
 struct PoolMember {
-  Address address{};
+  IpAddress address{};
   std::uint16_t port = 0;
   std::uint32_t weight = 0;            ///< 0: in the pool but inhibited
   bool sorry = false;                  ///< the virtual server's sorry server
@@ -154,7 +154,7 @@ State build_desired_from_pools(std::span<const VirtualServerSpec> vss, std::span
 /// `fwmark_family`. Fails on a reversed or mixed-family range, or one of more than
 /// `max_per_range` addresses.
 Expected<std::vector<ServiceKey>, std::string> expand_group(std::span<const GroupEntry> entries, Protocol protocol,
-                                                            std::uint16_t fwmark_family = AF_INET,
+                                                            Family fwmark_family = Family::Inet,
                                                             std::uint32_t max_per_range = 65536);
 
 }  // namespace stayalived::ipvs

@@ -34,9 +34,6 @@ struct IpvsConfig {
 /// (an unknown virtual_server_group, an invalid range).
 Expected<IpvsConfig, std::string> from_config(const config::Config& c);
 
-/// Converts a config address.
-Address to_address(const config::IpAddress& a);
-
 /// keepalived's scheduler name ("wlc", "mh", ...).
 std::string_view scheduler_name(config::Scheduler s);
 

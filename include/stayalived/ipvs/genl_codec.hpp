@@ -74,7 +74,7 @@ Expected<std::vector<Message>, std::string> split(std::span<const std::uint8_t> 
 Expected<Service, std::string> decode_service(const Message& m);
 /// Decodes a destination from a message carrying IPVS_CMD_ATTR_DEST. `service_family` is
 /// the destination's family when the kernel omits IPVS_DEST_ATTR_ADDR_FAMILY.
-Expected<Destination, std::string> decode_dest(const Message& m, std::uint16_t service_family);
+Expected<Destination, std::string> decode_dest(const Message& m, Family service_family);
 /// Decodes a sync daemon from a message carrying IPVS_CMD_ATTR_DAEMON.
 Expected<SyncDaemon, std::string> decode_daemon(const Message& m);
 /// Decodes the timeouts of an IPVS_CMD_GET_CONFIG answer.

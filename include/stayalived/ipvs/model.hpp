@@ -5,9 +5,6 @@
 // keywords that fill them are given where they differ.
 #pragma once
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <array>
 #include <compare>
 #include <cstdint>
@@ -16,30 +13,15 @@
 #include <string>
 #include <string_view>
 
+#include "stayalived/common/net.hpp"
+
 namespace stayalived::ipvs {
 
-/// An IPv4 or IPv6 address, bytes in network order (IPv4 uses the first 4 bytes).
-struct Address {
-  std::uint16_t family = AF_INET;      ///< AF_INET or AF_INET6
-  std::array<std::uint8_t, 16> bytes{};
-
-  /// Parses dotted IPv4 or textual IPv6 (no brackets, no scope); nullopt if neither.
-  static std::optional<Address> parse(std::string_view text);
-  /// An IPv4 address from a host-order value (tests, ranges).
-  static Address v4(std::uint32_t host_order);
-  /// The canonical text (inet_ntop).
-  std::string to_string() const;
-  /// The text as it appears in "addr:port" (IPv6 in brackets).
-  std::string to_string_with_port(std::uint16_t port) const;
-  bool is_v6() const { return family == AF_INET6; }
-  /// Number of significant bytes: 4 or 16.
-  std::size_t size() const { return is_v6() ? 16 : 4; }
-
-  auto operator<=>(const Address&) const = default;
-};
-
-/// Transport protocols of a virtual service (IPPROTO_* values, as the kernel stores them).
-enum class Protocol : std::uint16_t { Tcp = IPPROTO_TCP, Udp = IPPROTO_UDP, Sctp = IPPROTO_SCTP };
+// Addresses, families and protocols are the daemon's one vocabulary (common/net.hpp); the
+// kernel's AF_ and IPPROTO_ numbers are the codec's business (genl_codec.cpp).
+using net::Family;
+using net::IpAddress;
+using net::Protocol;
 
 /// "TCP", "UDP", "SCTP" (ipvsadm's spelling).
 std::string_view to_string(Protocol p);
@@ -48,16 +30,16 @@ std::string_view to_string(Protocol p);
 /// Build with make() or fwmark_service() so unused fields stay zero and keys compare as
 /// the kernel matches them.
 struct ServiceKey {
-  std::uint16_t family = AF_INET;
+  Family family = Family::Inet;
   std::uint32_t fwmark = 0;            ///< non-zero: a firewall-mark service
   Protocol protocol = Protocol::Tcp;   ///< unused (Tcp) for fwmark services
-  Address address{};                     ///< unused (zero) for fwmark services
+  IpAddress address{};                     ///< unused (zero) for fwmark services
   std::uint16_t port = 0;              ///< host order; unused for fwmark services
 
   /// A <protocol, address, port> service (its family is the address's).
-  static ServiceKey make(Protocol p, const Address& a, std::uint16_t port);
+  static ServiceKey make(Protocol p, const IpAddress& a, std::uint16_t port);
   /// A firewall-mark service of a family.
-  static ServiceKey fwmark_service(std::uint32_t mark, std::uint16_t family = AF_INET);
+  static ServiceKey fwmark_service(std::uint32_t mark, Family family = Family::Inet);
   /// True for a firewall-mark service.
   bool is_fwmark() const { return fwmark != 0; }
   /// "TCP 10.0.0.1:80", "UDP [2001:db8::1]:53", "FWM 5", "FWM 5 IPv6".
@@ -90,9 +72,7 @@ struct Service {
   std::string pe_name{};                 ///< persistence_engine ("" for none)
 
   /// The default netmask of a family (what ipvsadm and keepalived send).
-  static std::uint32_t default_netmask(std::uint16_t family) {
-    return family == AF_INET6 ? 128 : 0xffffffff;
-  }
+  static std::uint32_t default_netmask(Family family) { return family == Family::Inet6 ? 128 : 0xffffffff; }
   /// The settings only (not the key) are equal.
   bool same_settings(const Service& o) const {
     return scheduler == o.scheduler && (flags & svc_flag::kUserMask) == (o.flags & svc_flag::kUserMask) &&
@@ -117,16 +97,9 @@ inline constexpr std::uint16_t kCsum = 1 << 0;
 inline constexpr std::uint16_t kRemCsum = 1 << 1;
 }  // namespace tun_flag
 
-/// Identifies a destination within a service. The family may differ from the service's
-/// (tunnelled real servers only).
-struct DestKey {
-  Address address{};
-  std::uint16_t port = 0;              ///< host order
-
-  /// "10.0.0.2:80", "[2001:db8::2]:80".
-  std::string to_string() const { return address.to_string_with_port(port); }
-  auto operator<=>(const DestKey&) const = default;
-};
+/// Identifies a destination within a service: its address and port (host order). The
+/// family may differ from the service's (tunnelled real servers only).
+using DestKey = net::Endpoint;
 
 /// A destination (real server or sorry server) of a service.
 struct Destination {
@@ -188,7 +161,7 @@ struct SyncDaemon {
   std::uint16_t max_len = 0;           ///< "maxlen", 0 = kernel default
   std::uint16_t port = 0;              ///< "port", 0 = kernel default (8848)
   std::uint8_t ttl = 0;                ///< "ttl", 0 = kernel default
-  std::optional<Address> group{};        ///< "group", unset = kernel default (224.0.0.81)
+  std::optional<IpAddress> group{};        ///< "group", unset = kernel default (224.0.0.81)
 
   bool operator==(const SyncDaemon&) const = default;
 };

@@ -24,7 +24,7 @@ struct SyncDaemonConfig {
   std::uint16_t max_len = 0;
   std::uint16_t port = 0;
   std::uint8_t ttl = 0;
-  std::optional<Address> group{};
+  std::optional<IpAddress> group{};
 
   /// The daemon to start for a role.
   SyncDaemon daemon(SyncRole role) const;

@@ -59,7 +59,7 @@ void expand(const config::IpAddress& first, const config::IpAddress& last, std::
             std::size_t limit) {
   config::IpAddress a = first;
   for (std::size_t n = 0; n < limit; ++n) {
-    out.push_back(from_config(a));
+    out.push_back(a);
     if (a == last) return;
     // Increment as a big-endian number over the family's bytes.
     for (std::size_t i = a.size(); i-- > 0;)
@@ -161,7 +161,7 @@ struct Builder {
     RealServerDef out;
     std::uint16_t port = rs.port;
     if (port == 0 && key.kind == VirtualServerKey::Kind::Address) port = key.endpoint.port;
-    out.endpoint = Endpoint{from_config(rs.address), port};
+    out.endpoint = Endpoint{rs.address, port};
     out.weight = rs.weight;
     out.inhibit_on_failure = rs.inhibit_on_failure;
     out.notify_up = script_of(rs.notify_up);
@@ -176,9 +176,9 @@ struct Builder {
       CheckerDef d;
       d.kind = std::move(*kind);
       const config::CheckConnection& cc = c.connection;
-      d.connect.target = Endpoint{cc.connect_ip ? from_config(*cc.connect_ip) : out.endpoint.addr,
+      d.connect.target = Endpoint{cc.connect_ip ? *cc.connect_ip : out.endpoint.address,
                                   cc.connect_port.value_or(out.endpoint.port)};
-      if (cc.bindto) d.connect.bindto = from_config(*cc.bindto);
+      if (cc.bindto) d.connect.bindto = *cc.bindto;
       d.connect.bind_port = cc.bind_port.value_or(0);
       d.connect.bind_if = cc.bind_if.value_or("");
       d.connect.fwmark = cc.fwmark.value_or(0);
@@ -208,11 +208,11 @@ struct Builder {
     if (vs.sorry_server) {
       std::uint16_t port = vs.sorry_server->port;
       if (port == 0 && out.key.kind == VirtualServerKey::Kind::Address) port = out.key.endpoint.port;
-      out.sorry_server = SorryServerDef{Endpoint{from_config(vs.sorry_server->address), port}, vs.sorry_server_inhibit};
+      out.sorry_server = SorryServerDef{Endpoint{vs.sorry_server->address, port}, vs.sorry_server_inhibit};
     }
     if (vs.ha_suspend) {
       if (const auto* a = std::get_if<config::VsAddress>(&vs.key)) {
-        out.suspend_addresses.push_back(from_config(a->address));
+        out.suspend_addresses.push_back(a->address);
       } else if (const auto* g = std::get_if<config::VsGroup>(&vs.key)) {
         if (const auto* group = cfg.find_virtual_server_group(g->name))
           for (const auto& r : group->addresses) expand(r.first, r.last, out.suspend_addresses, kMaxSuspendAddressesPerRange);
@@ -225,24 +225,18 @@ struct Builder {
 
 }  // namespace
 
-IpAddress from_config(const config::IpAddress& a) {
-  IpAddress out;
-  out.family = a.is_v4() ? Family::V4 : Family::V6;
-  out.bytes = a.bytes;
-  return out;
-}
 
 VirtualServerKey key_of(const config::VirtualServer& vs) {
   VirtualServerKey k;
   k.protocol = protocol_of(vs.protocol);
   if (const auto* a = std::get_if<config::VsAddress>(&vs.key)) {
     k.kind = VirtualServerKey::Kind::Address;
-    k.endpoint = Endpoint{from_config(a->address), a->port};
-    k.family = k.endpoint.addr.family;
+    k.endpoint = Endpoint{a->address, a->port};
+    k.family = k.endpoint.address.family;
   } else if (const auto* f = std::get_if<config::VsFwmark>(&vs.key)) {
     k.kind = VirtualServerKey::Kind::Fwmark;
     k.fwmark = f->mark;
-    k.family = vs.ip_family == config::Family::Inet6 ? Family::V6 : Family::V4;
+    k.family = vs.ip_family == config::Family::Inet6 ? Family::Inet6 : Family::Inet;
   } else if (const auto* g = std::get_if<config::VsGroup>(&vs.key)) {
     k.kind = VirtualServerKey::Kind::Group;
     k.group = g->name;

@@ -4,8 +4,8 @@
 
 namespace stayalived::check::icmp {
 
-std::uint8_t echo_request_type(Family f) { return f == Family::V4 ? 8 : 128; }
-std::uint8_t echo_reply_type(Family f) { return f == Family::V4 ? 0 : 129; }
+std::uint8_t echo_request_type(Family f) { return f == Family::Inet ? 8 : 128; }
+std::uint8_t echo_reply_type(Family f) { return f == Family::Inet ? 0 : 129; }
 
 std::uint16_t checksum(std::span<const std::uint8_t> data) {
   std::uint32_t sum = 0;
@@ -26,7 +26,7 @@ std::vector<std::uint8_t> encode_echo(Family f, std::uint16_t id, std::uint16_t 
   out[6] = static_cast<std::uint8_t>(seq >> 8);
   out[7] = static_cast<std::uint8_t>(seq);
   std::copy(payload.begin(), payload.end(), out.begin() + 8);
-  if (f == Family::V4) {
+  if (f == Family::Inet) {
     const std::uint16_t c = checksum(out);
     out[2] = static_cast<std::uint8_t>(c >> 8);
     out[3] = static_cast<std::uint8_t>(c);
@@ -48,7 +48,7 @@ Match match_echo_reply(Family f, std::span<const std::uint8_t> d, bool has_ip_he
   const auto rid = static_cast<std::uint16_t>((d[4] << 8) | d[5]);
   const auto rseq = static_cast<std::uint16_t>((d[6] << 8) | d[7]);
   if ((check_id && rid != id) || rseq != seq) return Match::Unrelated;
-  if (f == Family::V4 && checksum(d) != 0) return Match::Malformed;
+  if (f == Family::Inet && checksum(d) != 0) return Match::Malformed;
   const auto body = d.subspan(8);
   if (body.size() != payload.size() || !std::equal(body.begin(), body.end(), payload.begin()))
     return Match::Malformed;

@@ -27,7 +27,7 @@ std::string checker_message(std::string_view kind, bool up, const CheckResult& c
     case Outcome::ConnectTimeout:
     case Outcome::Unreachable:
     case Outcome::ConnectError:
-      return m::generic_down(fmt::format("Could not connect to server [{}]:{}", target.addr.to_string(), target.port));
+      return m::generic_down(fmt::format("Could not connect to server [{}]:{}", target.address.to_string(), target.port));
     default: return m::generic_down(to_string(cause.outcome));
   }
 }

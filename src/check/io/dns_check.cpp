@@ -9,7 +9,7 @@
 
 #include <array>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "probe_base.hpp"
 #include "stayalived/check/dns.hpp"
 
@@ -29,7 +29,7 @@ class DnsProbe final : public ProbeOf<DnsCheck> {
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);
-    const auto failed = net::open_connected_udp(sock, conn_);
+    const auto failed = sockio::open_connected_udp(sock, conn_);
     if (failed) co_return *failed;
 
     const dns::Question q{static_cast<std::uint16_t>(ctx.random()), spec_.name, spec_.type};
@@ -40,13 +40,13 @@ class DnsProbe final : public ProbeOf<DnsCheck> {
     auto [sec, sent] = co_await sock.async_send(asio::buffer(query), asio::as_tuple(asio::use_awaitable));
     (void)sent;
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ReadTimeout);
-    if (sec) co_return net::connect_failure(sec);
+    if (sec) co_return sockio::connect_failure(sec);
 
     std::array<std::uint8_t, dns::kMaxUdpMessage> buf;
     for (int i = 0; i < kMaxDatagrams; ++i) {
       auto [rec, n] = co_await sock.async_receive(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
       if (ctx.expired()) co_return CheckResult::failure(Outcome::ReadTimeout);
-      if (rec) co_return net::io_failure(rec);
+      if (rec) co_return sockio::io_failure(rec);
       dns::Response r;
       const dns::ParseError pe = dns::parse_response(std::span<const std::uint8_t>(buf.data(), n), r);
       if (n < 12 || !dns::answers(r, q)) continue;  // not ours

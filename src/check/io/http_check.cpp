@@ -14,7 +14,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "plain_http.hpp"
 #include "probe_base.hpp"
 #include "stayalived/check/http/fetch.hpp"
@@ -168,9 +168,9 @@ class HttpProbe final : public Probe {
   // The Host header's address: the target's, without an IPv6 zone. Made once: formatting
   // an address costs more than the rest of the request.
   static std::string host_of(const ConnectOptions& c) {
-    IpAddress a = c.target.addr;
+    IpAddress a = c.target.address;
     a.scope_id = 0;
-    return net::to_asio(a).to_string();
+    return sockio::to_asio(a).to_string();
   }
 
   asio::awaitable<http::FetchResult> fetch_plain(ProbeContext& ctx, std::size_t i, const http::FetchOptions& options) {
@@ -187,8 +187,8 @@ class HttpProbe final : public Probe {
   http::FetchSpec tls_spec(std::size_t i, const http::FetchOptions& options) const {
     const HttpShared& sh = *shared_;
     http::FetchSpec f;
-    f.target.destination = net::target_of<asio::ip::tcp>(conn_);
-    if (conn_.bindto) f.target.bind_address = net::to_asio(net::scoped(*conn_.bindto, conn_));
+    f.target.destination = sockio::target_of<asio::ip::tcp>(conn_);
+    if (conn_.bindto) f.target.bind_address = sockio::to_asio(sockio::scoped(*conn_.bindto, conn_));
     f.target.bind_port = conn_.bind_port;
     f.target.bind_interface = conn_.bind_if;
     f.target.fwmark = conn_.fwmark;

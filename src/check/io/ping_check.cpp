@@ -20,7 +20,7 @@
 #include <array>
 #include <cerrno>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "probe_base.hpp"
 #include "stayalived/check/icmp.hpp"
 
@@ -34,7 +34,7 @@ constexpr int kMaxDatagrams = 64;
 
 // Opens, configures and connects the ICMP socket; returns the descriptor or -errno.
 int open_icmp(const ConnectOptions& c, bool& raw) {
-  const bool v4 = c.target.addr.is_v4();
+  const bool v4 = c.target.address.is_v4();
   const int family = v4 ? AF_INET : AF_INET6;
   const int proto = v4 ? static_cast<int>(IPPROTO_ICMP) : static_cast<int>(IPPROTO_ICMPV6);
   raw = false;
@@ -65,10 +65,10 @@ int open_icmp(const ConnectOptions& c, bool& raw) {
   sockaddr_storage ss{};
   socklen_t len = 0;
   if (c.bindto) {
-    len = net::to_sockaddr(net::scoped(*c.bindto, c), 0, ss);
+    len = sockio::to_sockaddr(sockio::scoped(*c.bindto, c), 0, ss);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail();
   }
-  len = net::to_sockaddr(net::scoped(c.target.addr, c), 0, ss);
+  len = sockio::to_sockaddr(sockio::scoped(c.target.address, c), 0, ss);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) return fail();
   return fd;
 }
@@ -86,7 +86,7 @@ class PingProbe final : public ProbeOf<PingCheck> {
       co_return CheckResult::failure(Outcome::LocalError, -fd);
     }
     asio::posix::stream_descriptor sock(co_await asio::this_coro::executor, fd);
-    const Family family = conn_.target.addr.family;
+    const Family family = conn_.target.address.family;
     const auto id = static_cast<std::uint16_t>(ctx.random());
     const auto seq = static_cast<std::uint16_t>(ctx.random());
     std::array<std::uint8_t, 16> payload;
@@ -97,15 +97,15 @@ class PingProbe final : public ProbeOf<PingCheck> {
     auto [sec, sent] = co_await sock.async_write_some(asio::buffer(request), asio::as_tuple(asio::use_awaitable));
     (void)sent;
     if (ctx.expired()) co_return CheckResult::failure(Outcome::NoReply);
-    if (sec) co_return net::connect_failure(sec);
+    if (sec) co_return sockio::connect_failure(sec);
 
     std::array<std::uint8_t, 1500> buf;
     for (int i = 0; i < kMaxDatagrams; ++i) {
       auto [rec, n] = co_await sock.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
       if (ctx.expired()) co_return CheckResult::failure(Outcome::NoReply);
-      if (rec) co_return net::connect_failure(rec);
+      if (rec) co_return sockio::connect_failure(rec);
       const auto m = icmp::match_echo_reply(family, std::span<const std::uint8_t>(buf.data(), n),
-                                            raw && family == Family::V4, raw, id, seq, payload);
+                                            raw && family == Family::Inet, raw, id, seq, payload);
       if (m == icmp::Match::Reply) co_return CheckResult::success();
     }
     co_return CheckResult::failure(Outcome::ProtocolError);

@@ -14,7 +14,7 @@
 #include <cerrno>
 #include <span>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "socket_watcher.hpp"
 
 namespace stayalived::check {
@@ -59,7 +59,7 @@ class Exchange {
       : ctx_(ctx), w_(w), conn_(conn), request_(std::move(request)), expect_(expect), options_(options),
         reader_(expect, options.limits, options.always_digest), start_(Clock::now()),
         total_deadline_(start_ + options.total_timeout),
-        sock_(w, ::socket(conn.target.addr.is_v4() ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+        sock_(w, ::socket(conn.target.address.is_v4() ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                           IPPROTO_TCP)) {}
 
   int fd() const { return sock_.fd(); }
@@ -69,8 +69,8 @@ class Exchange {
   Next begin() {
     const int fd = sock_.fd();
     if (fd < 0) return fail(http::Outcome::ConnectFailed, errno);
-    if (const int e = net::apply_options(fd, conn_); e != 0) return fail(connect_outcome(e), e);
-    const int e = net::connect_nonblocking(fd, conn_);
+    if (const int e = sockio::apply_options(fd, conn_); e != 0) return fail(connect_outcome(e), e);
+    const int e = sockio::connect_nonblocking(fd, conn_);
     if (e != 0 && e != EINPROGRESS) return fail(connect_outcome(e), e);
     if (const int w = w_.watch(fd); w != 0) return fail(http::Outcome::ConnectFailed, w);
     phase_ = e == 0 ? Phase::Send : Phase::Connect;
@@ -83,7 +83,7 @@ class Exchange {
     if (ec) return fail(ec == asio::error::operation_aborted ? http::Outcome::Cancelled : http::Outcome::ConnectFailed,
                         ec.value());
     if (phase_ == Phase::Connect) {
-      if (const int err = net::connect_error(fd(), w_.edges(fd())); err != 0) return fail(connect_outcome(err), err);
+      if (const int err = sockio::connect_error(fd(), w_.edges(fd())); err != 0) return fail(connect_outcome(err), err);
       phase_ = Phase::Send;
     }
     reads_in_a_row_ = 0;

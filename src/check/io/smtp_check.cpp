@@ -13,7 +13,7 @@
 
 #include <array>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "probe_base.hpp"
 #include "stayalived/check/smtp.hpp"
 
@@ -37,14 +37,14 @@ class SmtpProbe final : public ProbeOf<SmtpCheck> {
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     tcp::socket sock(co_await asio::this_coro::executor);
-    const auto proto = conn_.target.addr.is_v4() ? tcp::v4() : tcp::v6();
-    if (auto ec = net::open_with_options(sock, conn_, proto))
+    const auto proto = conn_.target.address.is_v4() ? tcp::v4() : tcp::v6();
+    if (auto ec = sockio::open_with_options(sock, conn_, proto))
       co_return CheckResult::failure(Outcome::LocalError, ec.value());
     ctx.arm(ctx.timeout());
-    auto [ec] = co_await sock.async_connect(net::target_of<tcp>(conn_),
+    auto [ec] = co_await sock.async_connect(sockio::target_of<tcp>(conn_),
                                             asio::as_tuple(asio::use_awaitable));
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ConnectTimeout);
-    if (ec) co_return net::connect_failure(ec);
+    if (ec) co_return sockio::connect_failure(ec);
 
     smtp::ReplyParser parser;
     ctx.arm(ctx.timeout());
@@ -75,7 +75,7 @@ class SmtpProbe final : public ProbeOf<SmtpCheck> {
                                               asio::as_tuple(asio::use_awaitable));
     (void)n;
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ReadTimeout);
-    if (ec) co_return net::io_failure(ec);
+    if (ec) co_return sockio::io_failure(ec);
     co_return CheckResult::success();
   }
 
@@ -87,7 +87,7 @@ class SmtpProbe final : public ProbeOf<SmtpCheck> {
     for (;;) {
       auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
       if (ctx.expired()) co_return CheckResult::failure(Outcome::ReadTimeout);
-      if (ec) co_return net::io_failure(ec);
+      if (ec) co_return sockio::io_failure(ec);
       switch (parser.feed(std::span<const std::uint8_t>(buf.data(), n))) {
         case smtp::Status::Complete: co_return CheckResult::success();
         case smtp::Status::Error:

@@ -10,7 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "probe_base.hpp"
 #include "socket_watcher.hpp"
 
@@ -32,20 +32,20 @@ class TcpProbe final : public ProbeOf<TcpCheck> {
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     auto& watcher = asio::use_service<SocketWatcher>(
         asio::query(co_await asio::this_coro::executor, asio::execution::context));
-    const WatchedSocket s(watcher, ::socket(conn_.target.addr.is_v4() ? AF_INET : AF_INET6,
+    const WatchedSocket s(watcher, ::socket(conn_.target.address.is_v4() ? AF_INET : AF_INET6,
                                             SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP));
     if (s.fd() < 0) co_return CheckResult::failure(Outcome::LocalError, errno);
-    if (const int e = net::apply_options(s.fd(), conn_); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
-    const int started = net::connect_nonblocking(s.fd(), conn_);
+    if (const int e = sockio::apply_options(s.fd(), conn_); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
+    const int started = sockio::connect_nonblocking(s.fd(), conn_);
     if (started == 0) co_return CheckResult::success();
-    if (started != EINPROGRESS) co_return net::connect_failure({started, boost::system::system_category()});
+    if (started != EINPROGRESS) co_return sockio::connect_failure({started, boost::system::system_category()});
     if (const int e = watcher.watch(s.fd()); e != 0) co_return CheckResult::failure(Outcome::LocalError, e);
     ctx.arm(ctx.timeout());
     auto [ec, events] = co_await watcher.async_wait(s.fd(), EPOLLOUT, asio::as_tuple(asio::use_awaitable));
     if (ctx.expired()) co_return CheckResult::failure(Outcome::ConnectTimeout);
     if (ec) co_return CheckResult::failure(Outcome::LocalError, ec.value());
-    if (const int err = net::connect_error(s.fd(), events); err != 0)
-      co_return net::connect_failure({err, boost::system::system_category()});
+    if (const int err = sockio::connect_error(s.fd(), events); err != 0)
+      co_return sockio::connect_failure({err, boost::system::system_category()});
     co_return CheckResult::success();
   }
 };

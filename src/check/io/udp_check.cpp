@@ -11,7 +11,7 @@
 
 #include <array>
 
-#include "net.hpp"
+#include "sockio.hpp"
 #include "probe_base.hpp"
 #include "stayalived/check/udp.hpp"
 
@@ -29,7 +29,7 @@ class UdpProbe final : public ProbeOf<UdpCheck> {
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);
-    const auto failed = net::open_connected_udp(sock, conn_);
+    const auto failed = sockio::open_connected_udp(sock, conn_);
     if (failed) co_return *failed;
 
     std::vector<std::uint8_t> random_payload;
@@ -43,7 +43,7 @@ class UdpProbe final : public ProbeOf<UdpCheck> {
     auto [sec, sent] = co_await sock.async_send(asio::buffer(*payload), asio::as_tuple(asio::use_awaitable));
     (void)sent;
     if (ctx.expired()) co_return spec_.require_reply ? CheckResult::failure(Outcome::NoReply) : CheckResult::success();
-    if (sec) co_return net::connect_failure(sec);
+    if (sec) co_return sockio::connect_failure(sec);
 
     // Larger than any reply we accept, so that an oversized one is seen as such, not cut.
     std::array<std::uint8_t, 2048> buf;
@@ -52,7 +52,7 @@ class UdpProbe final : public ProbeOf<UdpCheck> {
       // Silence until the deadline: fine unless a reply was required.
       co_return spec_.require_reply ? CheckResult::failure(Outcome::NoReply) : CheckResult::success();
     }
-    if (rec) co_return net::connect_failure(rec);
+    if (rec) co_return sockio::connect_failure(rec);
     if (!spec_.require_reply) co_return CheckResult::success();
     co_return udp::verdict(spec_, std::span<const std::uint8_t>(buf.data(), n));
   }

@@ -171,7 +171,7 @@ CheckerDef parse_check(const std::string& spec, const CheckTiming& timing, Endpo
     else if (k == "timeout") misc.timeout = seconds_arg(v);
     else if (k == "path") file.path = v;
     else if (k == "weight") file.weight = std::stoll(v);
-    else if (k == "connect_ip") d.connect.target.addr = IpAddress::parse(v).value();
+    else if (k == "connect_ip") d.connect.target.address = IpAddress::parse(v).value();
     else if (k == "connect_port") d.connect.target.port = static_cast<std::uint16_t>(std::stoi(v));
     else if (k == "bindto") d.connect.bindto = IpAddress::parse(v).value();
     else if (k == "bind_port") d.connect.bind_port = static_cast<std::uint16_t>(std::stoi(v));

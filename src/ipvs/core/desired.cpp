@@ -164,7 +164,7 @@ State build_desired_from_pools(std::span<const VirtualServerSpec> vss, std::span
 namespace {
 
 // Adds 1 to a big-endian address of `n` bytes; false on overflow.
-bool increment(Address& a) {
+bool increment(IpAddress& a) {
   for (std::size_t i = a.size(); i-- > 0;) {
     if (++a.bytes[i] != 0) return true;
   }
@@ -174,7 +174,7 @@ bool increment(Address& a) {
 }  // namespace
 
 Expected<std::vector<ServiceKey>, std::string> expand_group(std::span<const GroupEntry> entries, Protocol protocol,
-                                                            std::uint16_t fwmark_family, std::uint32_t max_per_range) {
+                                                            Family fwmark_family, std::uint32_t max_per_range) {
   std::vector<ServiceKey> out;
   for (const auto& e : entries) {
     if (e.fwmark != 0) {
@@ -185,7 +185,7 @@ Expected<std::vector<ServiceKey>, std::string> expand_group(std::span<const Grou
       return Unexpected(fmt::format("range {}-{} mixes address families", e.first.to_string(), e.last.to_string()));
     if (e.last < e.first)
       return Unexpected(fmt::format("range {}-{} ends before it starts", e.first.to_string(), e.last.to_string()));
-    Address a = e.first;
+    IpAddress a = e.first;
     std::uint32_t n = 0;
     for (;;) {
       if (++n > max_per_range)

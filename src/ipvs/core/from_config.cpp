@@ -4,13 +4,6 @@
 
 namespace stayalived::ipvs {
 
-Address to_address(const config::IpAddress& a) {
-  Address out;
-  out.family = a.is_v6() ? AF_INET6 : AF_INET;
-  out.bytes = a.bytes;
-  return out;
-}
-
 std::string_view scheduler_name(config::Scheduler s) {
   using S = config::Scheduler;
   switch (s) {
@@ -66,16 +59,14 @@ ForwardSpec to_forward(const config::Forwarding& f) {
   return out;
 }
 
-std::uint16_t family_of(const config::IpAddress& a) { return a.is_v6() ? AF_INET6 : AF_INET; }
-
 // keepalived.conf(5): a fwmark service takes ip_family if given; else the family of its
 // non-tunnelled real/sorry servers; else, all tunnelled, their common family, or IPv4.
-std::uint16_t fwmark_family(const config::VirtualServer& vs) {
-  if (vs.ip_family) return *vs.ip_family == config::Family::Inet6 ? AF_INET6 : AF_INET;
-  std::optional<std::uint16_t> direct, any;
+Family fwmark_family(const config::VirtualServer& vs) {
+  if (vs.ip_family) return *vs.ip_family;
+  std::optional<Family> direct, any;
   bool mixed = false;
   auto see = [&](const config::IpAddress& a, bool tunnelled) {
-    std::uint16_t f = family_of(a);
+    const Family f = a.family;
     if (!tunnelled && !direct) direct = f;
     if (any && *any != f) mixed = true;
     if (!any) any = f;
@@ -87,7 +78,7 @@ std::uint16_t fwmark_family(const config::VirtualServer& vs) {
   }
   if (direct) return *direct;
   if (any && !mixed) return *any;
-  return AF_INET;
+  return Family::Inet;
 }
 
 std::string vs_name(const config::VirtualServer& vs) {
@@ -101,7 +92,7 @@ std::string vs_name(const config::VirtualServer& vs) {
 
 RealServerSpec real_server(const config::RealServer& rs) {
   RealServerSpec out;
-  out.address = to_address(rs.address);
+  out.address = rs.address;
   out.port = rs.port;
   out.weight = rs.weight < 0 ? 0u : static_cast<std::uint32_t>(rs.weight);
   out.forward = to_forward(rs.forwarding);
@@ -146,7 +137,7 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
     sd.max_len = s.max_len.value_or(0);
     sd.port = s.port.value_or(0);
     sd.ttl = s.ttl.value_or(0);
-    if (s.group) sd.group = to_address(*s.group);
+    if (s.group) sd.group = *s.group;
     out.sync_daemon = sd;
   }
 
@@ -154,9 +145,9 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
     VirtualServerSpec spec;
     spec.name = vs_name(vs);
     Protocol proto = to_protocol(vs.protocol);
-    std::uint16_t fwm_family = fwmark_family(vs);
+    const Family fwm_family = fwmark_family(vs);
     if (const auto* a = std::get_if<config::VsAddress>(&vs.key)) {
-      spec.services.push_back(ServiceKey::make(proto, to_address(a->address), a->port));
+      spec.services.push_back(ServiceKey::make(proto, a->address, a->port));
     } else if (const auto* f = std::get_if<config::VsFwmark>(&vs.key)) {
       spec.services.push_back(ServiceKey::fwmark_service(f->mark, fwm_family));
     } else {
@@ -165,11 +156,11 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
       if (grp == nullptr) return Unexpected(fmt::format("virtual_server group {}: no such virtual_server_group", name));
       std::vector<GroupEntry> entries;
       for (const auto& r : grp->addresses)
-        entries.push_back(GroupEntry{.first = to_address(r.first), .last = to_address(r.last), .port = r.port});
+        entries.push_back(GroupEntry{.first = r.first, .last = r.last, .port = r.port});
       for (const auto& m : grp->fwmarks) {
         GroupEntry e;
         e.fwmark = m.mark;
-        if (m.family) e.family = *m.family == config::Family::Inet6 ? AF_INET6 : AF_INET;
+        e.family = m.family;
         entries.push_back(e);
       }
       auto keys = expand_group(entries, proto, fwm_family);
@@ -198,11 +189,11 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
     // A persistence engine only takes effect on a persistent service (keepalived 2.2.7
     // programs none without persistence_timeout or _granularity).
     if (vs.persistence_engine && (s.flags & svc_flag::kPersistent)) s.pe_name = *vs.persistence_engine;
-    std::uint16_t family = spec.services.empty() ? AF_INET : spec.services.front().family;
+    const Family family = spec.services.empty() ? Family::Inet : spec.services.front().family;
     s.netmask = Service::default_netmask(family);
     if (vs.persistence_granularity) {
       const auto& m = *vs.persistence_granularity;
-      if (family == AF_INET6) {
+      if (family == Family::Inet6) {
         // For IPv6 services the kernel takes a prefix length.
         s.netmask = config::netmask_to_prefix(m).value_or(128);
       } else if (m.is_v4()) {
@@ -235,7 +226,7 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
     }
     if (vs.sorry_server) {
       RealServerSpec sorry;
-      sorry.address = to_address(vs.sorry_server->address);
+      sorry.address = vs.sorry_server->address;
       sorry.port = vs.sorry_server->port;
       sorry.forward = to_forward(vs.sorry_server_forwarding ? *vs.sorry_server_forwarding : vs.forwarding);
       sorry.inhibit_on_failure = vs.sorry_server_inhibit;

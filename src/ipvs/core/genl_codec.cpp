@@ -4,6 +4,7 @@
 #include "stayalived/ipvs/genl_codec.hpp"
 
 #include <linux/genetlink.h>
+#include <netinet/in.h>
 #include <linux/ip_vs.h>
 #include <linux/netlink.h>
 
@@ -70,7 +71,7 @@ class Builder {
   void string(std::uint16_t type, const std::string& s) { put(type, s.c_str(), s.size() + 1); }
   // The kernel's address attributes are a union nf_inet_addr (16 bytes); IPv4 uses the
   // first 4, the rest stays zero.
-  void address(std::uint16_t type, const Address& a) { put(type, a.bytes.data(), a.bytes.size()); }
+  void address(std::uint16_t type, const IpAddress& a) { put(type, a.bytes.data(), a.bytes.size()); }
 
   std::size_t begin_nested(std::uint16_t type) {
     std::size_t at = buf_.size();
@@ -96,7 +97,7 @@ constexpr std::uint16_t kDump = NLM_F_REQUEST | NLM_F_DUMP;
 
 // The attributes that identify a service (all a delete or a lookup needs).
 void put_service_key(Builder& b, const ServiceKey& k) {
-  b.u16(IPVS_SVC_ATTR_AF, k.family);
+  b.u16(IPVS_SVC_ATTR_AF, static_cast<std::uint16_t>(net::af(k.family)));
   if (k.is_fwmark()) {
     b.u32(IPVS_SVC_ATTR_FWMARK, k.fwmark);
   } else {
@@ -118,7 +119,7 @@ void put_service(Builder& b, const Service& s, bool full) {
     b.put(IPVS_SVC_ATTR_FLAGS, flags, sizeof flags);
     b.u32(IPVS_SVC_ATTR_TIMEOUT, s.timeout);
     // IPv4: a __be32 netmask; IPv6: a prefix length in host order.
-    if (s.key.family == AF_INET6)
+    if (s.key.family == Family::Inet6)
       b.u32(IPVS_SVC_ATTR_NETMASK, s.netmask);
     else
       b.be32(IPVS_SVC_ATTR_NETMASK, s.netmask);
@@ -129,7 +130,7 @@ void put_service(Builder& b, const Service& s, bool full) {
 void put_dest(Builder& b, const Destination& d, bool full) {
   auto at = b.begin_nested(IPVS_CMD_ATTR_DEST);
   b.address(IPVS_DEST_ATTR_ADDR, d.key.address);
-  b.u16(IPVS_DEST_ATTR_ADDR_FAMILY, d.key.address.family);
+  b.u16(IPVS_DEST_ATTR_ADDR_FAMILY, static_cast<std::uint16_t>(net::af(d.key.address.family)));
   b.be16(IPVS_DEST_ATTR_PORT, d.key.port);
   if (full) {
     b.u32(IPVS_DEST_ATTR_FWD_METHOD, static_cast<std::uint32_t>(d.forward));
@@ -180,11 +181,11 @@ bool get_string(const std::vector<Attr>& attrs, std::uint16_t type, std::string&
   out.assign(p, strnlen(p, a->data.size()));
   return true;
 }
-bool get_address(const std::vector<Attr>& attrs, std::uint16_t type, std::uint16_t family, Address& out) {
+bool get_address(const std::vector<Attr>& attrs, std::uint16_t type, Family family, IpAddress& out) {
   const Attr* a = find(attrs, type);
-  std::size_t need = family == AF_INET6 ? 16 : 4;
+  std::size_t need = family == Family::Inet6 ? 16 : 4;
   if (a == nullptr || a->data.size() < need) return false;
-  out = Address{};
+  out = IpAddress{};
   out.family = family;
   std::memcpy(out.bytes.data(), a->data.data(), need);
   return true;
@@ -336,16 +337,17 @@ Expected<Service, std::string> decode_service(const Message& m) {
   if (!attrs) return Unexpected(attrs.error());
   const auto& a = *attrs;
   Service s;
-  std::uint16_t family = 0;
-  if (!get16(a, IPVS_SVC_ATTR_AF, family)) return Unexpected(std::string("service without address family"));
-  if (family != AF_INET && family != AF_INET6)
-    return Unexpected(fmt::format("service with unknown address family {}", family));
+  std::uint16_t af = 0;
+  if (!get16(a, IPVS_SVC_ATTR_AF, af)) return Unexpected(std::string("service without address family"));
+  const auto known = net::family_of_af(af);
+  if (!known) return Unexpected(fmt::format("service with unknown address family {}", af));
+  const Family family = *known;
   std::uint32_t fwmark = 0;
   if (get32(a, IPVS_SVC_ATTR_FWMARK, fwmark) && fwmark != 0) {
     s.key = ServiceKey::fwmark_service(fwmark, family);
   } else {
     std::uint16_t proto = 0;
-    Address addr;
+    IpAddress addr;
     const Attr* port = find(a, IPVS_SVC_ATTR_PORT);
     if (!get16(a, IPVS_SVC_ATTR_PROTOCOL, proto) || !get_address(a, IPVS_SVC_ATTR_ADDR, family, addr) ||
         port == nullptr || port->data.size() < 2)
@@ -360,19 +362,21 @@ Expected<Service, std::string> decode_service(const Message& m) {
     s.flags = load32(f->data.data()) & svc_flag::kUserMask;
   get32(a, IPVS_SVC_ATTR_TIMEOUT, s.timeout);
   if (const Attr* nm = find(a, IPVS_SVC_ATTR_NETMASK); nm != nullptr && nm->data.size() >= 4)
-    s.netmask = family == AF_INET6 ? load32(nm->data.data()) : load_be32(nm->data.data());
+    s.netmask = family == Family::Inet6 ? load32(nm->data.data()) : load_be32(nm->data.data());
   return s;
 }
 
-Expected<Destination, std::string> decode_dest(const Message& m, std::uint16_t service_family) {
+Expected<Destination, std::string> decode_dest(const Message& m, Family service_family) {
   auto attrs = nested_of(m, IPVS_CMD_ATTR_DEST, "destination");
   if (!attrs) return Unexpected(attrs.error());
   const auto& a = *attrs;
   Destination d;
-  std::uint16_t family = service_family;
-  get16(a, IPVS_DEST_ATTR_ADDR_FAMILY, family);
-  if (family != AF_INET && family != AF_INET6)
-    return Unexpected(fmt::format("destination with unknown address family {}", family));
+  Family family = service_family;
+  if (std::uint16_t af = 0; get16(a, IPVS_DEST_ATTR_ADDR_FAMILY, af)) {
+    const auto known = net::family_of_af(af);
+    if (!known) return Unexpected(fmt::format("destination with unknown address family {}", af));
+    family = *known;
+  }
   const Attr* port = find(a, IPVS_DEST_ATTR_PORT);
   if (!get_address(a, IPVS_DEST_ATTR_ADDR, family, d.key.address) || port == nullptr || port->data.size() < 2)
     return Unexpected(std::string("destination without address or port"));
@@ -405,10 +409,10 @@ Expected<SyncDaemon, std::string> decode_daemon(const Message& m) {
   get16(a, IPVS_DAEMON_ATTR_SYNC_MAXLEN, d.max_len);
   get16(a, IPVS_DAEMON_ATTR_MCAST_PORT, d.port);
   if (const Attr* t = find(a, IPVS_DAEMON_ATTR_MCAST_TTL); t != nullptr && !t->data.empty()) d.ttl = t->data[0];
-  Address g;
-  if (get_address(a, IPVS_DAEMON_ATTR_MCAST_GROUP6, AF_INET6, g))
+  IpAddress g;
+  if (get_address(a, IPVS_DAEMON_ATTR_MCAST_GROUP6, Family::Inet6, g))
     d.group = g;
-  else if (get_address(a, IPVS_DAEMON_ATTR_MCAST_GROUP, AF_INET, g))
+  else if (get_address(a, IPVS_DAEMON_ATTR_MCAST_GROUP, Family::Inet, g))
     d.group = g;
   return d;
 }

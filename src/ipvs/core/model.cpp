@@ -6,41 +6,6 @@
 
 namespace stayalived::ipvs {
 
-std::optional<Address> Address::parse(std::string_view text) {
-  std::string s(text);
-  Address a;
-  if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) {
-    a.family = AF_INET;
-    return a;
-  }
-  if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) == 1) {
-    a.family = AF_INET6;
-    return a;
-  }
-  return std::nullopt;
-}
-
-Address Address::v4(std::uint32_t host_order) {
-  Address a;
-  a.family = AF_INET;
-  a.bytes[0] = static_cast<std::uint8_t>(host_order >> 24);
-  a.bytes[1] = static_cast<std::uint8_t>(host_order >> 16);
-  a.bytes[2] = static_cast<std::uint8_t>(host_order >> 8);
-  a.bytes[3] = static_cast<std::uint8_t>(host_order);
-  return a;
-}
-
-std::string Address::to_string() const {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (inet_ntop(family, bytes.data(), buf, sizeof buf) == nullptr) return "?";
-  return buf;
-}
-
-std::string Address::to_string_with_port(std::uint16_t port) const {
-  if (is_v6()) return fmt::format("[{}]:{}", to_string(), port);
-  return fmt::format("{}:{}", to_string(), port);
-}
-
 std::string_view to_string(Protocol p) {
   switch (p) {
     case Protocol::Tcp: return "TCP";
@@ -61,7 +26,7 @@ std::string_view to_string(Forward f) {
   return "?";
 }
 
-ServiceKey ServiceKey::make(Protocol p, const Address& a, std::uint16_t port) {
+ServiceKey ServiceKey::make(Protocol p, const IpAddress& a, std::uint16_t port) {
   ServiceKey k;
   k.family = a.family;
   k.protocol = p;
@@ -70,7 +35,7 @@ ServiceKey ServiceKey::make(Protocol p, const Address& a, std::uint16_t port) {
   return k;
 }
 
-ServiceKey ServiceKey::fwmark_service(std::uint32_t mark, std::uint16_t family) {
+ServiceKey ServiceKey::fwmark_service(std::uint32_t mark, Family family) {
   ServiceKey k;
   k.family = family;
   k.fwmark = mark;
@@ -79,7 +44,7 @@ ServiceKey ServiceKey::fwmark_service(std::uint32_t mark, std::uint16_t family) 
 }
 
 std::string ServiceKey::to_string() const {
-  if (is_fwmark()) return family == AF_INET6 ? fmt::format("FWM {} IPv6", fwmark) : fmt::format("FWM {}", fwmark);
+  if (is_fwmark()) return family == Family::Inet6 ? fmt::format("FWM {} IPv6", fwmark) : fmt::format("FWM {}", fwmark);
   return fmt::format("{} {}", ipvs::to_string(protocol), address.to_string_with_port(port));
 }
 

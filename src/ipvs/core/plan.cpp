@@ -30,9 +30,8 @@ void Ownership::claim(const State& s) {
 
 void Ownership::release(const ServiceKey& k) {
   services.erase(k);
-  DestKey lowest;
-  lowest.address.family = 0;  // below every real family, so the scan starts at k's first dest
-  auto it = dests.lower_bound({k, lowest});
+  // DestKey{} (0.0.0.0:0, the first family) is below every destination of k.
+  auto it = dests.lower_bound({k, DestKey{}});
   while (it != dests.end() && it->first == k) it = dests.erase(it);
 }
 

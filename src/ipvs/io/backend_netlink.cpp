@@ -60,7 +60,7 @@ class NetlinkBackend final : public Backend {
     for (const auto& s : *services) {
       auto& e = out.put(s);
       if (!with_dests || !with_dests(s.key)) continue;
-      std::uint16_t family = s.key.family;
+      const Family family = s.key.family;
       auto dests = dump_list<Destination>(genl::encode_get_dests(s.key, next_header()),
                                           [family](const genl::Message& m) { return genl::decode_dest(m, family); });
       if (!dests) {
@@ -109,7 +109,7 @@ class NetlinkBackend final : public Backend {
       auto s = genl::decode_service(m);
       if (!s) return Unexpected(Error{"malformed service: " + s.error(), EPROTO});
       ServiceEntry e{.service = *s, .dests = {}};
-      std::uint16_t family = key.family;
+      const Family family = key.family;
       auto dests = dump_list<Destination>(genl::encode_get_dests(key, next_header()),
                                           [family](const genl::Message& d) { return genl::decode_dest(d, family); });
       if (!dests) {

@@ -48,8 +48,8 @@ std::uint32_t partial_sum(std::span<const std::uint8_t> d, std::uint32_t acc) {
 
 // RFC 5798 section 5.2.8: the pseudo-header of the IP version in use.
 std::uint32_t pseudo_header_sum(const IpAddress& src, const IpAddress& dst, std::size_t length) {
-  std::uint32_t acc = partial_sum(src.bytes(), 0);
-  acc = partial_sum(dst.bytes(), acc);
+  std::uint32_t acc = partial_sum(src.span(), 0);
+  acc = partial_sum(dst.span(), acc);
   if (src.is_v4()) {
     const std::array<std::uint8_t, 4> tail{0, kProtoVrrp, static_cast<std::uint8_t>(length >> 8),
                                            static_cast<std::uint8_t>(length)};
@@ -104,7 +104,7 @@ Expected<Received, DropReason> parse_vrrp(std::span<const std::uint8_t> m, Famil
     if (inet_checksum(m) != 0) return drop(DropReason::BadChecksum);
   } else if (inet_checksum(m, pseudo_header_sum(src, dst, m.size())) != 0) {
     const bool old_ok = opts.accept_old_checksum && opts.group && !dst.is_multicast() &&
-                        opts.group->family() == fam &&
+                        opts.group->family == fam &&
                         inet_checksum(m, pseudo_header_sum(src, *opts.group, m.size())) == 0;
     if (!old_ok) return drop(DropReason::BadChecksum);
     rx.checksum = ChecksumKind::MulticastPseudoHeader;
@@ -277,7 +277,7 @@ std::vector<std::uint8_t> encode_vrrp(const Frame& f) {
   }
   m.push_back(0);
   m.push_back(0);
-  for (std::size_t i = 0; i < count; ++i) append(m, a.addresses[i].bytes());
+  for (std::size_t i = 0; i < count; ++i) append(m, a.addresses[i].span());
   if (a.version == 2) {
     if (a.auth_type == AuthType::Pass)
       append(m, f.key);
@@ -309,14 +309,14 @@ std::vector<std::uint8_t> encode_ipv4(const Frame& f) {
   p.push_back(ah ? kProtoAh : kProtoVrrp);
   p.push_back(0);
   p.push_back(0);
-  append(p, f.source.bytes());
-  append(p, f.destination.bytes());
+  append(p, f.source.span());
+  append(p, f.destination.span());
   if (ah) {
     p.push_back(kProtoVrrp);
     p.push_back(kAhLengthField);
     p.push_back(0);
     p.push_back(0);
-    append(p, f.source.bytes());  // keepalived uses the sender's address as SPI
+    append(p, f.source.span());  // keepalived uses the sender's address as SPI
     append32(p, f.ah_sequence);
     p.insert(p.end(), kIcvLength, 0);
     append(p, vrrp);

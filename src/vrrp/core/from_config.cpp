@@ -4,10 +4,6 @@
 
 namespace stayalived::vrrp {
 
-namespace {
-IpAddress conv(const config::IpAddress& a) { return *IpAddress::from_bytes(std::span(a.bytes.data(), a.size())); }
-}  // namespace
-
 Family instance_family(const config::VrrpInstance& vi) {
   if (!vi.virtual_ipaddress.empty())
     return vi.virtual_ipaddress.front().address.address.is_v4() ? Family::Inet : Family::Inet6;
@@ -43,15 +39,15 @@ InstanceConfig core_config(const config::VrrpInstance& vi, const config::Config&
   c.higher_prio_send_advert = vi.higher_prio_send_advert && !vi.strict_mode;
   c.down_timer_adverts = std::clamp<unsigned>(vi.down_timer_adverts, 1, 100);
   for (const auto& va : vi.virtual_ipaddress) {
-    const auto a = conv(va.address.address);
-    if (a.family() == c.family) c.addresses.push_back(a);
+    const auto a = va.address.address;
+    if (a.family == c.family) c.addresses.push_back(a);
   }
   if (c.version == 2 && vi.authentication) {
     c.auth_type = vi.authentication->type == config::AuthType::Pass ? AuthType::Pass
                   : vi.authentication->type == config::AuthType::Ah ? AuthType::Ah
                                                                      : AuthType::None;
   }
-  for (const auto& p : vi.unicast_peers) c.peers.push_back(UnicastPeer{conv(p.address), p.min_ttl, p.max_ttl});
+  for (const auto& p : vi.unicast_peers) c.peers.push_back(UnicastPeer{p.address, p.min_ttl, p.max_ttl});
   c.check_unicast_src = vi.check_unicast_src;
   c.sync_group_member = group_member;
   c.garp.master_delay = vi.garp_master_delay;
@@ -116,8 +112,8 @@ InstanceSetup instance_setup(const config::VrrpInstance& vi, const config::Confi
   s.family = instance_family(vi);
   s.interface = vi.interface.value_or("");
   s.unicast = !vi.unicast_peers.empty();
-  s.group = conv(vi.mcast_dst_ip ? *vi.mcast_dst_ip
-                                 : s.family == Family::Inet ? cfg.global.vrrp_mcast_group4 : cfg.global.vrrp_mcast_group6);
+  s.group = vi.mcast_dst_ip ? *vi.mcast_dst_ip
+                                 : s.family == Family::Inet ? cfg.global.vrrp_mcast_group4 : cfg.global.vrrp_mcast_group6;
   if (vi.authentication) s.key = make_auth_key(vi.authentication->password);
   if (vi.old_unicast_checksum == config::OldUnicastChecksum::On) s.send_checksum = ChecksumKind::MulticastPseudoHeader;
   s.tracks = tracking_of(vi, cfg);

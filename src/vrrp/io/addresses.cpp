@@ -18,9 +18,9 @@ bool Runtime::Impl::is_our_vip(const IpAddress& a) const {
   for (const auto& in : insts) {
     if (!in) continue;
     for (const auto& va : in->conf.virtual_ipaddress)
-      if (to_vrrp(va.address.address) == a) return true;
+      if (va.address.address == a) return true;
     for (const auto& va : in->conf.virtual_ipaddress_excluded)
-      if (to_vrrp(va.address.address) == a) return true;
+      if (va.address.address == a) return true;
   }
   return false;
 }
@@ -28,7 +28,7 @@ bool Runtime::Impl::is_our_vip(const IpAddress& a) const {
 // keepalived: the interface's primary IPv4 address, or its IPv6 link-local address.
 std::optional<IpAddress> Runtime::Impl::primary_address(int ifindex, Family f) const {
   for (const auto& a : addrs) {
-    if (a.index != ifindex || a.address.family() != f) continue;
+    if (a.index != ifindex || a.address.family != f) continue;
     if (f == Family::Inet && (a.secondary() || is_our_vip(a.address))) continue;
     if (f == Family::Inet6 && !a.address.is_link_local()) continue;
     return a.address;
@@ -39,7 +39,7 @@ std::optional<IpAddress> Runtime::Impl::primary_address(int ifindex, Family f) c
 void Runtime::Impl::refresh_source(Inst& in) {
   std::optional<IpAddress> s;
   if (in.conf.source_ip)
-    s = to_vrrp(*in.conf.source_ip);
+    s = *in.conf.source_ip;
   else if (in.ifindex)
     s = primary_address(in.ifindex, in.family());
   if (s == in.src) return;
@@ -61,7 +61,7 @@ std::vector<AddressSpec> Runtime::Impl::vip_specs(const config::VrrpInstance& co
   std::vector<AddressSpec> out;
   const auto& list = excluded ? conf.virtual_ipaddress_excluded : conf.virtual_ipaddress;
   for (const auto& va : list) {
-    if (!excluded && to_vrrp(va.address.address).family() != fam) continue;
+    if (!excluded && va.address.address.family != fam) continue;
     AddressSpec s{ifindex_of(va.dev, ifindex), va};
     if (s.ifindex) out.push_back(std::move(s));
   }
@@ -119,7 +119,7 @@ void Runtime::Impl::set_addresses(Inst& in, bool add) {
 Result<> Runtime::Impl::remove_address(Inst& in, const AddressSpec& s) {
   auto deleted = nl->delete_address(s);
   if (!deleted) return Unexpected(deleted.error());
-  if (*deleted) in.removing.insert(to_vrrp(s.va.address.address));
+  if (*deleted) in.removing.insert(s.va.address.address);
   return {};
 }
 
@@ -130,7 +130,7 @@ void Runtime::Impl::address_removed(const AddrInfo& ai) {
     if (!p || !p->started) continue;
     if (p->removing.erase(ai.address)) continue;
     for (const auto& va : p->conf.virtual_ipaddress) {
-      if (va.no_track || to_vrrp(va.address.address) != ai.address) continue;
+      if (va.no_track || va.address.address != ai.address) continue;
       if (ifindex_of(va.dev, p->ifindex) != ai.index) continue;
       const auto ifname = links.count(ai.index) ? links[ai.index].name : std::to_string(ai.index);
       log.info("Netlink reflector reports IP {} removed from {}", ai.address.to_string(), ifname);
@@ -142,7 +142,7 @@ void Runtime::Impl::address_removed(const AddrInfo& ai) {
 void Runtime::Impl::gratuitous(Inst& in, unsigned repeat) {
   auto burst = [&](const std::vector<AddressSpec>& specs) {
     std::map<int, std::vector<IpAddress>> by_if;
-    for (const auto& s : specs) by_if[s.ifindex].push_back(to_vrrp(s.va.address.address));
+    for (const auto& s : specs) by_if[s.ifindex].push_back(s.va.address.address);
     for (auto& [ifindex, list] : by_if) {
       auto it = garps.find(ifindex);
       if (it == garps.end()) continue;
@@ -262,7 +262,7 @@ std::vector<T> minus(const std::vector<T>& a, const std::vector<T>& b, Eq eq) {
 void Runtime::Impl::reconcile_addresses(const std::vector<std::pair<Inst*, config::VrrpInstance>>& masters) {
   const auto eq_a = [](const AddressSpec& x, const AddressSpec& y) { return x == y; };
   const auto same_a = [](const AddressSpec& x, const AddressSpec& y) {
-    return x.ifindex == y.ifindex && to_vrrp(x.va.address.address) == to_vrrp(y.va.address.address);
+    return x.ifindex == y.ifindex && x.va.address.address == y.va.address.address;
   };
   const auto eq_r = [](const RouteSpec& x, const RouteSpec& y) { return x == y; };
   const auto eq_u = [](const config::Rule& x, const config::Rule& y) { return x == y; };
@@ -278,7 +278,7 @@ void Runtime::Impl::reconcile_addresses(const std::vector<std::pair<Inst*, confi
     std::map<std::pair<std::size_t, int>, std::vector<IpAddress>> by_if;
     for (const auto& c : plan.add) {
       warn(*masters[c.owner].first, "add VIP", nl->add_address(c.item));
-      by_if[{c.owner, c.item.ifindex}].push_back(to_vrrp(c.item.va.address.address));
+      by_if[{c.owner, c.item.ifindex}].push_back(c.item.va.address.address);
     }
     for (auto& [key, list] : by_if)
       if (auto g = garps.find(key.second); g != garps.end())

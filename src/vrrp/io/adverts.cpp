@@ -61,7 +61,7 @@ void Runtime::Impl::received(Sock& s, int ifindex, Family fam, std::span<const s
                              const Ipv6Meta& meta) {
   ++s.info.received;
   DecodeOptions dopts;
-  dopts.group = to_vrrp(fam == Family::Inet ? cfg->global.vrrp_mcast_group4 : cfg->global.vrrp_mcast_group6);
+  dopts.group = fam == Family::Inet ? cfg->global.vrrp_mcast_group4 : cfg->global.vrrp_mcast_group6;
   dopts.accept_old_checksum = true;
   auto rx = fam == Family::Inet ? decode_ipv4(bytes, dopts) : decode_ipv6(bytes, meta, dopts);
   if (!rx) {

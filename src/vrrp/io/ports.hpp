@@ -148,8 +148,4 @@ class Ports {
 /// The system's ports: raw sockets, rtnetlink, AF_PACKET, on `io`.
 std::unique_ptr<Ports> system_ports(boost::asio::io_context& io);
 
-/// Converts between the config model's address type and ours.
-IpAddress to_vrrp(const config::IpAddress& a);
-config::IpAddress to_config(const IpAddress& a);
-
 }  // namespace stayalived::vrrp

@@ -30,7 +30,6 @@ namespace {
 constexpr std::uint8_t kRtprotKeepalived = 18;  // "proto keepalived", as keepalived marks its routes
 constexpr std::uint32_t kLifetimeForever = 0xffffffffu;
 
-int af(config::Family f) { return f == config::Family::Inet ? AF_INET : AF_INET6; }
 
 Error nl_error(const std::string& what, int code) {
   return Error{what + ": " + nl_geterror(code), code < 0 ? -code : code};
@@ -62,7 +61,7 @@ using RuleH = Handle<rtnl_rule, rtnl_rule_put>;
 using CacheH = Handle<nl_cache, nl_cache_free>;
 
 AddrH build(const config::IpAddress& a, int prefix) {
-  AddrH h(nl_addr_build(af(a.family), a.bytes.data(), a.size()));
+  AddrH h(nl_addr_build(net::af(a.family), a.bytes.data(), a.size()));
   if (h.get()) nl_addr_set_prefixlen(h.get(), prefix);
   return h;
 }
@@ -105,7 +104,7 @@ Result<RtAddrH> make_addr(const AddressSpec& s) {
   RtAddrH a(rtnl_addr_alloc());
   if (!a.get()) return Unexpected(Error{"out of memory", ENOMEM});
   rtnl_addr_set_ifindex(a.get(), s.ifindex);
-  rtnl_addr_set_family(a.get(), af(va.address.address.family));
+  rtnl_addr_set_family(a.get(), net::af(va.address.address.family));
   auto local = build(va.address.address, va.address.length);
   if (int e = rtnl_addr_set_local(a.get(), local.get()); e < 0) return Unexpected(nl_error("address", e));
   rtnl_addr_set_prefixlen(a.get(), va.address.length);
@@ -153,7 +152,7 @@ Result<RouteH> make_route(const RouteSpec& s) {
   const auto& r = s.route;
   RouteH rt(rtnl_route_alloc());
   if (!rt.get()) return Unexpected(Error{"out of memory", ENOMEM});
-  rtnl_route_set_family(rt.get(), static_cast<std::uint8_t>(af(r.destination.address.family)));
+  rtnl_route_set_family(rt.get(), static_cast<std::uint8_t>(net::af(r.destination.address.family)));
   auto dst = build(r.destination.network(), r.destination.length);
   rtnl_route_set_dst(rt.get(), dst.get());
   static constexpr std::uint8_t kTypes[] = {RTN_UNICAST,   RTN_LOCAL,       RTN_BROADCAST, RTN_ANYCAST,
@@ -222,7 +221,7 @@ Result<RouteH> make_route(const RouteSpec& s) {
 Result<RuleH> make_rule(const config::Rule& r) {
   RuleH ru(rtnl_rule_alloc());
   if (!ru.get()) return Unexpected(Error{"out of memory", ENOMEM});
-  rtnl_rule_set_family(ru.get(), af(r.family));
+  rtnl_rule_set_family(ru.get(), net::af(r.family));
   if (r.from) {
     auto a = build(r.from->network(), r.from->length);
     rtnl_rule_set_src(ru.get(), a.get());
@@ -259,17 +258,6 @@ bool gone(int e) { return e == -NLE_NOADDR || e == -NLE_OBJ_NOTFOUND || e == -NL
 
 bool AddrInfo::secondary() const { return (flags & IFA_F_SECONDARY) != 0; }
 bool AddrInfo::tentative() const { return (flags & IFA_F_TENTATIVE) != 0; }
-
-IpAddress to_vrrp(const config::IpAddress& a) {
-  return *IpAddress::from_bytes(std::span(a.bytes.data(), a.size()));
-}
-
-config::IpAddress to_config(const IpAddress& a) {
-  config::IpAddress c;
-  c.family = a.is_v4() ? config::Family::Inet : config::Family::Inet6;
-  std::copy(a.bytes().begin(), a.bytes().end(), c.bytes.begin());
-  return c;
-}
 
 struct Rtnetlink::Impl {
   explicit Impl(boost::asio::io_context& io) : monitor_fd(io) {}

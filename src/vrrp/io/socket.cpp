@@ -66,12 +66,12 @@ Result<> AdvertSocket::join(const IpAddress& group) {
   int r;
   if (family_ == Family::Inet) {
     ip_mreqn mr{};
-    std::memcpy(&mr.imr_multiaddr, group.bytes().data(), 4);
+    std::memcpy(&mr.imr_multiaddr, group.span().data(), 4);
     mr.imr_ifindex = ifindex_;
     r = setopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mr);
   } else {
     ipv6_mreq mr{};
-    std::memcpy(&mr.ipv6mr_multiaddr, group.bytes().data(), 16);
+    std::memcpy(&mr.ipv6mr_multiaddr, group.span().data(), 16);
     mr.ipv6mr_interface = static_cast<unsigned>(ifindex_);
     r = setopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, mr);
   }
@@ -85,12 +85,12 @@ void AdvertSocket::leave(const IpAddress& group) {
   const int fd = sd_.native_handle();
   if (family_ == Family::Inet) {
     ip_mreqn mr{};
-    std::memcpy(&mr.imr_multiaddr, group.bytes().data(), 4);
+    std::memcpy(&mr.imr_multiaddr, group.span().data(), 4);
     mr.imr_ifindex = ifindex_;
     (void)setopt(fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, mr);
   } else {
     ipv6_mreq mr{};
-    std::memcpy(&mr.ipv6mr_multiaddr, group.bytes().data(), 16);
+    std::memcpy(&mr.ipv6mr_multiaddr, group.span().data(), 16);
     mr.ipv6mr_interface = static_cast<unsigned>(ifindex_);
     (void)setopt(fd, IPPROTO_IPV6, IPV6_LEAVE_GROUP, mr);
   }
@@ -100,7 +100,7 @@ void AdvertSocket::leave(const IpAddress& group) {
 Result<> AdvertSocket::send_ipv4(std::span<const std::uint8_t> packet, const IpAddress& dst) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
-  std::memcpy(&to.sin_addr, dst.bytes().data(), 4);
+  std::memcpy(&to.sin_addr, dst.span().data(), 4);
   const auto n = ::sendto(sd_.native_handle(), packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to),
                           sizeof to);
   if (n < 0) return Unexpected(sys_error("send to " + dst.to_string()));
@@ -111,7 +111,7 @@ Result<> AdvertSocket::send_ipv6(std::span<const std::uint8_t> message, const Ip
                                  int hops) {
   sockaddr_in6 to{};
   to.sin6_family = AF_INET6;
-  std::memcpy(&to.sin6_addr, dst.bytes().data(), 16);
+  std::memcpy(&to.sin6_addr, dst.span().data(), 16);
   if (dst.is_multicast() || dst.is_link_local()) to.sin6_scope_id = static_cast<std::uint32_t>(ifindex_);
   iovec iov{const_cast<std::uint8_t*>(message.data()), message.size()};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))] = {};
@@ -127,7 +127,7 @@ Result<> AdvertSocket::send_ipv6(std::span<const std::uint8_t> message, const Ip
   c->cmsg_type = IPV6_PKTINFO;
   c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
   in6_pktinfo pi{};
-  std::memcpy(&pi.ipi6_addr, src.bytes().data(), 16);
+  std::memcpy(&pi.ipi6_addr, src.span().data(), 16);
   pi.ipi6_ifindex = static_cast<unsigned>(ifindex_);
   std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
   c = CMSG_NXTHDR(&msg, c);

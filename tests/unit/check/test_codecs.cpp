@@ -47,7 +47,7 @@ TEST_CASE("icmp: RFC 1071 checksum example") {
 
 TEST_CASE("icmp: echo request and the matching reply") {
   const std::uint8_t payload[] = {1, 2, 3, 4, 5};
-  auto req = icmp::encode_echo(Family::V4, 0x1111, 0x0203, payload);
+  auto req = icmp::encode_echo(Family::Inet, 0x1111, 0x0203, payload);
   REQUIRE(req.size() == 13);
   CHECK(req[0] == 8);
   CHECK(icmp::checksum(req) == 0);
@@ -58,25 +58,25 @@ TEST_CASE("icmp: echo request and the matching reply") {
   const auto c = icmp::checksum(reply);
   reply[2] = static_cast<std::uint8_t>(c >> 8);
   reply[3] = static_cast<std::uint8_t>(c);
-  CHECK(icmp::match_echo_reply(Family::V4, reply, false, true, 0x1111, 0x0203, payload) == icmp::Match::Reply);
-  CHECK(icmp::match_echo_reply(Family::V4, reply, false, true, 0x1112, 0x0203, payload) == icmp::Match::Unrelated);
-  CHECK(icmp::match_echo_reply(Family::V4, reply, false, false, 0x1112, 0x0203, payload) == icmp::Match::Reply);
-  CHECK(icmp::match_echo_reply(Family::V4, reply, false, true, 0x1111, 0x0204, payload) == icmp::Match::Unrelated);
-  CHECK(icmp::match_echo_reply(Family::V4, req, false, true, 0x1111, 0x0203, payload) == icmp::Match::Unrelated);
+  CHECK(icmp::match_echo_reply(Family::Inet, reply, false, true, 0x1111, 0x0203, payload) == icmp::Match::Reply);
+  CHECK(icmp::match_echo_reply(Family::Inet, reply, false, true, 0x1112, 0x0203, payload) == icmp::Match::Unrelated);
+  CHECK(icmp::match_echo_reply(Family::Inet, reply, false, false, 0x1112, 0x0203, payload) == icmp::Match::Reply);
+  CHECK(icmp::match_echo_reply(Family::Inet, reply, false, true, 0x1111, 0x0204, payload) == icmp::Match::Unrelated);
+  CHECK(icmp::match_echo_reply(Family::Inet, req, false, true, 0x1111, 0x0203, payload) == icmp::Match::Unrelated);
   const std::uint8_t other[] = {1, 2, 3, 4, 6};
-  CHECK(icmp::match_echo_reply(Family::V4, reply, false, true, 0x1111, 0x0203, other) == icmp::Match::Malformed);
+  CHECK(icmp::match_echo_reply(Family::Inet, reply, false, true, 0x1111, 0x0203, other) == icmp::Match::Malformed);
 
   std::vector<std::uint8_t> with_ip(20, 0);
   with_ip[0] = 0x45;
   with_ip.insert(with_ip.end(), reply.begin(), reply.end());
-  CHECK(icmp::match_echo_reply(Family::V4, with_ip, true, true, 0x1111, 0x0203, payload) == icmp::Match::Reply);
+  CHECK(icmp::match_echo_reply(Family::Inet, with_ip, true, true, 0x1111, 0x0203, payload) == icmp::Match::Reply);
   with_ip[0] = 0x4F;  // IHL beyond the datagram
-  CHECK(icmp::match_echo_reply(Family::V4, std::span(with_ip.data(), 30), true, true, 0x1111, 0x0203, payload) ==
+  CHECK(icmp::match_echo_reply(Family::Inet, std::span(with_ip.data(), 30), true, true, 0x1111, 0x0203, payload) ==
         icmp::Match::Malformed);
-  CHECK(icmp::match_echo_reply(Family::V4, std::span(reply.data(), 7), false, true, 0x1111, 0x0203, payload) ==
+  CHECK(icmp::match_echo_reply(Family::Inet, std::span(reply.data(), 7), false, true, 0x1111, 0x0203, payload) ==
         icmp::Match::Malformed);
 
-  auto req6 = icmp::encode_echo(Family::V6, 1, 2, payload);
+  auto req6 = icmp::encode_echo(Family::Inet6, 1, 2, payload);
   CHECK(req6[0] == 128);
   CHECK(req6[2] == 0);  // the kernel fills the ICMPv6 checksum
 }

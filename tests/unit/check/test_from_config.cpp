@@ -189,5 +189,5 @@ TEST_CASE("from_config: groups suspend on their addresses; fwmark services are k
   CHECK(d.virtual_servers[0].suspend_addresses[2] == *IpAddress::parse("192.0.2.3"));
   CHECK(format_vs(d.virtual_servers[0].key) == "[web]:0");
   CHECK(format_vs(d.virtual_servers[1].key) == "FWM 9");
-  CHECK(d.virtual_servers[1].key.family == Family::V6);
+  CHECK(d.virtual_servers[1].key.family == Family::Inet6);
 }

@@ -17,7 +17,7 @@ TEST_CASE("IpAddress parses and prints IPv4 and IPv6, and rejects garbage") {
   REQUIRE(b);
   CHECK(b->is_v6());
   CHECK(b->to_string() == "2001:db8::1");
-  CHECK(IpAddress::parse("fe80::1")->is_link_local_v6());
+  CHECK(IpAddress::parse("fe80::1")->is_link_local());
   CHECK(IpAddress::parse("224.0.0.18")->is_multicast());
   CHECK(IpAddress::parse("ff02::12")->is_multicast());
 

@@ -9,7 +9,7 @@ namespace ipvs_test {
 
 using namespace stayalived::ipvs;
 
-inline Address ip(const std::string& s) { return *Address::parse(s); }
+inline IpAddress ip(const std::string& s) { return *IpAddress::parse(s); }
 
 inline ServiceKey tcp(const std::string& addr, std::uint16_t port) {
   return ServiceKey::make(Protocol::Tcp, ip(addr), port);

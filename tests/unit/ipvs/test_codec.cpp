@@ -1,6 +1,9 @@
 // The IPVS generic-netlink messages, attribute by attribute (linux/ip_vs.h), and the
 // parser's bounds on malformed input.
 #include <doctest/doctest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/ip_vs.h>
 #include <linux/netlink.h>
@@ -161,7 +164,7 @@ TEST_CASE("codec: IPv6 service netmask is a prefix length; no PE attribute when 
 }
 
 TEST_CASE("codec: fwmark service is identified by family and mark only") {
-  auto s = service(ServiceKey::fwmark_service(7, AF_INET6), "wrr");
+  auto s = service(ServiceKey::fwmark_service(7, Family::Inet6), "wrr");
   auto top = top_attrs(genl::encode_op(Op{.kind = OpKind::DeleteService, .service = s, .dest = {}}, kHdr),
                        IPVS_CMD_DEL_SERVICE, kWrite);
   auto a = nested(only(top, IPVS_CMD_ATTR_SERVICE));
@@ -288,10 +291,10 @@ genl::Message as_reply(const genl::Bytes& request, std::vector<std::uint8_t>& st
 TEST_CASE("codec: decode is the inverse of encode for services and destinations") {
   std::vector<std::uint8_t> storage;
   for (auto s : {service(tcp("10.0.0.3", 0), "sh"), service(ServiceKey::make(Protocol::Udp, ip("fd00::5"), 53), "mh"),
-                 service(ServiceKey::fwmark_service(9, AF_INET6), "rr")}) {
+                 service(ServiceKey::fwmark_service(9, Family::Inet6), "rr")}) {
     s.flags = svc_flag::kPersistent | svc_flag::kOnePacket;
     s.timeout = 30;
-    s.netmask = s.key.family == AF_INET6 ? 64 : 0xffff0000;
+    s.netmask = s.key.family == Family::Inet6 ? 64 : 0xffff0000;
     s.pe_name = "sip";
     auto m = as_reply(genl::encode_op(Op{.kind = OpKind::AddService, .service = s, .dest = {}}, kHdr), storage);
     auto back = genl::decode_service(m);
@@ -303,7 +306,7 @@ TEST_CASE("codec: decode is the inverse of encode for services and destinations"
   d.upper_threshold = 9;
   auto m = as_reply(genl::encode_op(Op{.kind = OpKind::AddDest, .service = service(tcp("10.0.0.1", 80)), .dest = d}, kHdr),
                     storage);
-  auto back = genl::decode_dest(m, AF_INET);
+  auto back = genl::decode_dest(m, Family::Inet);
   REQUIRE(back);
   CHECK(*back == d);
 }

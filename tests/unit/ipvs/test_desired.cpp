@@ -163,16 +163,16 @@ TEST_CASE("desired: group ranges expand inclusively, IPv4 and IPv6, with bounds"
   REQUIRE(keys);
   REQUIRE(keys->size() == 3);
   CHECK((*keys)[1].to_string() == "TCP [2001:db8::1:0]:53");
-  g = {{.first = {}, .last = {}, .port = 0, .fwmark = 4, .family = AF_INET6}};
+  g = {{.first = {}, .last = {}, .port = 0, .fwmark = 4, .family = Family::Inet6}};
   keys = expand_group(g, Protocol::Tcp);
   REQUIRE(keys);
-  CHECK((*keys)[0] == ServiceKey::fwmark_service(4, AF_INET6));
+  CHECK((*keys)[0] == ServiceKey::fwmark_service(4, Family::Inet6));
   CHECK_FALSE(expand_group(std::vector<GroupEntry>{{.first = ip("10.0.0.5"), .last = ip("10.0.0.1"), .port = 1}},
                            Protocol::Tcp));
   CHECK_FALSE(expand_group(std::vector<GroupEntry>{{.first = ip("10.0.0.1"), .last = ip("::1"), .port = 1}},
                            Protocol::Tcp));
   CHECK_FALSE(expand_group(std::vector<GroupEntry>{{.first = ip("10.0.0.0"), .last = ip("10.1.0.0"), .port = 1}},
-                           Protocol::Tcp, AF_INET, 1000));
+                           Protocol::Tcp, Family::Inet, 1000));
   // The last address of the space ends the range instead of wrapping.
   keys = expand_group(std::vector<GroupEntry>{{.first = ip("255.255.255.254"), .last = ip("255.255.255.255"), .port = 1}},
                       Protocol::Tcp);

@@ -108,9 +108,9 @@ TEST_CASE("from_config: groups expand; fwmark family follows the real servers or
   CHECK(keys[2].to_string() == "UDP 10.0.2.3:80");
   CHECK(keys[3] == ServiceKey::fwmark_service(9));
   CHECK(r->virtual_servers[0].name == "[G1]:0");
-  CHECK(r->virtual_servers[1].services[0] == ServiceKey::fwmark_service(7, AF_INET6));
+  CHECK(r->virtual_servers[1].services[0] == ServiceKey::fwmark_service(7, Family::Inet6));
   CHECK(r->virtual_servers[1].name == "FWM 7");
-  CHECK(r->virtual_servers[2].services[0] == ServiceKey::fwmark_service(8, AF_INET));
+  CHECK(r->virtual_servers[2].services[0] == ServiceKey::fwmark_service(8, Family::Inet));
 
   c.virtual_servers[0].key = cfg::VsGroup{"nope"};
   CHECK_FALSE(from_config(c));

@@ -4,21 +4,21 @@
 
 using namespace ipvs_test;
 
-TEST_CASE("Address parses and prints IPv4 and IPv6") {
-  auto a = Address::parse("10.0.0.1");
+TEST_CASE("IpAddress parses and prints IPv4 and IPv6") {
+  auto a = IpAddress::parse("10.0.0.1");
   REQUIRE(a);
-  CHECK(a->family == AF_INET);
+  CHECK(a->family == Family::Inet);
   CHECK(a->bytes[0] == 10);
   CHECK(a->bytes[3] == 1);
   CHECK(a->to_string() == "10.0.0.1");
   CHECK(a->to_string_with_port(80) == "10.0.0.1:80");
-  auto b = Address::parse("2001:db8::1");
+  auto b = IpAddress::parse("2001:db8::1");
   REQUIRE(b);
-  CHECK(b->family == AF_INET6);
+  CHECK(b->family == Family::Inet6);
   CHECK(b->to_string_with_port(443) == "[2001:db8::1]:443");
-  CHECK_FALSE(Address::parse("10.0.0.256"));
-  CHECK_FALSE(Address::parse("example.org"));
-  CHECK(Address::v4(0x0a000001) == *a);
+  CHECK_FALSE(IpAddress::parse("10.0.0.256"));
+  CHECK_FALSE(IpAddress::parse("example.org"));
+  CHECK(IpAddress::v4(0x0a000001) == *a);
 }
 
 TEST_CASE("ServiceKey names objects like ipvsadm") {
@@ -26,14 +26,14 @@ TEST_CASE("ServiceKey names objects like ipvsadm") {
   CHECK(ServiceKey::make(Protocol::Udp, ip("2001:db8::1"), 53).to_string() == "UDP [2001:db8::1]:53");
   CHECK(ServiceKey::make(Protocol::Sctp, ip("10.1.1.1"), 9).to_string() == "SCTP 10.1.1.1:9");
   CHECK(ServiceKey::fwmark_service(5).to_string() == "FWM 5");
-  CHECK(ServiceKey::fwmark_service(5, AF_INET6).to_string() == "FWM 5 IPv6");
+  CHECK(ServiceKey::fwmark_service(5, Family::Inet6).to_string() == "FWM 5 IPv6");
 }
 
 TEST_CASE("fwmark keys ignore protocol, address and port; families differ") {
   auto a = ServiceKey::fwmark_service(7);
   auto b = ServiceKey::fwmark_service(7);
   CHECK(a == b);
-  CHECK(a != ServiceKey::fwmark_service(7, AF_INET6));
+  CHECK(a != ServiceKey::fwmark_service(7, Family::Inet6));
   CHECK(a != ServiceKey::fwmark_service(8));
   CHECK(tcp("10.0.0.1", 80) != ServiceKey::make(Protocol::Udp, ip("10.0.0.1"), 80));
 }

@@ -20,7 +20,7 @@
 #include "stayalived/check/definition.hpp"
 #include "stayalived/check/outcome.hpp"
 
-namespace stayalived::check::net {
+namespace stayalived::check::sockio {
 
 inline boost::asio::ip::address to_asio(const IpAddress& a) {
   if (a.is_v4()) {
@@ -35,7 +35,7 @@ inline boost::asio::ip::address to_asio(const IpAddress& a) {
 
 template <class Protocol>
 typename Protocol::endpoint to_asio(const Endpoint& ep) {
-  return typename Protocol::endpoint(to_asio(ep.addr), ep.port);
+  return typename Protocol::endpoint(to_asio(ep.address), ep.port);
 }
 
 /// An IPv6 link-local address needs the interface it lives on (keepalived.conf(5): bind_if
@@ -49,7 +49,7 @@ inline IpAddress scoped(IpAddress a, const ConnectOptions& c) {
 /// The address and port to connect to, scoped.
 template <class Protocol>
 typename Protocol::endpoint target_of(const ConnectOptions& c) {
-  return to_asio<Protocol>(Endpoint{scoped(c.target.addr, c), c.target.port});
+  return to_asio<Protocol>(Endpoint{scoped(c.target.address, c), c.target.port});
 }
 
 /// Fills a sockaddr for an address and port; returns its length.
@@ -90,7 +90,7 @@ inline int apply_options(int fd, const ConnectOptions& c) {
     if (c.bindto)
       local = *c.bindto;
     else
-      local.family = c.target.addr.family;
+      local.family = c.target.address.family;
     sockaddr_storage ss;
     const socklen_t len = to_sockaddr(scoped(local, c), c.bind_port, ss);
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&ss), len) != 0) return errno;
@@ -102,7 +102,7 @@ inline int apply_options(int fd, const ConnectOptions& c) {
 /// connected at once, EINPROGRESS, or the errno of the failure.
 inline int connect_nonblocking(int fd, const ConnectOptions& c) {
   sockaddr_storage ss;
-  const socklen_t len = to_sockaddr(scoped(c.target.addr, c), c.target.port, ss);
+  const socklen_t len = to_sockaddr(scoped(c.target.address, c), c.target.port, ss);
   return ::connect(fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0 ? 0 : errno;
 }
 
@@ -151,7 +151,7 @@ inline CheckResult connect_failure(const boost::system::error_code& ec) {
 template <class UdpSocket>
 std::optional<CheckResult> open_connected_udp(UdpSocket& sock, const ConnectOptions& c) {
   using Proto = typename UdpSocket::protocol_type;
-  if (auto ec = open_with_options(sock, c, c.target.addr.is_v4() ? Proto::v4() : Proto::v6()))
+  if (auto ec = open_with_options(sock, c, c.target.address.is_v4() ? Proto::v4() : Proto::v6()))
     return CheckResult::failure(Outcome::LocalError, ec.value());
   boost::system::error_code ec;
   sock.connect(target_of<Proto>(c), ec);
@@ -172,4 +172,4 @@ inline CheckResult io_failure(const boost::system::error_code& ec) {
   }
 }
 
-}  // namespace stayalived::check::net
+}  // namespace stayalived::check::sockio
