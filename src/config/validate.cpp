@@ -464,11 +464,6 @@ void validate_lvs(VCtx& c) {
       c.diags.warn(vs.loc, fmt::format("{}: ops (one-packet scheduling) requires protocol UDP; cleared", who));
       vs.ops = false;
     }
-    if (vs.hysteresis >= vs.quorum && vs.hysteresis != 0) {
-      c.diags.warn(vs.loc, fmt::format("{}: hysteresis {} must be below quorum {}; {} is used", who, vs.hysteresis, vs.quorum,
-                                       vs.quorum - 1));
-      vs.hysteresis = vs.quorum - 1;
-    }
     if (const auto* a = std::get_if<VsAddress>(&vs.key); a && a->port == 0 && !vs.persistence_timeout)
       c.diags.warn(vs.loc, fmt::format("{}: port 0 is only valid for a persistent service (set persistence_timeout)", who));
     Family vs_fam = Family::Inet;
@@ -516,8 +511,19 @@ void validate_lvs(VCtx& c) {
       c.diags.warn(vs.sorry_server->loc, fmt::format("{}: a fwmark service has no ports; the sorry_server port is ignored", who));
       vs.sorry_server->port = 0;
     }
-    if (total_weight < vs.quorum)
-      c.diags.warn(vs.loc, fmt::format("{}: quorum {} exceeds the total weight {} of the real servers", who, vs.quorum, total_weight));
+    // keepalived 2.2.7: "quorum 5 for ... exceeds total weight of real servers 2, reducing
+    // quorum to 2". This is the one place the rule lives: the checkers' quorum (and so the
+    // IPVS pool) works with the value that results.
+    if (total_weight < vs.quorum) {
+      c.diags.warn(vs.loc, fmt::format("{}: quorum {} exceeds the total weight {} of the real servers; {} is used", who,
+                                       vs.quorum, total_weight, total_weight));
+      vs.quorum = static_cast<std::uint32_t>(total_weight);
+    }
+    if (vs.hysteresis >= vs.quorum && vs.hysteresis != 0) {
+      c.diags.warn(vs.loc, fmt::format("{}: hysteresis {} must be below quorum {}; {} is used", who, vs.hysteresis, vs.quorum,
+                                       vs.quorum - 1));
+      vs.hysteresis = vs.quorum - 1;
+    }
     ++it;
   }
 }

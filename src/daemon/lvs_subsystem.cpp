@@ -16,8 +16,8 @@ constexpr std::size_t kStepBudget = 256;
 }  // namespace
 
 LvsSubsystem::LvsSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts,
-                           NotifyHub& hub)
-    : io_(io), logger_(logger), log_(logger, log::Source::Check), opts_(opts), hub_(hub) {}
+                           NotifyHub& hub, events::Bus& bus)
+    : io_(io), logger_(logger), log_(logger, log::Source::Check), opts_(opts), hub_(hub), bus_(bus) {}
 
 LvsSubsystem::~LvsSubsystem() = default;
 
@@ -48,28 +48,40 @@ void LvsSubsystem::configure(const config::Config& cfg) {
   for (const auto& w : ipvs_cfg_.warnings) log_.warning("{}", w);
   index_.clear();
   for (std::size_t i = 0; i < cfg.virtual_servers.size(); ++i) index_[check::key_of(cfg.virtual_servers[i])] = i;
-  status_.resize(ipvs_cfg_.virtual_servers.size());
+  pools_.assign(ipvs_cfg_.virtual_servers.size(), check::DesiredPool{});
+}
+
+// The checkers decide every pool (membership, weights, quorum, sorry server): IPVS takes
+// their pools as they are, with the settings of the configuration around them.
+ipvs::State LvsSubsystem::desired() const {
+  std::vector<std::string> errors;
+  auto state = ipvs::build_desired(ipvs_cfg_.virtual_servers, pools_, &errors);
+  for (const auto& e : errors) log_.error("IPVS: {}", e);
+  return state;
+}
+
+void LvsSubsystem::take_pool(const check::DesiredPool& pool) {
+  const auto it = index_.find(pool.vs);
+  if (it != index_.end() && it->second < pools_.size()) pools_[it->second] = pool;
 }
 
 void LvsSubsystem::start(const ConfigPtr& cfg_ptr) {
   const config::Config& cfg = *cfg_ptr;
   configure(cfg);
-  for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i)
-    status_[i] = ipvs::initial_status(ipvs_cfg_.virtual_servers[i]);
-  if (!ipvs_cfg_.virtual_servers.empty() && open_backend()) {
-    auto r = reconciler_->start(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
-    if (!r) log_.error("IPVS: {}", r.error().message);
-    schedule_step();
-  }
-  configure_sync();
   check::Hooks hooks;
   hooks.on_pool = [this](const check::DesiredPool& p) { on_pool(p); };
   hooks.notifier = hub_.check_notifier();
   hooks.scripts = hub_.check_script_runner();
   checks_ = std::make_unique<check::Runtime>(io_, logger_, std::move(hooks));
   std::vector<std::string> warnings;
-  checks_->apply(check::from_config(cfg, &warnings));
+  checks_->apply(check::from_config(cfg, &warnings));  // publishes every pool
   for (const auto& w : warnings) log_.warning("{}", w);
+  if (!ipvs_cfg_.virtual_servers.empty() && open_backend()) {
+    auto r = reconciler_->start(desired());
+    if (!r) log_.error("IPVS: {}", r.error().message);
+    schedule_step();
+  }
+  configure_sync();
   checks_->start();
 }
 
@@ -79,37 +91,20 @@ void LvsSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& new_ptr
   std::vector<std::string> warnings;
   checks_->apply(check::from_config(new_cfg, &warnings));  // logs what it kept, added, removed
   for (const auto& w : warnings) log_.warning("{}", w);
-  // Health of every virtual server as the checkers now see it (indexes may have moved).
-  const auto pools = checks_->pools();
-  for (std::size_t i = 0; i < status_.size(); ++i) {
-    refresh_real_servers(i);
-    if (i < pools.size()) status_[i].quorum_up = pools[i].quorum_up;
-  }
+  // Every pool as the checkers now see it (unchanged ones are not published again, and the
+  // indexes may have moved).
+  for (const auto& p : checks_->pools()) take_pool(p);
   if (!ipvs_cfg_.virtual_servers.empty() && open_backend() && reconciler_->desired().services.empty() &&
       reconciler_->observed().services.empty()) {
-    auto r = reconciler_->start(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
+    auto r = reconciler_->start(desired());
     if (!r) log_.error("IPVS: {}", r.error().message);
   }
   configure_sync();
   publish();
 }
 
-void LvsSubsystem::refresh_real_servers(std::size_t i) {
-  if (i >= status_.size() || !checks_) return;
-  const auto views = checks_->real_servers(i);
-  auto& st = status_[i];
-  st.real_servers.resize(views.size());
-  for (std::size_t j = 0; j < views.size(); ++j) {
-    st.real_servers[j].alive = views[j].alive;
-    st.real_servers[j].weight = static_cast<std::uint32_t>(std::max<std::int64_t>(0, views[j].weight));
-  }
-}
-
 void LvsSubsystem::on_pool(const check::DesiredPool& pool) {
-  const auto it = index_.find(pool.vs);
-  if (it == index_.end()) return;
-  refresh_real_servers(it->second);
-  status_[it->second].quorum_up = pool.quorum_up;
+  take_pool(pool);
   publish();
 }
 
@@ -131,11 +126,28 @@ void LvsSubsystem::schedule_step() {
     if (!reconciler_ || stopped_) return;
     if (desired_stale_) {
       desired_stale_ = false;
-      reconciler_->set_desired(ipvs::build_desired(ipvs_cfg_.virtual_servers, status_));
+      reconciler_->set_desired(desired());
     }
-    const auto p = reconciler_->step(kStepBudget);
+    auto p = reconciler_->step(kStepBudget);
     for (const auto& f : p.failures) log_.error("IPVS: {}", f.message());
-    if (p.more) schedule_step();
+    const bool more = p.more;
+    round_.merge(std::move(p));
+    if (more) {
+      schedule_step();
+      return;
+    }
+    // The table is where the plan wanted it (or as near as the kernel allowed).
+    if (round_.executed > 0) {
+      const events::IpvsApplied done{.writes = round_.executed,
+                                     .confirmed = round_.confirmed,
+                                     .failures = round_.failures.size(),
+                                     .unresolved = reconciler_->unresolved().size()};
+      if (log_.detail())
+        log_.info("IPVS: table applied: {} writes, {} confirmed, {} failed, {} unresolved", done.writes,
+                  done.confirmed, done.failures, done.unresolved);
+      bus_.publish(done);
+    }
+    round_ = {};
   });
 }
 
@@ -229,7 +241,7 @@ void LvsSubsystem::write_json(boost::json::object& root) const {
 std::string LvsSubsystem::status() const {
   if (!checks_) return {};
   std::size_t up = 0, total = 0;
-  for (std::size_t i = 0; i < status_.size(); ++i)
+  for (std::size_t i = 0; i < pools_.size(); ++i)
     for (const auto& rs : checks_->real_servers(i)) {
       ++total;
       up += rs.alive ? 1 : 0;

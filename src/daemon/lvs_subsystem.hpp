@@ -24,7 +24,8 @@ namespace stayalived::daemon {
 
 class LvsSubsystem final : public Subsystem {
  public:
-  LvsSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub);
+  LvsSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts, NotifyHub& hub,
+               events::Bus& bus);
   ~LvsSubsystem() override;
 
   std::string_view name() const override { return "checkers"; }
@@ -43,7 +44,8 @@ class LvsSubsystem final : public Subsystem {
  private:
   void configure(const config::Config& cfg);
   void on_pool(const check::DesiredPool& pool);
-  void refresh_real_servers(std::size_t vs_index);
+  void take_pool(const check::DesiredPool& pool);
+  ipvs::State desired() const;
   void publish();
   void schedule_step();
   bool open_backend();
@@ -54,9 +56,11 @@ class LvsSubsystem final : public Subsystem {
   log::Channel log_;
   const Options& opts_;
   NotifyHub& hub_;
+  events::Bus& bus_;
+  ipvs::Progress round_;  ///< the plan being applied, over the loop turns it takes
   std::unique_ptr<check::Runtime> checks_;
   ipvs::IpvsConfig ipvs_cfg_;
-  std::vector<ipvs::VirtualServerStatus> status_;
+  std::vector<check::DesiredPool> pools_;  ///< the checkers' pool of each virtual server (config order)
   std::map<check::VirtualServerKey, std::size_t> index_;
   std::unique_ptr<ipvs::Backend> backend_;
   std::unique_ptr<ipvs::Reconciler> reconciler_;

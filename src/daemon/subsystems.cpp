@@ -23,7 +23,7 @@ void add_subsystems(App& app, boost::asio::io_context& io, log::Logger& logger, 
     app.add(std::move(v));
   }
   if (with_check) {
-    auto l = std::make_unique<LvsSubsystem>(io, logger, opts, hub);
+    auto l = std::make_unique<LvsSubsystem>(io, logger, opts, hub, app.events());
     lvs = l.get();
     app.add(std::move(l));
   }

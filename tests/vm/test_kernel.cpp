@@ -8,9 +8,12 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include "kernel_env.hpp"
 #include "stayalived/ipvs/backend.hpp"
+#include "stayalived/check/health.hpp"
 #include "stayalived/ipvs/desired.hpp"
 #include "stayalived/ipvs/reconciler.hpp"
 #include "stayalived/ipvs/sync_daemon.hpp"
@@ -65,6 +68,27 @@ Destination dst(const std::string& a, std::uint16_t port, std::uint32_t w = 1, F
 }
 
 ServiceKey tcp(const std::string& a, std::uint16_t p) { return ServiceKey::make(Protocol::Tcp, ip(a), p); }
+
+// The checkers' pool of each virtual server (check::compute_pool, quorum 1), its real
+// servers alive unless `down` names them ("VS_INDEX:RS_INDEX"), those of `inhibit`
+// with inhibit_on_failure.
+std::vector<stayalived::check::DesiredPool> pools_of(const std::vector<VirtualServerSpec>& vss,
+                                                     const std::set<std::string>& down = {},
+                                                     const std::set<std::string>& inhibit = {}) {
+  namespace check = stayalived::check;
+  std::vector<check::DesiredPool> out;
+  for (std::size_t v = 0; v < vss.size(); ++v) {
+    std::vector<check::PoolEntry> entries;
+    for (std::size_t i = 0; i < vss[v].real_servers.size(); ++i) {
+      const auto& rs = vss[v].real_servers[i];
+      const std::string id = std::to_string(v) + ":" + std::to_string(i);
+      entries.push_back(check::PoolEntry{{rs.address, rs.port}, inhibit.contains(id),
+                                         check::RealServerStatus{!down.contains(id), rs.weight}});
+    }
+    out.push_back(check::compute_pool(check::VirtualServerDef{}, entries, true).pool);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -198,22 +222,21 @@ TEST_CASE("kernel: a health flip changes exactly that destination, with one writ
   vs.settings.scheduler = "rr";
   vs.real_servers = {RealServerSpec{.address = ip("10.0.1.1"), .port = 80},
                      RealServerSpec{.address = ip("10.0.1.2"), .port = 80},
-                     RealServerSpec{.address = ip("10.0.1.3"), .port = 80, .inhibit_on_failure = true}};
+                     RealServerSpec{.address = ip("10.0.1.3"), .port = 80}};
+  const std::set<std::string> inhibit{"0:2"};
   VirtualServerSpec other;
   other.services = {tcp("10.0.0.9", 80)};
   other.real_servers = {RealServerSpec{.address = ip("10.0.1.2"), .port = 80}};
   std::vector<VirtualServerSpec> vss{vs, other};
-  std::vector<VirtualServerStatus> st{initial_status(vs), initial_status(other)};
   Reconciler r(*env.kernel, env.channel());
-  REQUIRE(r.start(build_desired(vss, st)));
+  REQUIRE(r.start(build_desired(vss, pools_of(vss, {}, inhibit))));
   CHECK(r.step().failures.empty());
   std::string before = vm::ipvsadm_save();
 
   // 10.0.1.2 fails in the first virtual server only (a group of two services): one
   // delete per service, and the same address in the other virtual server stays.
-  st[0].real_servers[1].alive = false;
   auto w0 = env.kernel->counters().writes;
-  auto p = r.apply(build_desired(vss, st));
+  auto p = r.apply(build_desired(vss, pools_of(vss, {"0:1"}, inhibit)));
   CHECK(p.failures.empty());
   CHECK(env.kernel->counters().writes - w0 == 2);
   std::string after = vm::ipvsadm_save();
@@ -230,15 +253,13 @@ TEST_CASE("kernel: a health flip changes exactly that destination, with one writ
   CHECK(after == expected);
 
   // inhibit_on_failure: weight 0, an edit per service.
-  st[0].real_servers[2].alive = false;
   w0 = env.kernel->counters().writes;
-  CHECK(r.apply(build_desired(vss, st)).failures.empty());
+  CHECK(r.apply(build_desired(vss, pools_of(vss, {"0:1", "0:2"}, inhibit))).failures.empty());
   CHECK(env.kernel->counters().writes - w0 == 2);
   CHECK(vm::ipvsadm_save().find("-a -t 10.0.0.1:80 -r 10.0.1.3:80 -m -w 0") != std::string::npos);
 
   // Back up: the reverse, and we are where we started.
-  st[0].real_servers[1].alive = st[0].real_servers[2].alive = true;
-  CHECK(r.apply(build_desired(vss, st)).executed == 4);
+  CHECK(r.apply(build_desired(vss, pools_of(vss, {}, inhibit))).executed == 4);
   CHECK(vm::ipvsadm_save() == before);
 }
 
@@ -254,11 +275,11 @@ TEST_CASE("kernel: a reload that changes one real server performs exactly one ne
     vss.push_back(vs);
   }
   Reconciler r(*env.kernel, env.channel());
-  REQUIRE(r.start(build_desired(vss, {})));
+  REQUIRE(r.start(build_desired(vss, pools_of(vss))));
   CHECK(r.step().failures.empty());
   auto c0 = env.kernel->counters();
   vss[7].real_servers[3].weight = 9;
-  auto p = r.apply(build_desired(vss, {}));
+  auto p = r.apply(build_desired(vss, pools_of(vss)));
   auto c1 = env.kernel->counters();
   CHECK(p.executed == 1);
   CHECK(c1.writes - c0.writes == 1);

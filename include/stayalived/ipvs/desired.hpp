@@ -1,10 +1,11 @@
-// From virtual servers (as configured) and the health of their real servers to the IPVS
-// table we want: keepalived's rules for groups, inhibit_on_failure, quorum with
-// hysteresis and the sorry server. Pure.
+// From virtual servers (as configured) and the pools the checkers decided to the IPVS
+// table we want. Pure.
 //
-// The inputs are deliberately small value types: the daemon builds VirtualServerSpec from
-// the config model (from_config.hpp) and VirtualServerStatus from the checkers' results,
-// then calls build_desired() and hands the State to the Reconciler.
+// Who is in a pool, with which weight, and whether the sorry server stands in (quorum,
+// hysteresis, inhibit_on_failure) is decided in one place: the checkers' pool
+// (check::compute_pool, check/health.hpp), which goes straight here. This file adds only
+// what IPVS needs around it: the services a virtual server stands for (its group
+// expanded), their settings, and each member's forwarding, tunnel and thresholds.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "stayalived/check/health.hpp"
 #include "stayalived/common/expected.hpp"
 #include "stayalived/ipvs/model.hpp"
 
@@ -36,8 +38,6 @@ struct RealServerSpec {
   std::optional<ForwardSpec> forward{};  ///< its own lvs_method; unset: the virtual server's
   std::uint32_t upper_threshold = 0;   ///< uthreshold
   std::uint32_t lower_threshold = 0;   ///< lthreshold
-  bool inhibit_on_failure = false;     ///< when down: weight 0 instead of removal
-  bool alpha = false;                  ///< starts down until its first successful check
 
   /// The destination key it is programmed under (before the DR/TUN port rule).
   DestKey key() const { return DestKey{address, port}; }
@@ -62,77 +62,9 @@ struct VirtualServerSpec {
   Service settings{};                    ///< scheduler, flags, persistence (key unused)
   ForwardSpec forward{};                 ///< lvs_method / lb_kind
   std::vector<RealServerSpec> real_servers{};
-  std::optional<RealServerSpec> sorry_server{};  ///< its weight is always 1 when active
-  bool sorry_server_inhibit = false;   ///< sorry server stays in with weight 0 when inactive
-  std::uint32_t quorum = 1;
-  std::uint32_t hysteresis = 0;
+  std::optional<RealServerSpec> sorry_server{};  ///< its forwarding, when the pool has it
 
   bool operator==(const VirtualServerSpec&) const = default;
-};
-
-/// What the checkers say about one real server.
-struct RealServerHealth {
-  bool alive = true;
-  std::optional<std::uint32_t> weight{}; ///< a checker-set weight (MISC_CHECK misc_dynamic)
-
-  bool operator==(const RealServerHealth&) const = default;
-};
-
-/// The health of a virtual server's pool: one entry per real server (same order as
-/// VirtualServerSpec::real_servers) and the quorum state.
-///
-/// The daemon normally feeds the checkers' pools instead (build_desired_from_pools), so
-/// that quorum and membership have one owner; this form serves callers without checkers
-/// (tools, tests) and start-up before the first check. From per-real-server results:
-///   real_servers[j] = {.alive = status[j].alive, .weight = status[j].weight}
-///   quorum_up       = next_quorum(...) or the checkers' PoolStep::quorum_up.
-struct VirtualServerStatus {
-  std::vector<RealServerHealth> real_servers{};
-  bool quorum_up = true;
-
-  bool operator==(const VirtualServerStatus&) const = default;
-};
-
-/// keepalived lowers a quorum above the total weight of the real servers to that total,
-/// and a hysteresis >= quorum to quorum - 1 (unsigned, as keepalived: quorum 0 gives
-/// 4294967295).
-struct EffectiveQuorum {
-  std::uint32_t quorum = 1;
-  std::uint32_t hysteresis = 0;
-};
-/// The quorum and hysteresis keepalived actually uses for a virtual server.
-EffectiveQuorum effective_quorum(const VirtualServerSpec& vs);
-
-/// Sum of the weights of the live real servers (checker weight when set).
-std::uint64_t live_weight(const VirtualServerSpec& vs, std::span<const RealServerHealth> health);
-
-/// keepalived's quorum rule: up until the live weight drops below quorum - hysteresis,
-/// down until it reaches quorum + hysteresis. At start-up `was_up` is false.
-bool next_quorum(const VirtualServerSpec& vs, std::span<const RealServerHealth> health, bool was_up);
-
-/// The status at start-up: every real server alive unless alpha, quorum computed from it.
-VirtualServerStatus initial_status(const VirtualServerSpec& vs);
-
-/// The destinations a virtual server wants now: live real servers with their weight;
-/// dead ones at weight 0 if inhibit_on_failure, else absent; with the quorum down and a
-/// sorry server, the sorry server (weight 1) instead of every real server; with
-/// sorry_server_inhibit, the sorry server at weight 0 while not needed.
-std::vector<Destination> desired_pool(const VirtualServerSpec& vs, const VirtualServerStatus& status);
-
-/// The whole desired table; `status[i]` belongs to `vss[i]` (missing entries: initial).
-/// A DR or TUN destination takes the port of each service it serves (0 for fwmark
-/// services), as keepalived programs it; NAT destinations keep theirs.
-State build_desired(std::span<const VirtualServerSpec> vss, std::span<const VirtualServerStatus> status);
-
-/// One member of a pool decided by the checkers (check::DesiredPool's PoolMember:
-/// endpoint address and port, weight, sorry flag).
-struct PoolMember {
-  IpAddress address{};
-  std::uint16_t port = 0;
-  std::uint32_t weight = 0;            ///< 0: in the pool but inhibited
-  bool sorry = false;                  ///< the virtual server's sorry server
-
-  bool operator==(const PoolMember&) const = default;
 };
 
 /// The destinations of a virtual server for a pool the checkers computed (membership and
@@ -141,13 +73,15 @@ struct PoolMember {
 /// address (the spec may have reset a DR port to the service's); an unknown member is an
 /// error naming it.
 Expected<std::vector<Destination>, std::string> pool_destinations(const VirtualServerSpec& vs,
-                                                                  std::span<const PoolMember> pool);
+                                                                  std::span<const check::PoolMember> pool);
 
-/// The whole desired table from the checkers' pools: `pools[i]` belongs to `vss[i]`
-/// (a missing entry: initial_status). Members that match no real server are skipped and
+/// The whole desired table: `pools[i]` is the checkers' pool of `vss[i]`; a virtual server
+/// without one is left out (its services are not wanted, yet). A DR or TUN destination
+/// takes the port of each service it serves (0 for fwmark services), as keepalived programs
+/// it; NAT destinations keep theirs. Members that match no real server are skipped and
 /// named in `errors` when given.
-State build_desired_from_pools(std::span<const VirtualServerSpec> vss, std::span<const std::vector<PoolMember>> pools,
-                               std::vector<std::string>* errors = nullptr);
+State build_desired(std::span<const VirtualServerSpec> vss, std::span<const check::DesiredPool> pools,
+                    std::vector<std::string>* errors = nullptr);
 
 /// Expands virtual_server_group lines into service keys for a protocol: every address of
 /// each range (IPv4 or IPv6, inclusive), and fwmark lines with their family or

@@ -4,40 +4,6 @@
 
 namespace stayalived::ipvs {
 
-EffectiveQuorum effective_quorum(const VirtualServerSpec& vs) {
-  std::uint64_t total = 0;
-  for (const auto& rs : vs.real_servers) total += rs.weight;
-  EffectiveQuorum q{vs.quorum, vs.hysteresis};
-  if (q.quorum > total) q.quorum = static_cast<std::uint32_t>(total);
-  if (q.hysteresis >= q.quorum) q.hysteresis = q.quorum - 1u;  // wraps for quorum 0, as keepalived
-  return q;
-}
-
-std::uint64_t live_weight(const VirtualServerSpec& vs, std::span<const RealServerHealth> health) {
-  std::uint64_t sum = 0;
-  for (std::size_t i = 0; i < vs.real_servers.size(); ++i) {
-    RealServerHealth h = i < health.size() ? health[i] : RealServerHealth{};
-    if (h.alive) sum += h.weight.value_or(vs.real_servers[i].weight);
-  }
-  return sum;
-}
-
-bool next_quorum(const VirtualServerSpec& vs, std::span<const RealServerHealth> health, bool was_up) {
-  EffectiveQuorum q = effective_quorum(vs);
-  std::uint64_t sum = live_weight(vs, health);
-  // keepalived computes both thresholds in unsigned 32-bit arithmetic.
-  std::uint32_t gain = q.quorum + q.hysteresis;
-  std::uint32_t loss = q.quorum - q.hysteresis;
-  return was_up ? sum >= loss : sum >= gain;
-}
-
-VirtualServerStatus initial_status(const VirtualServerSpec& vs) {
-  VirtualServerStatus s;
-  for (const auto& rs : vs.real_servers) s.real_servers.push_back(RealServerHealth{.alive = !rs.alpha, .weight = {}});
-  s.quorum_up = next_quorum(vs, s.real_servers, false);
-  return s;
-}
-
 namespace {
 
 Destination make_dest(const RealServerSpec& rs, const ForwardSpec& vs_forward, std::uint32_t weight) {
@@ -57,28 +23,6 @@ Destination make_dest(const RealServerSpec& rs, const ForwardSpec& vs_forward, s
 }
 
 }  // namespace
-
-std::vector<Destination> desired_pool(const VirtualServerSpec& vs, const VirtualServerStatus& status) {
-  std::vector<Destination> out;
-  bool sorry_active = vs.sorry_server && !status.quorum_up;
-  for (std::size_t i = 0; i < vs.real_servers.size(); ++i) {
-    const auto& rs = vs.real_servers[i];
-    RealServerHealth h = i < status.real_servers.size() ? status.real_servers[i] : RealServerHealth{};
-    // "If a sorry server is configured, all real servers will be brought down when the
-    // quorum is not achieved and be replaced with the sorry server" (keepalived.conf(5)).
-    if (h.alive && !sorry_active)
-      out.push_back(make_dest(rs, vs.forward, h.weight.value_or(rs.weight)));
-    else if (rs.inhibit_on_failure)
-      out.push_back(make_dest(rs, vs.forward, 0));
-  }
-  if (vs.sorry_server) {
-    if (sorry_active)
-      out.push_back(make_dest(*vs.sorry_server, vs.forward, 1));
-    else if (vs.sorry_server_inhibit)
-      out.push_back(make_dest(*vs.sorry_server, vs.forward, 0));
-  }
-  return out;
-}
 
 namespace {
 
@@ -100,18 +44,8 @@ void put_services(State& out, const VirtualServerSpec& vs, const std::vector<Des
 
 }  // namespace
 
-State build_desired(std::span<const VirtualServerSpec> vss, std::span<const VirtualServerStatus> status) {
-  State out;
-  for (std::size_t i = 0; i < vss.size(); ++i) {
-    const auto& vs = vss[i];
-    VirtualServerStatus st = i < status.size() ? status[i] : initial_status(vs);
-    put_services(out, vs, desired_pool(vs, st));
-  }
-  return out;
-}
-
 Expected<std::vector<Destination>, std::string> pool_destinations(const VirtualServerSpec& vs,
-                                                                  std::span<const PoolMember> pool) {
+                                                                  std::span<const check::PoolMember> pool) {
   std::vector<Destination> out;
   for (const auto& m : pool) {
     const RealServerSpec* spec = nullptr;
@@ -121,8 +55,8 @@ Expected<std::vector<Destination>, std::string> pool_destinations(const VirtualS
       const RealServerSpec* by_address = nullptr;
       int same_address = 0;
       for (const auto& rs : vs.real_servers) {
-        if (rs.address != m.address) continue;
-        if (rs.port == m.port) {
+        if (rs.address != m.endpoint.address) continue;
+        if (rs.port == m.endpoint.port) {
           spec = &rs;
           break;
         }
@@ -133,30 +67,25 @@ Expected<std::vector<Destination>, std::string> pool_destinations(const VirtualS
     }
     if (spec == nullptr)
       return Unexpected(fmt::format("{}: {} {} is not one of its {}", vs.name, m.sorry ? "sorry server" : "real server",
-                                    m.address.to_string_with_port(m.port), m.sorry ? "settings" : "real servers"));
+                                    m.endpoint.to_string(), m.sorry ? "settings" : "real servers"));
     out.push_back(make_dest(*spec, vs.forward, m.weight));
   }
   return out;
 }
 
-State build_desired_from_pools(std::span<const VirtualServerSpec> vss, std::span<const std::vector<PoolMember>> pools,
-                               std::vector<std::string>* errors) {
+State build_desired(std::span<const VirtualServerSpec> vss, std::span<const check::DesiredPool> pools,
+                    std::vector<std::string>* errors) {
   State out;
-  for (std::size_t i = 0; i < vss.size(); ++i) {
-    const auto& vs = vss[i];
-    if (i >= pools.size()) {
-      put_services(out, vs, desired_pool(vs, initial_status(vs)));
-      continue;
-    }
+  for (std::size_t i = 0; i < vss.size() && i < pools.size(); ++i) {
     std::vector<Destination> dests;
-    for (const auto& m : pools[i]) {
-      auto d = pool_destinations(vs, std::span<const PoolMember>(&m, 1));
+    for (const auto& m : pools[i].members) {
+      auto d = pool_destinations(vss[i], std::span<const check::PoolMember>(&m, 1));
       if (d)
         dests.push_back(d->front());
       else if (errors != nullptr)
         errors->push_back(d.error());
     }
-    put_services(out, vs, dests);
+    put_services(out, vss[i], dests);
   }
   return out;
 }

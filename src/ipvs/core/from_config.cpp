@@ -98,10 +98,6 @@ RealServerSpec real_server(const config::RealServer& rs) {
   out.forward = to_forward(rs.forwarding);
   out.upper_threshold = rs.uthreshold;
   out.lower_threshold = rs.lthreshold;
-  out.inhibit_on_failure = rs.inhibit_on_failure;
-  // A real server without checkers is always up; with checkers, an alpha checker starts
-  // failed, which takes the real server down until it succeeds.
-  for (const auto& ch : rs.checkers) out.alpha = out.alpha || ch.alpha;
   return out;
 }
 
@@ -229,18 +225,8 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
       sorry.address = vs.sorry_server->address;
       sorry.port = vs.sorry_server->port;
       sorry.forward = to_forward(vs.sorry_server_forwarding ? *vs.sorry_server_forwarding : vs.forwarding);
-      sorry.inhibit_on_failure = vs.sorry_server_inhibit;
       spec.sorry_server = sorry;
-      spec.sorry_server_inhibit = vs.sorry_server_inhibit;
     }
-    spec.quorum = vs.quorum;
-    spec.hysteresis = vs.hysteresis;
-    EffectiveQuorum q = effective_quorum(spec);
-    std::uint64_t total = 0;
-    for (const auto& rs : spec.real_servers) total += rs.weight;
-    if (q.quorum != spec.quorum)
-      out.warnings.push_back(fmt::format("quorum {} for {} exceeds total weight of real servers {}, reducing quorum to {}",
-                                         spec.quorum, spec.name, total, q.quorum));
     out.virtual_servers.push_back(std::move(spec));
   }
   return out;

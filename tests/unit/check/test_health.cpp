@@ -2,7 +2,9 @@
 // an argument here.
 #include <doctest/doctest.h>
 
+#include "stayalived/check/from_config.hpp"
 #include "stayalived/check/health.hpp"
+#include "stayalived/config/load.hpp"
 
 using namespace stayalived;
 using namespace stayalived::check;
@@ -257,4 +259,29 @@ TEST_CASE("pool: a virtual server starts without quorum and gains it at its firs
   const PoolStep p = compute_pool(vs, entries(vs, {{true, 1}, {true, 2}}), false);
   REQUIRE(p.change);
   CHECK(p.change->up);
+}
+
+TEST_CASE("pool: a quorum above the total weight is lowered to it once, by the config, and the pool follows") {
+  // keepalived 2.2.7: "quorum 5 ... exceeds total weight of real servers 2, reducing quorum
+  // to 2". Without the lowering, two live servers of weight 1 would never gain quorum 5 and
+  // the sorry server would stand in for good.
+  auto r = stayalived::config::load_string(
+      "virtual_server 192.0.2.100 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n quorum 5\n"
+      " sorry_server 192.0.2.99 80\n real_server 192.0.2.11 80 {\n }\n real_server 192.0.2.12 80 {\n }\n}\n",
+      "quorum.conf");
+  REQUIRE(r.config);
+  const Definition d = from_config(*r.config);
+  REQUIRE(d.virtual_servers.size() == 1);
+  const VirtualServerDef& vs = d.virtual_servers[0];
+  CHECK(vs.quorum == 2);
+  std::vector<PoolEntry> rs;
+  for (const auto& s : vs.real_servers) rs.push_back(PoolEntry{s.endpoint, false, RealServerStatus{true, 1}});
+  const PoolStep start = compute_pool(vs, rs, false);
+  CHECK(start.quorum_up);
+  CHECK_FALSE(start.pool.sorry_active);
+  CHECK(start.pool.members.size() == 2);
+  rs[0].status.alive = false;
+  const PoolStep lost = compute_pool(vs, rs, true);
+  CHECK_FALSE(lost.quorum_up);
+  CHECK(lost.pool.sorry_active);
 }

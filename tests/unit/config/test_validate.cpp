@@ -108,8 +108,9 @@ TEST_CASE("virtual servers: group reference, real server family, fwmark ports, q
                       "   track_file missing\n  }\n }\n}\n"
                       "virtual_server 192.0.2.9 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n}\n");
   CHECK(has(r, 1, "virtual_server_group nope is not defined"));
-  CHECK(has(r, 8, "hysteresis 7 must be below quorum 5"));
-  CHECK(has(r, 8, "quorum 5 exceeds the total weight 1"));
+  // keepalived lowers the quorum to the total weight first, then the hysteresis below it.
+  CHECK(has(r, 8, "quorum 5 exceeds the total weight 1 of the real servers; 1 is used"));
+  CHECK(has(r, 8, "hysteresis 7 must be below quorum 1; 0 is used"));
   CHECK(has(r, 14, "not of the virtual server's address family"));
   CHECK(has(r, 18, "listed twice"));
   CHECK(has(r, 24, "a fwmark service has no ports"));
@@ -117,6 +118,9 @@ TEST_CASE("virtual servers: group reference, real server family, fwmark ports, q
   CHECK(has(r, 30, "has no real servers"));
   REQUIRE(r.config);
   CHECK(r.config->virtual_servers.size() == 2);
+  // The model holds the values keepalived uses: the checkers' quorum works with them.
+  CHECK(r.config->virtual_servers[0].quorum == 1);
+  CHECK(r.config->virtual_servers[0].hysteresis == 0);
 }
 
 TEST_CASE("scripts: root without enable_script_security is exit 6; missing scripts; users") {

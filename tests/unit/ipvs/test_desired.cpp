@@ -1,11 +1,14 @@
-// keepalived's rules from virtual servers + health to destinations: inhibit_on_failure,
-// quorum with hysteresis, sorry server, alpha, groups.
+// From virtual servers and the checkers' pools to the IPVS table: groups, settings, each
+// member's forwarding and thresholds, DR/TUN ports. (Who is in a pool, quorum and the
+// sorry server are the checkers': tests/unit/check/test_health.cpp.)
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
 #include "stayalived/ipvs/desired.hpp"
 
 using namespace ipvs_test;
+using stayalived::check::DesiredPool;
+using stayalived::check::PoolMember;
 
 namespace {
 
@@ -17,102 +20,18 @@ VirtualServerSpec two_servers() {
   return vs;
 }
 
-std::vector<RealServerHealth> health(std::initializer_list<bool> alive) {
-  std::vector<RealServerHealth> h;
-  for (bool a : alive) h.push_back(RealServerHealth{.alive = a, .weight = {}});
-  return h;
+PoolMember member(const char* a, std::uint16_t port, std::uint32_t weight, bool sorry = false) {
+  return PoolMember{.endpoint = {ip(a), port}, .weight = weight, .sorry = sorry};
+}
+
+// The pool the checkers publish for a virtual server whose real servers are all up.
+DesiredPool all_up(const VirtualServerSpec& vs) {
+  DesiredPool p;
+  for (const auto& rs : vs.real_servers) p.members.push_back(PoolMember{.endpoint = {rs.address, rs.port}, .weight = rs.weight, .sorry = false});
+  return p;
 }
 
 }  // namespace
-
-TEST_CASE("desired: keepalived lowers quorum to the total weight and hysteresis below quorum") {
-  auto vs = two_servers();
-  vs.quorum = 5;
-  CHECK(effective_quorum(vs).quorum == 4);
-  vs.quorum = 2;
-  vs.hysteresis = 2;
-  CHECK(effective_quorum(vs).hysteresis == 1);
-  vs.real_servers[0].weight = vs.real_servers[1].weight = 0;
-  vs.hysteresis = 0;
-  auto q = effective_quorum(vs);
-  CHECK(q.quorum == 0);
-  CHECK(q.hysteresis == 4294967295u);  // as keepalived logs it
-}
-
-TEST_CASE("desired: quorum with hysteresis, as keepalived counts it") {
-  auto vs = two_servers();  // total weight 4
-  vs.quorum = 3;
-  vs.hysteresis = 1;
-  // Start: up only if live weight >= quorum + hysteresis (4).
-  CHECK(next_quorum(vs, health({true, true}), false));
-  CHECK_FALSE(next_quorum(vs, health({true, false}), false));
-  // Up: stays up until below quorum - hysteresis (2).
-  CHECK(next_quorum(vs, health({true, false}), true));
-  CHECK_FALSE(next_quorum(vs, health({false, false}), true));
-  // A checker-set weight counts instead of the configured one.
-  auto h = health({true, false});
-  h[0].weight = 4;
-  CHECK(next_quorum(vs, h, false));
-  CHECK(live_weight(vs, h) == 4);
-}
-
-TEST_CASE("desired: alpha servers start down; initial quorum follows") {
-  auto vs = two_servers();
-  vs.quorum = 2;
-  vs.hysteresis = 1;
-  vs.real_servers[0].alpha = true;
-  auto st = initial_status(vs);
-  CHECK_FALSE(st.real_servers[0].alive);
-  CHECK(st.real_servers[1].alive);
-  CHECK_FALSE(st.quorum_up);  // 2 < 2 + 1, keepalived: "Starting with quorum down"
-}
-
-TEST_CASE("desired: dead servers leave, or stay at weight 0 with inhibit_on_failure") {
-  auto vs = two_servers();
-  vs.real_servers[1].inhibit_on_failure = true;
-  VirtualServerStatus st{.real_servers = health({false, false}), .quorum_up = true};
-  auto pool = desired_pool(vs, st);
-  REQUIRE(pool.size() == 1);
-  CHECK(pool[0].key == DestKey{ip("10.0.1.2"), 80});
-  CHECK(pool[0].weight == 0);
-  st.real_servers = health({true, true});
-  st.real_servers[0].weight = 7;
-  pool = desired_pool(vs, st);
-  REQUIRE(pool.size() == 2);
-  CHECK(pool[0].weight == 7);
-  CHECK(pool[1].weight == 2);
-}
-
-TEST_CASE("desired: sorry server replaces every real server while the quorum is down") {
-  auto vs = two_servers();
-  vs.real_servers[1].inhibit_on_failure = true;
-  vs.sorry_server = RealServerSpec{.address = ip("10.0.1.99"), .port = 80, .weight = 50};
-  VirtualServerStatus st{.real_servers = health({true, true}), .quorum_up = false};
-  auto pool = desired_pool(vs, st);
-  // The live, non-inhibit one leaves; the inhibit one stays at 0; sorry at weight 1.
-  REQUIRE(pool.size() == 2);
-  CHECK(pool[0].key == DestKey{ip("10.0.1.2"), 80});
-  CHECK(pool[0].weight == 0);
-  CHECK(pool[1].key == DestKey{ip("10.0.1.99"), 80});
-  CHECK(pool[1].weight == 1);
-  st.quorum_up = true;
-  pool = desired_pool(vs, st);
-  CHECK(pool.size() == 2);
-  for (const auto& d : pool) CHECK(d.key.address != ip("10.0.1.99"));
-  // sorry_server_inhibit: present at weight 0 while not needed.
-  vs.sorry_server_inhibit = true;
-  pool = desired_pool(vs, st);
-  REQUIRE(pool.size() == 3);
-  CHECK(pool[2].weight == 0);
-}
-
-TEST_CASE("desired: without a sorry server a lost quorum changes nothing in the pool") {
-  auto vs = two_servers();
-  VirtualServerStatus st{.real_servers = health({true, false}), .quorum_up = false};
-  auto pool = desired_pool(vs, st);
-  REQUIRE(pool.size() == 1);
-  CHECK(pool[0].weight == 2);
-}
 
 TEST_CASE("desired: forwarding comes from the real server, else the virtual server") {
   auto vs = two_servers();
@@ -121,17 +40,21 @@ TEST_CASE("desired: forwarding comes from the real server, else the virtual serv
                                            .tun_flags = tun_flag::kCsum};
   vs.sorry_server = RealServerSpec{.address = ip("10.0.1.99"), .port = 80,
                                    .forward = ForwardSpec{.method = Forward::Masq}};
-  auto pool = desired_pool(vs, VirtualServerStatus{.real_servers = health({true, true}), .quorum_up = false});
-  REQUIRE(pool.size() == 1);
-  CHECK(pool[0].forward == Forward::Masq);  // the sorry server's own lvs_method
-  pool = desired_pool(vs, initial_status(vs));
-  REQUIRE(pool.size() == 2);
-  CHECK(pool[0].forward == Forward::Route);
-  CHECK(pool[0].tun_port == 0);
-  CHECK(pool[1].forward == Forward::Tunnel);
-  CHECK(pool[1].tun_type == TunnelType::Gue);
-  CHECK(pool[1].tun_port == 6080);
-  CHECK(pool[1].tun_flags == tun_flag::kCsum);
+  const std::vector<PoolMember> sorry{member("10.0.1.99", 80, 1, true)};
+  auto pool = pool_destinations(vs, sorry);
+  REQUIRE(pool);
+  REQUIRE(pool->size() == 1);
+  CHECK((*pool)[0].forward == Forward::Masq);  // the sorry server's own lvs_method
+  const auto up = all_up(vs);
+  pool = pool_destinations(vs, up.members);
+  REQUIRE(pool);
+  REQUIRE(pool->size() == 2);
+  CHECK((*pool)[0].forward == Forward::Route);
+  CHECK((*pool)[0].tun_port == 0);
+  CHECK((*pool)[1].forward == Forward::Tunnel);
+  CHECK((*pool)[1].tun_type == TunnelType::Gue);
+  CHECK((*pool)[1].tun_port == 6080);
+  CHECK((*pool)[1].tun_flags == tun_flag::kCsum);
 }
 
 TEST_CASE("desired: build_desired gives every service of a group the same pool and settings") {
@@ -141,7 +64,8 @@ TEST_CASE("desired: build_desired gives every service of a group the same pool a
   vs.settings.flags = svc_flag::kPersistent;
   vs.settings.timeout = 360;
   std::vector<VirtualServerSpec> vss{vs};
-  State s = build_desired(vss, {});
+  std::vector<DesiredPool> pools{all_up(vs)};
+  State s = build_desired(vss, pools);
   REQUIRE(s.services.size() == 3);
   for (const auto& [k, e] : s.services) {
     CHECK(e.service.key == k);
@@ -149,6 +73,8 @@ TEST_CASE("desired: build_desired gives every service of a group the same pool a
     CHECK(e.service.timeout == 360);
     CHECK(e.dests.size() == 2);
   }
+  // Without the checkers' pool, the virtual server is not wanted yet.
+  CHECK(build_desired(vss, {}).services.empty());
 }
 
 TEST_CASE("desired: group ranges expand inclusively, IPv4 and IPv6, with bounds") {
@@ -188,7 +114,8 @@ TEST_CASE("desired: DR and TUN destinations take each service's port, NAT keep t
                      RealServerSpec{.address = ip("10.0.1.2"), .port = 0,
                                     .forward = ForwardSpec{.method = Forward::Masq}}};
   std::vector<VirtualServerSpec> vss{vs};
-  State s = build_desired(vss, {});
+  std::vector<DesiredPool> pools{all_up(vs)};
+  State s = build_desired(vss, pools);
   auto ports = [&](const ServiceKey& k) {
     std::vector<std::string> out;
     for (const auto& [dk, d] : s.find(k)->dests) out.push_back(dk.to_string());
@@ -212,10 +139,10 @@ TEST_CASE("desired: the checkers' pools map onto destinations with the spec's se
   std::vector<VirtualServerSpec> vss{vs};
   // 10.0.1.2 is down (absent), 10.0.1.3 inhibited; a DR member reported with its
   // configured port 8080 still finds its real server (the spec reset it to 80).
-  std::vector<std::vector<PoolMember>> pools{{{.address = ip("10.0.1.1"), .port = 8080, .weight = 3},
-                                              {.address = ip("10.0.1.3"), .port = 80, .weight = 0}}};
+  std::vector<DesiredPool> pools{DesiredPool{.vs = {}, .members = {member("10.0.1.1", 8080, 3), member("10.0.1.3", 80, 0)},
+                                             .quorum_up = true, .sorry_active = false}};
   std::vector<std::string> errors;
-  State s = build_desired_from_pools(vss, pools, &errors);
+  State s = build_desired(vss, pools, &errors);
   CHECK(errors.empty());
   REQUIRE(s.services.size() == 2);
   for (const auto& [k, e] : s.services) {
@@ -227,17 +154,14 @@ TEST_CASE("desired: the checkers' pools map onto destinations with the spec's se
     CHECK(e.dests.at(DestKey{ip("10.0.1.3"), 80}).weight == 0);
   }
   // The sorry server standing in.
-  pools = {{{.address = ip("10.0.1.99"), .port = 80, .weight = 1, .sorry = true}}};
-  s = build_desired_from_pools(vss, pools, &errors);
+  pools[0].members = {member("10.0.1.99", 80, 1, true)};
+  s = build_desired(vss, pools, &errors);
   CHECK(s.find(tcp("10.0.0.1", 80))->dests.size() == 1);
   CHECK(s.find(tcp("10.0.0.1", 80))->dests.begin()->second.weight == 1);
   // A member that is not in the config is named, and the rest still goes in.
-  pools = {{{.address = ip("10.9.9.9"), .port = 80, .weight = 1}, {.address = ip("10.0.1.2"), .port = 80, .weight = 1}}};
-  s = build_desired_from_pools(vss, pools, &errors);
+  pools[0].members = {member("10.9.9.9", 80, 1), member("10.0.1.2", 80, 1)};
+  s = build_desired(vss, pools, &errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "[10.0.0.1]:tcp:80: real server 10.9.9.9:80 is not one of its real servers");
   CHECK(s.find(tcp("10.0.0.1", 80))->dests.size() == 1);
-  // Without a pool yet: keepalived's start-up state.
-  s = build_desired_from_pools(vss, {});
-  CHECK(s.find(tcp("10.0.0.1", 80))->dests.size() == 3);
 }

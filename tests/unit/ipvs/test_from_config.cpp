@@ -116,28 +116,20 @@ TEST_CASE("from_config: groups expand; fwmark family follows the real servers or
   CHECK_FALSE(from_config(c));
 }
 
-TEST_CASE("from_config: sorry server, quorum warning, alpha from checkers") {
+TEST_CASE("from_config: the sorry server's own forwarding") {
   cfg::Config c;
   cfg::VirtualServer vs;
   vs.key = cfg::VsAddress{cip("10.0.0.9"), 80};
-  vs.quorum = 5;
   vs.sorry_server = cfg::SorryServer{.address = cip("10.0.1.99"), .port = 80};
-  vs.sorry_server_inhibit = true;
   vs.sorry_server_forwarding = cfg::Forwarding{.method = cfg::ForwardingMethod::Dr};
   vs.real_servers = {rs("10.0.1.7", 80)};
-  cfg::Checker ch;
-  ch.alpha = true;
-  vs.real_servers[0].checkers.push_back(ch);
   c.virtual_servers.push_back(vs);
   auto r = from_config(c);
   REQUIRE(r);
   const auto& spec = r->virtual_servers[0];
   REQUIRE(spec.sorry_server);
   CHECK(spec.sorry_server->forward->method == Forward::Route);
-  CHECK(spec.sorry_server_inhibit);
-  CHECK(spec.real_servers[0].alpha);
-  REQUIRE(r->warnings.size() == 1);
-  CHECK(r->warnings[0] == "quorum 5 for [10.0.0.9]:tcp:80 exceeds total weight of real servers 1, reducing quorum to 1");
+  CHECK(r->warnings.empty());  // the quorum rule is the config validator's (one place)
 }
 
 TEST_CASE("from_config: global LVS settings") {

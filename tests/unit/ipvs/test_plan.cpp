@@ -158,18 +158,17 @@ TEST_CASE("plan + build_desired: a health flip changes exactly that destination"
   vs.settings.scheduler = "rr";
   vs.real_servers = {RealServerSpec{.address = ip("10.0.1.1"), .port = 80},
                      RealServerSpec{.address = ip("10.0.1.2"), .port = 80},
-                     RealServerSpec{.address = ip("10.0.1.3"), .port = 80, .inhibit_on_failure = true}};
+                     RealServerSpec{.address = ip("10.0.1.3"), .port = 80}};
   std::vector<VirtualServerSpec> vss{vs};
-  auto up = initial_status(vs);
-  State before = build_desired(vss, std::vector{up});
-  auto down = up;
-  down.real_servers[1].alive = false;
-  auto ops = plan(build_desired(vss, std::vector{down}), before, owning(before));
+  const PoolRules rules{.inhibit = {false, false, true}};
+  auto pools = [&](std::vector<bool> alive) {
+    return std::vector{checker_pool(vs, alive, true, rules).pool};
+  };
+  State before = build_desired(vss, pools({true, true, true}));
+  auto ops = plan(build_desired(vss, pools({true, false, true})), before, owning(before));
   CHECK(describe(ops) == std::vector<std::string>{"delete destination TCP 10.0.0.1:80 -> 10.0.1.2:80"});
   // inhibit_on_failure: weight 0 instead of removal, one edit.
-  down = up;
-  down.real_servers[2].alive = false;
-  ops = plan(build_desired(vss, std::vector{down}), before, owning(before));
+  ops = plan(build_desired(vss, pools({true, true, false})), before, owning(before));
   REQUIRE(ops.size() == 1);
   CHECK(ops[0].kind == OpKind::EditDest);
   CHECK(ops[0].dest.weight == 0);
@@ -184,7 +183,7 @@ TEST_CASE("plan + build_desired: a group expands to one service per address and 
   vs.services = *keys;
   vs.real_servers = {RealServerSpec{.address = ip("10.0.1.6"), .port = 80}};
   std::vector<VirtualServerSpec> vss{vs};
-  State want = build_desired(vss, {});
+  State want = build_desired(vss, std::vector{checker_pool(vs, {true}, false).pool});
   auto ops = plan(want, State{}, owning(want));
   CHECK(describe(ops) == std::vector<std::string>{
                              "add service TCP 10.0.2.1:80",
@@ -197,9 +196,7 @@ TEST_CASE("plan + build_desired: a group expands to one service per address and 
                              "add destination FWM 9 -> 10.0.1.6:80",
                          });
   // A health flip in a group touches the destination in every service of the group.
-  auto st = initial_status(vs);
-  st.real_servers[0].alive = false;
-  ops = plan(build_desired(vss, std::vector{st}), want, owning(want));
+  ops = plan(build_desired(vss, std::vector{checker_pool(vs, {false}, true).pool}), want, owning(want));
   CHECK(ops.size() == 4);
   for (const auto& op : ops) CHECK(op.kind == OpKind::DeleteDest);
 }
@@ -207,20 +204,19 @@ TEST_CASE("plan + build_desired: a group expands to one service per address and 
 TEST_CASE("plan + build_desired: sorry server in when quorum is lost, out when regained") {
   VirtualServerSpec vs;
   vs.services = {tcp("10.0.0.9", 80)};
-  vs.quorum = 2;
   vs.real_servers = {RealServerSpec{.address = ip("10.0.1.1"), .port = 80},
                      RealServerSpec{.address = ip("10.0.1.2"), .port = 80}};
   vs.sorry_server = RealServerSpec{.address = ip("10.0.1.99"), .port = 80};
   std::vector<VirtualServerSpec> vss{vs};
-  auto st = initial_status(vs);
-  REQUIRE(st.quorum_up);
-  State up = build_desired(vss, std::vector{st});
+  const PoolRules rules{.quorum = 2};
+  auto start = checker_pool(vs, {true, true}, false, rules);
+  REQUIRE(start.quorum_up);
+  State up = build_desired(vss, std::vector{start.pool});
   CHECK(up.find(vss[0].services[0])->dests.size() == 2);
 
-  st.real_servers[0].alive = false;
-  st.quorum_up = next_quorum(vs, st.real_servers, st.quorum_up);
-  CHECK_FALSE(st.quorum_up);
-  State down = build_desired(vss, std::vector{st});
+  auto lost = checker_pool(vs, {false, true}, start.quorum_up, rules);
+  CHECK_FALSE(lost.quorum_up);
+  State down = build_desired(vss, std::vector{lost.pool});
   auto ops = plan(down, up, owning(up));
   // The sorry server goes in before the real servers go out: the pool is never empty.
   CHECK(describe(ops) == std::vector<std::string>{
@@ -230,10 +226,9 @@ TEST_CASE("plan + build_desired: sorry server in when quorum is lost, out when r
                          });
   Ownership owned = owning(up);
   owned.claim(down);
-  st.real_servers[0].alive = true;
-  st.quorum_up = next_quorum(vs, st.real_servers, st.quorum_up);
-  CHECK(st.quorum_up);
-  ops = plan(build_desired(vss, std::vector{st}), down, owned);
+  auto regained = checker_pool(vs, {true, true}, lost.quorum_up, rules);
+  CHECK(regained.quorum_up);
+  ops = plan(build_desired(vss, std::vector{regained.pool}), down, owned);
   CHECK(describe(ops) == std::vector<std::string>{
                              "add destination TCP 10.0.0.9:80 -> 10.0.1.1:80",
                              "add destination TCP 10.0.0.9:80 -> 10.0.1.2:80",

@@ -1,7 +1,9 @@
-// stayalived-ipvs-apply: drives the IPVS module the way the daemon will, for the VM tests
-// and the benchmark, until the daemon's wiring is on main. Reads a keepalived.conf
-// (config::load_file), builds the desired table (from_config + build_desired), starts the
-// Reconciler (adopt or lvs_flush), applies, and reports what it sent. With --hold it then reads commands on
+// stayalived-ipvs-apply: drives the IPVS module as the daemon does, without its checkers,
+// for the VM tests and the benchmark. Reads a keepalived.conf (config::load_file), keeps
+// each real server's health as the commands below set it, builds every pool with the
+// checkers' rules (check::compute_pool: membership, quorum, sorry server) and the desired
+// table from them (ipvs::build_desired), starts the Reconciler (adopt or lvs_flush),
+// applies, and reports what it sent. With --hold it then reads commands on
 // stdin, one per line, and answers each with one line:
 //   down VS_INDEX ADDR:PORT | up VS_INDEX ADDR:PORT   a health flip of one real server
 //   reload FILE                                       a new config (health carried over)
@@ -27,6 +29,8 @@
 
 #include <fmt/format.h>
 
+#include "stayalived/check/from_config.hpp"
+#include "stayalived/check/health.hpp"
 #include "stayalived/config/load.hpp"
 #include "stayalived/ipvs/backend.hpp"
 #include "stayalived/ipvs/desired.hpp"
@@ -34,29 +38,50 @@
 #include "stayalived/ipvs/reconciler.hpp"
 #include "stayalived/ipvs/sync_daemon.hpp"
 
+namespace check = stayalived::check;
 namespace ipvs = stayalived::ipvs;
 namespace slog = stayalived::log;
 
 namespace {
 
-// config::load_file, then from_config; the loader's warnings go to stderr, as the
+// What the tool runs from a configuration: the IPVS side, and the checkers' view of every
+// virtual server (its quorum rules and real servers), in the same (config) order.
+struct Loaded {
+  ipvs::IpvsConfig ipvs;
+  std::vector<check::VirtualServerDef> checks;
+};
+
+// config::load_file, then both conversions; the loader's warnings go to stderr, as the
 // daemon logs them.
-stayalived::Expected<ipvs::IpvsConfig, std::string> load(const std::string& path) {
+stayalived::Expected<Loaded, std::string> load(const std::string& path) {
   auto r = stayalived::config::load_file(path);
   for (const auto& d : r.diagnostics) std::fprintf(stderr, "%s\n", d.format().c_str());
   if (!r.config) return stayalived::Unexpected(path + ": the configuration has errors");
-  return ipvs::from_config(*r.config);
+  auto ic = ipvs::from_config(*r.config);
+  if (!ic) return stayalived::Unexpected(ic.error());
+  return Loaded{std::move(*ic), check::from_config(*r.config).virtual_servers};
+}
+
+// Health as the checkers would start it: up, unless a checker starts with alpha.
+std::vector<check::PoolEntry> initial_entries(const check::VirtualServerDef& vs) {
+  std::vector<check::PoolEntry> out;
+  for (const auto& rs : vs.real_servers) {
+    bool alive = true;
+    for (const auto& c : rs.checkers) alive = alive && !c.timing.alpha;
+    out.push_back(check::PoolEntry{rs.endpoint, rs.inhibit_on_failure, check::RealServerStatus{alive, rs.weight}});
+  }
+  return out;
 }
 
 class Session {
  public:
-  Session(ipvs::Backend& backend, slog::Channel log, ipvs::IpvsConfig cfg, bool release)
-      : backend_(backend), log_(log), cfg_(std::move(cfg)) {
+  Session(ipvs::Backend& backend, slog::Channel log, Loaded cfg, bool release)
+      : backend_(backend), log_(log), cfg_(std::move(cfg.ipvs)), defs_(std::move(cfg.checks)) {
     auto opts = cfg_.options;
     opts.release_on_stop = release;
     reconciler_.emplace(backend_, log_, opts);
     for (const auto& w : cfg_.warnings) log_.warning("{}", w);
-    for (const auto& vs : cfg_.virtual_servers) status_.push_back(ipvs::initial_status(vs));
+    for (const auto& vs : defs_) health_.push_back(Health{initial_entries(vs), false});
     if (cfg_.sync_daemon) sync_.emplace(backend_, log_, *cfg_.sync_daemon);
   }
 
@@ -81,17 +106,15 @@ class Session {
       std::size_t vs = 0;
       std::string rs;
       in >> vs >> rs;
-      if (vs >= cfg_.virtual_servers.size()) return "error no such virtual server";
-      auto& spec = cfg_.virtual_servers[vs];
+      if (vs >= health_.size()) return "error no such virtual server";
       bool found = false;
-      for (std::size_t i = 0; i < spec.real_servers.size(); ++i) {
-        if (spec.real_servers[i].key().to_string() == rs) {
-          status_[vs].real_servers[i].alive = cmd == "up";
+      for (auto& e : health_[vs].entries) {
+        if (e.endpoint.to_string() == rs) {
+          e.status.alive = cmd == "up";
           found = true;
         }
       }
       if (!found) return "error no such real server " + rs;
-      status_[vs].quorum_up = ipvs::next_quorum(spec, status_[vs].real_servers, status_[vs].quorum_up);
       reconciler_->set_desired(desired());
       return report(run(), before, t0);
     }
@@ -137,7 +160,20 @@ class Session {
   }
 
  private:
-  ipvs::State desired() const { return ipvs::build_desired(cfg_.virtual_servers, status_); }
+  // The checkers' pools for the health as it stands (their quorum state moves on), and the
+  // table they make.
+  ipvs::State desired() {
+    std::vector<check::DesiredPool> pools;
+    for (std::size_t i = 0; i < defs_.size(); ++i) {
+      auto step = check::compute_pool(defs_[i], health_[i].entries, health_[i].quorum_up);
+      health_[i].quorum_up = step.quorum_up;
+      pools.push_back(std::move(step.pool));
+    }
+    std::vector<std::string> errors;
+    auto state = ipvs::build_desired(cfg_.virtual_servers, pools, &errors);
+    for (const auto& e : errors) log_.error("IPVS: {}", e);
+    return state;
+  }
 
   ipvs::Progress run() {
     ipvs::Progress total;
@@ -146,25 +182,25 @@ class Session {
     return total;
   }
 
-  // Health carries over to a real server with the same address in a virtual server of the
-  // same name; everything new starts as keepalived starts it.
-  void reload(ipvs::IpvsConfig next) {
-    std::vector<ipvs::VirtualServerStatus> status;
-    for (const auto& vs : next.virtual_servers) {
-      auto st = ipvs::initial_status(vs);
-      for (std::size_t o = 0; o < cfg_.virtual_servers.size(); ++o) {
-        const auto& old = cfg_.virtual_servers[o];
-        if (old.name != vs.name) continue;
-        for (std::size_t i = 0; i < vs.real_servers.size(); ++i)
-          for (std::size_t j = 0; j < old.real_servers.size(); ++j)
-            if (old.real_servers[j].key() == vs.real_servers[i].key()) st.real_servers[i] = status_[o].real_servers[j];
-        st.quorum_up = ipvs::next_quorum(vs, st.real_servers, status_[o].quorum_up);
+  // Health carries over to a real server with the same endpoint in a virtual server of the
+  // same key, and the quorum state with it; everything new starts as keepalived starts it.
+  void reload(Loaded next) {
+    std::vector<Health> health;
+    for (const auto& vs : next.checks) {
+      Health h{initial_entries(vs), false};
+      for (std::size_t o = 0; o < defs_.size(); ++o) {
+        if (!(defs_[o].key == vs.key)) continue;
+        h.quorum_up = health_[o].quorum_up;
+        for (auto& e : h.entries)
+          for (const auto& old : health_[o].entries)
+            if (old.endpoint == e.endpoint) e.status.alive = old.status.alive;
       }
-      status.push_back(st);
+      health.push_back(std::move(h));
     }
-    for (const auto& w : next.warnings) log_.warning("{}", w);
-    cfg_ = std::move(next);
-    status_ = std::move(status);
+    for (const auto& w : next.ipvs.warnings) log_.warning("{}", w);
+    cfg_ = std::move(next.ipvs);
+    defs_ = std::move(next.checks);
+    health_ = std::move(health);
   }
 
   std::string report(const ipvs::Progress& p, const ipvs::Counters& before,
@@ -183,8 +219,13 @@ class Session {
 
   ipvs::Backend& backend_;
   slog::Channel log_;
+  struct Health {
+    std::vector<check::PoolEntry> entries;
+    bool quorum_up = false;
+  };
   ipvs::IpvsConfig cfg_;
-  std::vector<ipvs::VirtualServerStatus> status_;
+  std::vector<check::VirtualServerDef> defs_;
+  std::vector<Health> health_;
   std::optional<ipvs::Reconciler> reconciler_;
   std::optional<ipvs::SyncDaemonController> sync_;
 };
