@@ -2,6 +2,8 @@
 // strings", UDP_CHECK "HEX_STR").
 #include "values.hpp"
 
+#include "stayalived/notify/command_line.hpp"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -167,60 +169,11 @@ std::string decode_escapes(std::string_view s) {
   return out;
 }
 
+// The one splitter, verified against keepalived 2.2.7 (notify/command_line.hpp).
 std::optional<std::vector<std::string>> split_command(std::string_view s) {
-  std::vector<std::string> argv;
-  std::string cur;
-  bool in_word = false;
-  char quote = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quote) {
-      if (c == quote) {
-        quote = 0;
-      } else if (c == '\\' && i + 1 < s.size()) {
-        // One escape, decoded with keepalived's rules.
-        std::size_t j = i + 1;
-        if (s[j] == 'x') {
-          while (j + 1 < s.size() && hex_value(s[j + 1]) >= 0) ++j;
-        } else if (s[j] >= '0' && s[j] <= '7') {
-          for (int n = 0; n < 2 && j + 1 < s.size() && s[j + 1] >= '0' && s[j + 1] <= '7'; ++n) ++j;
-        } else if (s[j] == 'c' && j + 1 < s.size()) {
-          ++j;
-        }
-        cur += decode_escapes(s.substr(i, j - i + 1));
-        i = j;
-      } else {
-        cur += c;
-      }
-      continue;
-    }
-    if (is_space(c)) {
-      if (in_word) argv.push_back(std::move(cur));
-      cur.clear();
-      in_word = false;
-      continue;
-    }
-    in_word = true;
-    if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '\\' && i + 1 < s.size()) {
-      std::size_t j = i + 1;
-      if (s[j] == 'x') {
-        while (j + 1 < s.size() && hex_value(s[j + 1]) >= 0) ++j;
-      } else if (s[j] >= '0' && s[j] <= '7') {
-        for (int n = 0; n < 2 && j + 1 < s.size() && s[j + 1] >= '0' && s[j + 1] <= '7'; ++n) ++j;
-      } else if (s[j] == 'c' && j + 1 < s.size()) {
-        ++j;
-      }
-      cur += decode_escapes(s.substr(i, j - i + 1));
-      i = j;
-    } else {
-      cur += c;
-    }
-  }
-  if (quote) return std::nullopt;
-  if (in_word) argv.push_back(std::move(cur));
-  return argv;
+  auto argv = notify::split_command_line(s);
+  if (!argv) return std::nullopt;
+  return std::move(*argv);
 }
 
 std::string lower(std::string_view s) {

@@ -48,10 +48,10 @@ class HubCheckNotifier final : public check::Notifier {
   log::Channel log_;
 };
 
-// check::ScriptRunner (MISC_CHECK) over the hub's runner.
-class HubCheckScriptRunner final : public check::ScriptRunner {
+// check::ScriptPort (MISC_CHECK) over the hub's runner.
+class HubScriptPort final : public check::ScriptPort {
  public:
-  explicit HubCheckScriptRunner(NotifyHub& hub) : hub_(hub) {}
+  explicit HubScriptPort(NotifyHub& hub) : hub_(hub) {}
   boost::asio::awaitable<check::ScriptExit> run(const check::ScriptDef& script, Duration timeout) override {
     auto who = hub_.credentials(script.user, script.group);
     if (!who) co_return check::ScriptExit{check::ScriptExit::Kind::SpawnFailed, EPERM};
@@ -219,8 +219,8 @@ std::shared_ptr<check::Notifier> NotifyHub::check_notifier() {
   return std::make_shared<HubCheckNotifier>(*this, log::Channel(logger_, log::Source::Check));
 }
 
-std::shared_ptr<check::ScriptRunner> NotifyHub::check_script_runner() {
-  return std::make_shared<HubCheckScriptRunner>(*this);
+std::shared_ptr<check::ScriptPort> NotifyHub::check_script_runner() {
+  return std::make_shared<HubScriptPort>(*this);
 }
 
 }  // namespace stayalived::daemon

@@ -222,9 +222,6 @@ struct Definition {
   friend bool operator==(const Definition&, const Definition&) = default;
 };
 
-/// Splits a keepalived script string (misc_path, notify_up...) into argv: words separated
-/// by blanks; '...' and "..." group words; a backslash escapes the next character.
-std::vector<std::string> split_command(std::string_view text);
 
 /// The first check of a checker is delayed by a random fraction of this (warmup, default
 /// delay_loop).

@@ -36,7 +36,7 @@ class ProbeContext {
   /// The checker's connect_timeout: the deadline of each network step.
   virtual Duration timeout() const = 0;
   /// Runs MISC_CHECK programs.
-  virtual ScriptRunner& scripts() = 0;
+  virtual ScriptPort& scripts() = 0;
   /// A random 32-bit value (DNS ids, UDP payloads, ICMP ids).
   virtual std::uint32_t random() = 0;
 };
@@ -72,6 +72,6 @@ Result<ProbeEnv> make_probe_env(const TlsSettings& tls);
 
 /// Runs one check outside the runtime, with its own timer for the deadlines (`timeout` is
 /// the connect_timeout): for tests and one-shot tools.
-boost::asio::awaitable<CheckResult> run_once(Probe& probe, ScriptRunner& scripts, Duration timeout);
+boost::asio::awaitable<CheckResult> run_once(Probe& probe, ScriptPort& scripts, Duration timeout);
 
 }  // namespace stayalived::check

@@ -42,8 +42,8 @@ struct Hooks {
   std::function<void(const VirtualServerKey&)> on_pool_removed{};
   /// Notify scripts, FIFO lines and SMTP alerts; may be null (then nothing is sent).
   std::shared_ptr<Notifier> notifier{};
-  /// Runs MISC_CHECK programs; null: a ProcessRunner of our own.
-  std::shared_ptr<ScriptRunner> scripts{};
+  /// Runs MISC_CHECK programs; null: a SpawnScriptPort of our own.
+  std::shared_ptr<ScriptPort> scripts{};
 };
 
 /// Counters for the stats dump (SIGUSR2 / JSON) and the benchmark.

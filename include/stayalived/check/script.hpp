@@ -1,5 +1,5 @@
 // Running MISC_CHECK programs. The interface is what the checkers need; the notify module's
-// script runner stands behind it: the daemon lends its shared one, ProcessRunner makes its own.
+// script runner stands behind it: the daemon lends its shared one, SpawnScriptPort makes its own.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -32,9 +32,9 @@ struct ScriptExit {
 };
 
 /// Runs programs for the checkers.
-class ScriptRunner {
+class ScriptPort {
  public:
-  virtual ~ScriptRunner() = default;
+  virtual ~ScriptPort() = default;
   /// Runs `script` and waits for it, at most `timeout` (then kills it).
   virtual boost::asio::awaitable<ScriptExit> run(const ScriptDef& script, Duration timeout) = 0;
 };
@@ -42,14 +42,14 @@ class ScriptRunner {
 /// For uses without the daemon (tools, tests): programs run on a notify::ScriptRunner of its
 /// own, created on the io_context of the first run(); users resolved from the system's
 /// database. The daemon instead lends its shared runner (daemon/notify_hub.cpp).
-class ProcessRunner final : public ScriptRunner {
+class SpawnScriptPort final : public ScriptPort {
  public:
   /// `default_user`/`default_group`: global script_user, used when a script names none
   /// (empty: run as ourselves).
-  explicit ProcessRunner(std::string default_user = {}, std::string default_group = {});
-  ~ProcessRunner() override;
-  ProcessRunner(const ProcessRunner&) = delete;
-  ProcessRunner& operator=(const ProcessRunner&) = delete;
+  explicit SpawnScriptPort(std::string default_user = {}, std::string default_group = {});
+  ~SpawnScriptPort() override;
+  SpawnScriptPort(const SpawnScriptPort&) = delete;
+  SpawnScriptPort& operator=(const SpawnScriptPort&) = delete;
   boost::asio::awaitable<ScriptExit> run(const ScriptDef& script, Duration timeout) override;
 
  private:

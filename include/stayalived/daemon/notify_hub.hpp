@@ -52,7 +52,7 @@ class NotifyHub {
 
   /// The checkers' view of the hub.
   std::shared_ptr<check::Notifier> check_notifier();
-  std::shared_ptr<check::ScriptRunner> check_script_runner();
+  std::shared_ptr<check::ScriptPort> check_script_runner();
 
  private:
   struct FifoSlot {

@@ -1,4 +1,4 @@
-// MISC_CHECK: run misc_path (as `user`, through the ScriptRunner), up when it exits 0.
+// MISC_CHECK: run misc_path (as `user`, through the ScriptPort), up when it exits 0.
 // misc_dynamic (keepalived.conf(5)): exit 1 means down; 2..255 mean up with weight
 // status - 2; 0 means up with the weight unchanged. Without misc_dynamic any non-zero exit
 // is a failure. A program that outlives misc_timeout (default delay_loop) is killed and

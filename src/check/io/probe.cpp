@@ -44,7 +44,7 @@ struct OnceShared {
 
 class OnceContext final : public ProbeContext {
  public:
-  OnceContext(asio::any_io_executor ex, std::shared_ptr<OnceShared> shared, ScriptRunner& scripts,
+  OnceContext(asio::any_io_executor ex, std::shared_ptr<OnceShared> shared, ScriptPort& scripts,
               Duration timeout)
       : timer_(ex), shared_(std::move(shared)), scripts_(scripts), timeout_(timeout),
         rng_(std::random_device{}()) {}
@@ -62,13 +62,13 @@ class OnceContext final : public ProbeContext {
   }
   bool expired() const override { return shared_->hit; }
   Duration timeout() const override { return timeout_; }
-  ScriptRunner& scripts() override { return scripts_; }
+  ScriptPort& scripts() override { return scripts_; }
   std::uint32_t random() override { return static_cast<std::uint32_t>(rng_()); }
 
  private:
   asio::steady_timer timer_;
   std::shared_ptr<OnceShared> shared_;
-  ScriptRunner& scripts_;
+  ScriptPort& scripts_;
   Duration timeout_;
   std::mt19937 rng_;
 };
@@ -80,7 +80,7 @@ asio::awaitable<CheckResult> run_probe(Probe& probe, ProbeContext& ctx) {
 
 }  // namespace
 
-asio::awaitable<CheckResult> run_once(Probe& probe, ScriptRunner& scripts, Duration timeout) {
+asio::awaitable<CheckResult> run_once(Probe& probe, ScriptPort& scripts, Duration timeout) {
   auto ex = co_await asio::this_coro::executor;
   auto shared = std::make_shared<OnceShared>();
   OnceContext ctx(ex, shared, scripts, timeout);

@@ -96,14 +96,14 @@ struct RunState final : ProbeContext {
   Duration connect_timeout{};
   Probe* probe = nullptr;               // owned by the slot, which outlives the run...
   std::unique_ptr<Probe> orphan;        // ...unless the runtime went first: then here
-  std::shared_ptr<ScriptRunner> runner;
+  std::shared_ptr<ScriptPort> runner;
   std::minstd_rand rng;
   asio::cancellation_signal signal;
 
   void arm(Duration d) override;
   bool expired() const override { return hit; }
   Duration timeout() const override { return connect_timeout; }
-  ScriptRunner& scripts() override { return *runner; }
+  ScriptPort& scripts() override { return *runner; }
   std::uint32_t random() override {
     return static_cast<std::uint32_t>(rng()) ^ (static_cast<std::uint32_t>(rng()) << 16);
   }
@@ -114,7 +114,7 @@ class Runtime::Impl final : public RunOwner {
   Impl(asio::io_context& io, log::Logger& logger, Hooks hooks)
       : io_(io), log_(logger, log::Source::Check), hooks_(std::move(hooks)), timer_(io),
         inotify_(io), rng_(std::random_device{}()) {
-    runner_ = hooks_.scripts ? hooks_.scripts : std::make_shared<ProcessRunner>();
+    runner_ = hooks_.scripts ? hooks_.scripts : std::make_shared<SpawnScriptPort>();
   }
 
   ~Impl() {
@@ -227,7 +227,7 @@ class Runtime::Impl final : public RunOwner {
   asio::io_context& io_;
   log::Channel log_;
   Hooks hooks_;
-  std::shared_ptr<ScriptRunner> runner_;
+  std::shared_ptr<ScriptPort> runner_;
   CheckGlobals globals_;
   ProbeEnv env_;
   TlsSettings tls_settings_;

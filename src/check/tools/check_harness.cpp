@@ -37,6 +37,7 @@
 
 #include "stayalived/check/dns.hpp"
 #include "stayalived/check/runtime.hpp"
+#include "stayalived/notify/command_line.hpp"
 #include "stayalived/check/udp.hpp"
 
 namespace asio = boost::asio;
@@ -53,6 +54,15 @@ double since_start() { return std::chrono::duration<double>(Clock::now() - g_sta
 void out(const std::string& line) {
   std::fputs(fmt::format("{:.3f} {}\n", since_start(), line).c_str(), stdout);
   std::fflush(stdout);
+}
+
+[[noreturn]] void usage(const std::string& why);
+
+// A command from the command line, split as keepalived splits configured scripts.
+std::vector<std::string> argv_of(std::string_view text) {
+  auto argv = notify::split_command_line(text);
+  if (!argv) usage("cannot split '" + std::string(text) + "': " + argv.error().message);
+  return std::move(*argv);
 }
 
 [[noreturn]] void usage(const std::string& why) {
@@ -95,7 +105,7 @@ class HarnessNotifier final : public Notifier {
  private:
   asio::io_context& io_;
   std::string fifo_;
-  ProcessRunner runner_;
+  SpawnScriptPort runner_;
 };
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -165,7 +175,7 @@ CheckerDef parse_check(const std::string& spec, const CheckTiming& timing, Endpo
     } else if (k == "require_reply") udp.require_reply = true;
     else if (k == "min") udp.min_reply_length = std::stoul(v);
     else if (k == "max") udp.max_reply_length = std::stoul(v);
-    else if (k == "cmd") misc.script.argv = split_command(v);
+    else if (k == "cmd") misc.script.argv = argv_of(v);
     else if (k == "user") misc.script.user = v;
     else if (k == "dynamic") misc.dynamic = file.dynamic = true;
     else if (k == "timeout") misc.timeout = seconds_arg(v);
@@ -226,10 +236,10 @@ int main(int argc, char** argv) {
     else if (a == "--quorum") vs.quorum = std::stoll(next());
     else if (a == "--hysteresis") vs.hysteresis = std::stoll(next());
     else if (a == "--sorry") vs.sorry_server = SorryServerDef{endpoint_arg(next()), false};
-    else if (a == "--quorum-up") vs.quorum_up.argv = split_command(next());
-    else if (a == "--quorum-down") vs.quorum_down.argv = split_command(next());
-    else if (a == "--notify-up") notify_up.argv = split_command(next());
-    else if (a == "--notify-down") notify_down.argv = split_command(next());
+    else if (a == "--quorum-up") vs.quorum_up.argv = argv_of(next());
+    else if (a == "--quorum-down") vs.quorum_down.argv = argv_of(next());
+    else if (a == "--notify-up") notify_up.argv = argv_of(next());
+    else if (a == "--notify-down") notify_down.argv = argv_of(next());
     else if (a == "--inhibit") inhibit = true;
     else if (a == "--fifo") fifo = next();
     else if (a == "--duration") duration = std::stod(next());

@@ -172,7 +172,7 @@ inline stayalived::check::CheckResult check_once(asio::io_context& io, const sta
   using namespace stayalived::check;
   auto probe = make_probe(def);
   REQUIRE(probe);
-  ProcessRunner runner;
+  SpawnScriptPort runner;
   std::optional<stayalived::check::CheckResult> result;
   asio::co_spawn(io, run_once(*probe, runner, timeout), [&](std::exception_ptr e, stayalived::check::CheckResult r) {
     REQUIRE_FALSE(e);

@@ -81,13 +81,6 @@ TEST_CASE("icmp: echo request and the matching reply") {
   CHECK(req6[2] == 0);  // the kernel fills the ICMPv6 checksum
 }
 
-TEST_CASE("scripts: words, quotes and escapes") {
-  CHECK(split_command("/bin/echo a  b") == std::vector<std::string>{"/bin/echo", "a", "b"});
-  CHECK(split_command("/x 'a b' \"c d\"") == std::vector<std::string>{"/x", "a b", "c d"});
-  CHECK(split_command(R"(/x a\ b "q\"q" '')") == std::vector<std::string>{"/x", "a b", "q\"q", ""});
-  CHECK(split_command("   ").empty());
-}
-
 TEST_CASE("texts: services, FIFO lines and alerts in keepalived's shape") {
   const Endpoint rs = ep("192.0.2.11", 80);
   VirtualServerKey vs;

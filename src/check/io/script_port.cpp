@@ -1,4 +1,4 @@
-// ProcessRunner: MISC_CHECK programs on the notify module's ScriptRunner (the one process
+// SpawnScriptPort: MISC_CHECK programs on the notify module's ScriptRunner (the one process
 // launcher of the code base: fork/exec with a clean environment, own process group, pidfd,
 // kill on timeout), for uses without the daemon's NotifyHub.
 #include <unistd.h>
@@ -46,12 +46,12 @@ std::vector<std::string> exec_argv(std::vector<std::string> argv) {
   return argv;
 }
 
-ProcessRunner::ProcessRunner(std::string default_user, std::string default_group)
+SpawnScriptPort::SpawnScriptPort(std::string default_user, std::string default_group)
     : default_user_(std::move(default_user)), default_group_(std::move(default_group)) {}
 
-ProcessRunner::~ProcessRunner() = default;
+SpawnScriptPort::~SpawnScriptPort() = default;
 
-asio::awaitable<ScriptExit> ProcessRunner::run(const ScriptDef& script, Duration timeout) {
+asio::awaitable<ScriptExit> SpawnScriptPort::run(const ScriptDef& script, Duration timeout) {
   if (!runner_) {
     auto ex = co_await asio::this_coro::executor;
     auto& io = static_cast<asio::io_context&>(asio::query(ex, asio::execution::context));
