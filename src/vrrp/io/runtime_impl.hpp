@@ -100,7 +100,7 @@ struct Runtime::Impl {
   std::map<std::tuple<int, int, int>, Sock> socks;
   std::map<int, std::unique_ptr<GarpPort>> garps;
   std::map<std::string, ScriptState> scripts;
-  std::unique_ptr<FileWatcher> files;
+  std::unique_ptr<TrackFiles> files;
   std::map<std::string, std::int64_t> file_values;
   std::unique_ptr<ProcessWatcher> procs;
   std::unique_ptr<boost::asio::steady_timer> startup_timer;

@@ -140,7 +140,7 @@ void Runtime::Impl::start_trackers() {
     start_script(it->second);
   }
   if (!used_files.empty()) {
-    files = std::make_unique<FileWatcher>(io);
+    files = std::make_unique<TrackFiles>(io);
     for (const auto& f : cfg->track_files) {
       if (!used_files.count(f.name)) continue;
       if (f.init_file) init_track_file(f);

@@ -5,7 +5,6 @@
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
-#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,12 +29,6 @@ std::string read_small(const std::string& path, std::size_t limit) {
   return s;
 }
 
-std::pair<std::string, std::string> split_path(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return {".", path};
-  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
-}
-
 constexpr std::size_t kCommLength = 15;  // TASK_COMM_LEN - 1
 
 }  // namespace
@@ -51,72 +44,24 @@ std::int64_t read_track_file(const std::string& path) {
   return v;
 }
 
-// --- FileWatcher -------------------------------------------------------------------------
+// --- TrackFiles -------------------------------------------------------------------------
 
-FileWatcher::FileWatcher(boost::asio::io_context& io) : sd_(io) {}
-FileWatcher::~FileWatcher() { close(); }
-
-Result<std::int64_t> FileWatcher::add(const std::string& name, const std::string& path) {
-  if (!sd_.is_open()) {
-    const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0) return Unexpected(Error{std::string("inotify_init1: ") + std::strerror(errno), errno});
-    sd_.assign(fd);
-    wait();
-  }
-  auto [dir, base] = split_path(path);
-  const int wd = ::inotify_add_watch(sd_.native_handle(), dir.c_str(),
-                                     IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE);
-  if (wd < 0) return Unexpected(Error{"inotify watch " + dir + ": " + std::strerror(errno), errno});
-  dirs_[wd] = dir;
-  files_.emplace(dir, std::make_pair(base, name));
-  paths_[name] = path;
+Result<std::int64_t> TrackFiles::add(const std::string& name, const std::string& path) {
+  if (auto r = watcher_.watch(path); !r) return Unexpected(r.error());
+  if (names_.empty())
+    watcher_.on_change([this](const std::string& changed) {
+      auto [first, last] = names_.equal_range(changed);
+      for (auto it = first; it != last; ++it) {
+        const auto v = read_track_file(changed);
+        if (last_[it->second] == v) continue;
+        last_[it->second] = v;
+        if (handler_) handler_(it->second, v);
+      }
+    });
+  names_.emplace(path, name);
   const auto v = read_track_file(path);
   last_[name] = v;
   return v;
-}
-
-void FileWatcher::wait() {
-  sd_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
-    if (ec) return;
-    drain();
-    wait();
-  });
-}
-
-void FileWatcher::drain() {
-  alignas(inotify_event) char buf[4096];
-  std::set<std::string> changed;
-  for (int i = 0; i < 16; ++i) {
-    const auto n = ::read(sd_.native_handle(), buf, sizeof buf);
-    if (n <= 0) break;
-    for (char* p = buf; p < buf + n;) {
-      auto* ev = reinterpret_cast<inotify_event*>(p);
-      p += sizeof(inotify_event) + ev->len;
-      if (ev->mask & IN_Q_OVERFLOW) {
-        for (const auto& [name, path] : paths_) changed.insert(name);
-        continue;
-      }
-      const auto d = dirs_.find(ev->wd);
-      if (d == dirs_.end() || ev->len == 0) continue;
-      const std::string base(ev->name);
-      auto range = files_.equal_range(d->second);
-      for (auto it = range.first; it != range.second; ++it)
-        if (it->second.first == base) changed.insert(it->second.second);
-    }
-  }
-  for (const auto& name : changed) {
-    const auto v = read_track_file(paths_[name]);
-    if (last_[name] == v) continue;
-    last_[name] = v;
-    if (handler_) handler_(name, v);
-  }
-}
-
-void FileWatcher::close() {
-  if (!sd_.is_open()) return;
-  boost::system::error_code ec;
-  sd_.cancel(ec);
-  sd_.close(ec);
 }
 
 // --- process matching ---------------------------------------------------------------------

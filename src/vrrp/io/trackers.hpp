@@ -1,9 +1,8 @@
 // Watchers for track_file and vrrp_track_process.
 //
-// FileWatcher: one inotify descriptor with a watch on the directory of each tracked file
-// (so that files created, replaced by rename, or deleted later are seen). Asio reports the
-// descriptor readable; each event naming a tracked file re-reads it and reports its value
-// (keepalived: a number in text; a missing or unreadable file reads as 0).
+// TrackFiles: the common FileWatcher (common/file_watcher.hpp) reports a tracked file that
+// changed; it is read again and its value reported if it differs (keepalived: a number in
+// text; a missing or unreadable file reads as 0).
 //
 // ProcessWatcher: keepalived's approach (keepalived.conf(5) "VRRP track processes"): one scan
 // of /proc at start, then the kernel's process-events connector (NETLINK_CONNECTOR,
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "stayalived/common/expected.hpp"
+#include "stayalived/common/file_watcher.hpp"
 #include "stayalived/common/time.hpp"
 #include "stayalived/config/model.hpp"
 
@@ -37,29 +37,22 @@ namespace stayalived::vrrp {
 /// Reads a track_file value: the leading integer of the file, 0 if missing or unreadable.
 std::int64_t read_track_file(const std::string& path);
 
-/// Watches track_files.
-class FileWatcher {
+/// track_file values, read again whenever their file changes (the common FileWatcher).
+class TrackFiles {
  public:
   using Handler = std::function<void(const std::string& name, std::int64_t value)>;
-  explicit FileWatcher(boost::asio::io_context& io);
-  ~FileWatcher();
-  FileWatcher(const FileWatcher&) = delete;
-  FileWatcher& operator=(const FileWatcher&) = delete;
+  explicit TrackFiles(boost::asio::io_context& io) : watcher_(io) {}
 
   /// Starts watching `path` under `name`; returns its current value.
   Result<std::int64_t> add(const std::string& name, const std::string& path);
+  /// Called with a track_file's new value when it changes.
   void on_change(Handler h) { handler_ = std::move(h); }
-  void close();
+  void close() { watcher_.close(); }
 
  private:
-  void wait();
-  void drain();
-
-  boost::asio::posix::stream_descriptor sd_;
-  std::map<int, std::string> dirs_;                           // watch descriptor -> directory
-  std::multimap<std::string, std::pair<std::string, std::string>> files_;  // dir -> (basename, name)
-  std::map<std::string, std::int64_t> last_;                  // name -> last value reported
-  std::map<std::string, std::string> paths_;                  // name -> path
+  stayalived::FileWatcher watcher_;
+  std::multimap<std::string, std::string> names_;  // path -> track_file names
+  std::map<std::string, std::int64_t> last_;       // name -> last value reported
   Handler handler_;
 };
 
