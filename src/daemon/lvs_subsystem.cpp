@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <fmt/format.h>
 
+#include "stayalived/check/announcer.hpp"
 #include "stayalived/check/from_config.hpp"
 #include "stayalived/ipvs/desired.hpp"
 
@@ -70,7 +71,9 @@ void LvsSubsystem::start(const ConfigPtr& cfg_ptr) {
   configure(cfg);
   check::Hooks hooks;
   hooks.on_pool = [this](const check::DesiredPool& p) { on_pool(p); };
-  hooks.notifier = hub_.check_notifier();
+  // The checkers report their changes as values; the announcer logs them as keepalived
+  // does, sends the notify scripts, FIFO lines and alerts, and puts them on the event stream.
+  hooks.on_change = check::Announcer(log_, hub_.check_notifier(), &bus_);
   hooks.scripts = hub_.check_script_runner();
   checks_ = std::make_unique<check::Runtime>(io_, logger_, std::move(hooks));
   std::vector<std::string> warnings;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -56,6 +57,12 @@ class Probe {
   virtual bool event_driven() const { return false; }
   /// The file an event-driven probe watches ("" for the others).
   virtual std::string_view tracked_path() const { return {}; }
+  /// The transport its checks use, for the service keepalived names in its log lines
+  /// (nullopt: the virtual server's protocol).
+  virtual std::optional<Protocol> transport() const { return std::nullopt; }
+  /// keepalived's line for the first success of a checker, or its coming up:
+  /// "<KIND> on service <service> success." (TCP_CHECK says "TCP connection to ...").
+  virtual std::string success_line(std::string_view service) const;
 };
 
 /// What probes share: the SSL_GET client context (one for the process, as in keepalived).

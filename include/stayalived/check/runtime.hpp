@@ -9,9 +9,9 @@
 //   ... hooks.on_pool(pool) whenever a virtual server's desired pool changes ...
 //   rt.stop();
 //
-// Scheduling: one timer queue (a binary heap driven by one steady_timer) holds the next
-// check time and the deadline of every checker, so the cost per real server is a heap entry
-// and a few dozen bytes of state, not a timer object or a parked coroutine. Identical
+// Scheduling: one schedule (FIFOs per interval and a heap, driven by one steady_timer)
+// holds the next check time and the deadline of every checker, so the cost per real server
+// is an entry and a few dozen bytes of state, not a timer object or a parked coroutine. Identical
 // checkers (same kind, target, options and timing) of the same real server in several
 // virtual servers run once and feed every virtual server (keepalived issues #2358, #2111).
 #pragma once
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "stayalived/check/changes.hpp"
 #include "stayalived/check/definition.hpp"
 #include "stayalived/check/health.hpp"
 #include "stayalived/check/notify.hpp"
@@ -40,8 +41,9 @@ struct Hooks {
   std::function<void(const DesiredPool&)> on_pool{};
   /// A virtual server left the configuration on reload.
   std::function<void(const VirtualServerKey&)> on_pool_removed{};
-  /// Notify scripts, FIFO lines and SMTP alerts; may be null (then nothing is sent).
-  std::shared_ptr<Notifier> notifier{};
+  /// Every real-server, weight and quorum change, as a value (changes.hpp); its subscriber
+  /// (check::Announcer) logs them and sends the notify scripts, FIFO lines and alerts.
+  std::function<void(const PoolChange&)> on_change{};
   /// Runs MISC_CHECK programs; null: a SpawnScriptPort of our own.
   std::shared_ptr<ScriptPort> scripts{};
 };

@@ -136,6 +136,7 @@ class HttpProbe final : public Probe {
   HttpProbe(const CheckerDef& d, std::shared_ptr<void> tls)
       : conn_(d.connect), shared_(intern(std::get<HttpCheck>(d.kind))), tls_(std::move(tls)), host_(host_of(conn_)) {}
   std::string_view kind() const override { return shared_->spec.tls ? "SSL_GET" : "HTTP_GET"; }
+  std::optional<Protocol> transport() const override { return Protocol::Tcp; }
   bool same(const CheckerDef& d) const override {
     const HttpCheck* s = std::get_if<HttpCheck>(&d.kind);
     return s != nullptr && *s == shared_->spec && d.connect == conn_;

@@ -10,11 +10,17 @@
 
 #include <random>
 
+#include <fmt/format.h>
+
 #include "probe_base.hpp"
 
 namespace stayalived::check {
 
 namespace asio = boost::asio;
+
+std::string Probe::success_line(std::string_view service) const {
+  return fmt::format("{} on service {} success.", kind(), service);
+}
 
 std::unique_ptr<Probe> make_probe(const CheckerDef& def, const ProbeEnv& env) {
   struct Make {

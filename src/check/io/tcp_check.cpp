@@ -11,6 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "sockio.hpp"
+#include <fmt/format.h>
+
 #include "probe_base.hpp"
 #include "socket_watcher.hpp"
 
@@ -25,6 +27,10 @@ class TcpProbe final : public ProbeOf<TcpCheck> {
  public:
   using ProbeOf::ProbeOf;
   std::string_view kind() const override { return "TCP_CHECK"; }
+  std::optional<Protocol> transport() const override { return Protocol::Tcp; }
+  std::string success_line(std::string_view service) const override {
+    return fmt::format("TCP connection to {} success.", service);
+  }
 
   // socket, connect, wait for writability, close (getsockopt(SO_ERROR) only on failure): the
   // wait goes through the SocketWatcher (one epoll set for every check), which costs one

@@ -26,6 +26,7 @@ class UdpProbe final : public ProbeOf<UdpCheck> {
  public:
   using ProbeOf::ProbeOf;
   std::string_view kind() const override { return "UDP_CHECK"; }
+  std::optional<Protocol> transport() const override { return Protocol::Udp; }
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);

@@ -36,6 +36,7 @@
 #include <fmt/format.h>
 
 #include "stayalived/check/dns.hpp"
+#include "stayalived/check/announcer.hpp"
 #include "stayalived/check/runtime.hpp"
 #include "stayalived/notify/command_line.hpp"
 #include "stayalived/check/udp.hpp"
@@ -264,7 +265,7 @@ int main(int argc, char** argv) {
   log::Logger logger;
   logger.add_sink(std::make_unique<Sink>());
   Hooks hooks;
-  hooks.notifier = std::make_shared<HarnessNotifier>(io, fifo);
+  hooks.on_change = Announcer(log::Channel(logger, log::Source::Check), std::make_shared<HarnessNotifier>(io, fifo));
   hooks.on_pool = [](const DesiredPool& p) {
     if (g_quiet) return;
     std::string line = "POOL " + format_vs(p.vs) + (p.quorum_up ? " quorum=up" : " quorum=down");

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "loopback.hpp"
+#include "stayalived/check/announcer.hpp"
 #include "stayalived/check/runtime.hpp"
 
 using namespace stayalived;
@@ -47,7 +48,7 @@ struct Fixture {
     Hooks h;
     h.on_pool = [this](const DesiredPool& p) { published.push_back(p); };
     h.on_pool_removed = [this](const VirtualServerKey& k) { removed.push_back(k); };
-    h.notifier = rec;
+    h.on_change = Announcer(log::Channel(logger, log::Source::Check), rec);
     rt = std::make_unique<Runtime>(io, logger, std::move(h));
   }
   bool logged(const std::string& text) const {
