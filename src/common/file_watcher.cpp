@@ -29,7 +29,8 @@ Result<> FileWatcher::watch(const std::string& path) {
   }
   auto [dir, base] = split_path(path);
   const int wd = ::inotify_add_watch(sd_.native_handle(), dir.c_str(),
-                                     IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE);
+                                     IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+                                         IN_DELETE_SELF | IN_MOVE_SELF);
   if (wd < 0) return Unexpected(Error{"cannot watch " + dir + ": " + std::strerror(errno), errno});
   dirs_[wd] = dir;
   if (paths_.insert(path).second) files_.emplace(dir, std::make_pair(base, path));
@@ -46,7 +47,7 @@ void FileWatcher::wait() {
 
 void FileWatcher::drain() {
   alignas(inotify_event) char buf[4096];
-  std::set<std::string> changed;
+  std::set<std::string> changed, lost;
   for (int i = 0; i < 16; ++i) {
     const auto n = ::read(sd_.native_handle(), buf, sizeof buf);
     if (n <= 0) break;
@@ -58,7 +59,9 @@ void FileWatcher::drain() {
         continue;
       }
       const auto d = dirs_.find(ev->wd);
-      if (d == dirs_.end() || ev->len == 0) continue;
+      if (d == dirs_.end()) continue;
+      if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) lost.insert(d->second);
+      if (ev->len == 0) continue;
       const std::string base(ev->name);
       auto [first, last] = files_.equal_range(d->second);
       for (auto it = first; it != last; ++it)
@@ -67,6 +70,8 @@ void FileWatcher::drain() {
   }
   for (const auto& path : changed)
     if (handler_) handler_(path);
+  for (const auto& dir : lost)
+    if (lost_) lost_(dir);
 }
 
 void FileWatcher::close() {

@@ -1,6 +1,5 @@
 #include "stayalived/daemon/reload_time.hpp"
 
-#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -86,18 +85,14 @@ std::time_t reload_due(const ReloadTimeSpec& spec, std::time_t now) {
 
 ReloadTimeWatcher::ReloadTimeWatcher(boost::asio::io_context& io, log::Channel log,
                                      std::function<void()> on_reload)
-    : io_(io), log_(log), on_reload_(std::move(on_reload)), inotify_(io), timer_(io) {}
+    : io_(io), log_(log), on_reload_(std::move(on_reload)), watcher_(io), timer_(io) {}
 
 ReloadTimeWatcher::~ReloadTimeWatcher() { stop(); }
 
 void ReloadTimeWatcher::stop() {
   timer_.cancel();
   scheduled_.reset();
-  if (inotify_.is_open()) {
-    boost::system::error_code ec;
-    inotify_.close(ec);
-  }
-  watch_ = -1;
+  watcher_.close();
 }
 
 void ReloadTimeWatcher::configure(const std::optional<std::string>& path, bool repeat) {
@@ -105,26 +100,19 @@ void ReloadTimeWatcher::configure(const std::optional<std::string>& path, bool r
   repeat_ = repeat;
   if (!path) return;
   path_ = *path;
-  const auto slash = path_.rfind('/');
-  dir_ = slash == 0 ? "/" : path_.substr(0, slash);
-  name_ = path_.substr(slash + 1);
-  const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd < 0) {
-    log_.error("reload_time_file {}: inotify: {}", path_, std::strerror(errno));
-    return;
-  }
-  inotify_.assign(fd);
-  watch_ = inotify_add_watch(fd, dir_.c_str(),
-                             IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_TO |
-                                 IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF);
-  if (watch_ < 0) {
+  if (auto r = watcher_.watch(path_); !r) {
     // keepalived: no scheduled reloads until a manual reload or a restart.
-    log_.warning("reload_time_file {}: cannot watch {}: {}", path_, dir_, std::strerror(errno));
+    log_.warning("reload_time_file {}: {}", path_, r.error().message);
     stop();
     return;
   }
+  watcher_.on_change([this](const std::string&) { read_file(); });
+  watcher_.on_lost([this](const std::string& dir) {
+    log_.warning("reload_time_file {}: directory {} went away; no scheduled reloads until the next reload", path_,
+                 dir);
+    stop();
+  });
   read_file();
-  wait_for_events();
 }
 
 void ReloadTimeWatcher::read_file() {
@@ -164,28 +152,6 @@ void ReloadTimeWatcher::arm(std::time_t when) {
     on_reload_();
     // With reload_repeat a time-only file schedules the same time tomorrow; the reload
     // calls configure() again, which rereads it.
-  });
-}
-
-void ReloadTimeWatcher::wait_for_events() {
-  inotify_.async_read_some(boost::asio::buffer(buf_), [this](const boost::system::error_code& ec,
-                                                              std::size_t n) {
-    if (ec) return;
-    bool ours = false, dir_gone = false;
-    for (std::size_t off = 0; off + sizeof(inotify_event) <= n;) {
-      const auto* ev = reinterpret_cast<const inotify_event*>(buf_.data() + off);
-      if ((ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) dir_gone = true;
-      if (ev->len > 0 && name_ == ev->name) ours = true;
-      off += sizeof(inotify_event) + ev->len;
-    }
-    if (dir_gone) {
-      log_.warning("reload_time_file {}: directory {} went away; no scheduled reloads until "
-                   "the next reload", path_, dir_);
-      stop();
-      return;
-    }
-    if (ours) read_file();
-    wait_for_events();
   });
 }
 

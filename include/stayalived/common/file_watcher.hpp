@@ -32,6 +32,9 @@ class FileWatcher {
   Result<> watch(const std::string& path);
   /// Called with each watched path that changed.
   void on_change(Handler h) { handler_ = std::move(h); }
+  /// Called with a watched directory that was deleted or moved away (its paths are no
+  /// longer watched).
+  void on_lost(Handler h) { lost_ = std::move(h); }
   /// Stops watching everything; pending reports are dropped.
   void close();
 
@@ -44,6 +47,7 @@ class FileWatcher {
   std::multimap<std::string, std::pair<std::string, std::string>> files_;  // directory -> (base name, path)
   std::set<std::string> paths_;
   Handler handler_;
+  Handler lost_;
 };
 
 }  // namespace stayalived

@@ -1,6 +1,6 @@
 // reload_time_file (keepalived.conf(5), global_defs): a reload scheduled for a time written
 // in a file the daemon watches. The parser is pure; the watcher follows the file through
-// inotify on its directory and arms a wall-clock timer.
+// the common FileWatcher (its directory) and arms a wall-clock timer.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "stayalived/common/file_watcher.hpp"
 #include "stayalived/common/log.hpp"
 
 namespace stayalived::daemon {
@@ -56,19 +57,16 @@ class ReloadTimeWatcher {
  private:
   void stop();
   void read_file();
-  void wait_for_events();
   void arm(std::time_t when);
 
   boost::asio::io_context& io_;
   log::Channel log_;
   std::function<void()> on_reload_;
-  boost::asio::posix::stream_descriptor inotify_;
+  FileWatcher watcher_;
   boost::asio::system_timer timer_;
-  std::string path_, dir_, name_;
+  std::string path_;
   bool repeat_ = false;
-  int watch_ = -1;
   std::optional<std::time_t> scheduled_;
-  std::array<char, 4096> buf_{};
 };
 
 }  // namespace stayalived::daemon
