@@ -10,7 +10,7 @@ set(STAYALIVED_WARNINGS
   -Wshadow -Wnon-virtual-dtor -Wformat=2 -Wimplicit-fallthrough -Wundef
   -Wcast-align -Wmissing-declarations -Wredundant-decls
   # GCC 12 warns on designated initializers that leave members to their default member
-  # initializers, which STYLE.md asks for (large structs in tests and code): off.
+  # initializers, which the code uses for large structs: off.
   -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND STAYALIVED_WARNINGS -Wduplicated-cond -Wduplicated-branches -Wlogical-op)

@@ -3,7 +3,7 @@
 // server, the per-kind defaults of keepalived.conf(5)). Built from config::Config by
 // from_config(); tests and benches build them directly with designated initializers.
 //
-// operator== is defaulted everywhere (STYLE.md 5): two CheckerDefs that compare equal are
+// operator== is defaulted everywhere: two CheckerDefs that compare equal are
 // the same check, which is what deduplication (keepalived issues #2358, #2111) and reload
 // (a checker whose definition is unchanged keeps its state) rely on. Pure.
 #pragma once

@@ -1,4 +1,4 @@
-// The health reducer (STYLE.md 8) and the desired pool: pure functions of values. No Asio,
+// The health reducer and the desired pool: pure functions of values. No Asio,
 // no clock (the time of a result comes in as an argument), no logging.
 //
 //   checker:         reduce(state, timing, result, now) -> {state', change, next check}

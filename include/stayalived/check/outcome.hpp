@@ -1,4 +1,4 @@
-// The result of one check, as a value (STYLE.md 8: the outcome is an enum; expected failures
+// The result of one check, as a value (the outcome is an enum; expected failures
 // are values, not exceptions). Pure.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The checker interface (STYLE.md 8): one kind per file, each a Probe that performs one
+// The checker interface: one kind per file, each a Probe that performs one
 // check as a C++20 coroutine on the daemon's single io_context and returns a CheckResult.
 //
 // Deadlines: a probe arms a deadline (ProbeContext::arm) before each step. The runtime keeps

@@ -1,5 +1,5 @@
 // A small subset of C++23 std::expected, for the error convention of the cores and
-// adapters (see STYLE.md "One error convention per layer"). Replace with std::expected
+// adapters (one error convention per layer: exceptions only at start-up and in config loading). Replace with std::expected
 // once the project moves to C++23.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Time types shared by the pure cores and the I/O shells. The pure cores never read a clock:
-// they receive a TimePoint as an argument (STYLE.md "pass the clock explicitly").
+// they receive a TimePoint as an argument (the clock is passed explicitly).
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,6 @@
 // plan(): the pure difference between the IPVS table we want and the one the kernel has,
-// as the shortest ordered list of operations that turns one into the other (STYLE.md 9,
-// after Katran's Vip delta). No I/O: the Reconciler executes the list through a Backend.
+// as the shortest ordered list of operations that turns one into the other (after
+// Katran's Vip delta). No I/O: the Reconciler executes the list through a Backend.
 #pragma once
 
 #include <cstdint>

@@ -81,7 +81,6 @@ class Engine {
   const std::string& group_name(GroupId g) const { return groups_.at(g).name; }
   const std::vector<InstanceId>& group_members(GroupId g) const { return groups_.at(g).members; }
   State group_state(GroupId g) const { return groups_.at(g).state; }
-  std::size_t group_count() const { return groups_.size(); }
 
  private:
   struct Group {

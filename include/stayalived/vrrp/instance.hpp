@@ -1,4 +1,4 @@
-// The VRRP instance: a pure state machine (STYLE.md 1-2). It owns no socket, timer or clock:
+// The VRRP instance: a pure state machine. It owns no socket, timer or clock:
 // `handle(event, now)` returns the actions the I/O shell must carry out (send an advert, arm
 // a timer, add the VIPs, send gratuitous ARPs...). Every state change goes through one
 // chokepoint and appears in the actions as one Transition{from, to, reason}; logging, notify

@@ -1,5 +1,5 @@
-// The few per-family facts VRRP needs (STYLE.md: "IPv4 and IPv6 differences go into one
-// small traits type"). Pure: no sockets, no I/O.
+// The few per-family facts VRRP needs (IPv4 and IPv6 differences go into one small traits
+// type). Pure: no sockets, no I/O.
 #pragma once
 
 #include <cstddef>

@@ -99,7 +99,7 @@ class Runtime {
   /// BACKUP, or MASTER for an address owner). An error leaves nothing running.
   Result<> start(std::shared_ptr<const config::Config> cfg);
 
-  /// Hitless reload (issue 7): instances whose identity (name, interface, VRID, family) is
+  /// Hitless reload: instances whose identity (name, interface, VRID, family) is
   /// unchanged keep their state and timers and take the new settings; VIPs, routes and
   /// rules of a Master change by difference; removed instances stop (notify DELETED or
   /// FAULT), new ones start.

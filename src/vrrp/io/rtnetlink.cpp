@@ -1,4 +1,4 @@
-// The one file that includes libnl-route (DESIGN.md "Boundaries").
+// The one file that includes libnl-route (README.md "Layout": libnl stays in two files).
 #include "rtnetlink.hpp"
 
 #include <linux/if.h>
