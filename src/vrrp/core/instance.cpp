@@ -3,16 +3,9 @@
 #include <algorithm>
 #include <utility>
 
-namespace stayalived::vrrp {
+#include "stayalived/common/overloaded.hpp"
 
-namespace {
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-}  // namespace
+namespace stayalived::vrrp {
 
 std::string_view name(State s) {
   switch (s) {

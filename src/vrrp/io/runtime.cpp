@@ -7,18 +7,12 @@
 #include <utility>
 
 #include "runtime_impl.hpp"
+#include "stayalived/common/overloaded.hpp"
 #include "stayalived/vrrp/wording.hpp"
 
 namespace stayalived::vrrp {
 
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 events::VrrpState state_of(State s) {
   switch (s) {
