@@ -238,9 +238,13 @@ void App::finish_reload(config::LoadResult result) {
     reloading_ = false;
     return;
   }
-  if (result.has_errors() || !result.config) {
-    std::size_t errors = 0;
-    for (const auto& d : result.diagnostics) errors += d.severity == config::Severity::Error ? 1 : 0;
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& d : result.diagnostics) {
+    errors += d.severity == config::Severity::Error ? 1 : 0;
+    warnings += d.severity == config::Severity::Warning ? 1 : 0;
+  }
+  const bool applied = !result.has_errors() && result.config;
+  if (!applied) {
     log_.error("Reload failed: {} error(s) in the configuration; keeping the running configuration",
                errors);
   } else {
@@ -254,6 +258,7 @@ void App::finish_reload(config::LoadResult result) {
     save_config_state("post");
     log_.info("Reload complete");
   }
+  bus_.publish(events::ReloadOutcome{.applied = applied, .errors = errors, .warnings = warnings});
   reloading_ = false;
   daemon_.systemd().ready(status_line());
   if (reload_pending_) {
