@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stayalived/vrrp/codec.hpp"
 #include "stayalived/vrrp/instance.hpp"
@@ -16,6 +17,11 @@ namespace stayalived::vrrp {
 /// "(VI_1) Entering MASTER STATE", "(VI_1) Entering BACKUP STATE (init)" (the first Backup,
 /// at start), "(VI_1) Entering FAULT STATE"; empty for Init (keepalived logs no line).
 std::string transition_line(std::string_view instance, State to, bool at_startup);
+
+/// An instance that starts in FAULT: keepalived 2.2.7 logs "(VI_2): entering FAULT state
+/// (interface trk0 down)" for each tracked interface that is down, then "(VI_2) entering
+/// FAULT state". `faults` are the event's words ("interface trk0 down", ...).
+std::vector<std::string> startup_fault_lines(std::string_view instance, const std::vector<std::string>& faults);
 
 /// The line keepalived logs for a note of the core ("(VI_1) Received advert from 192.0.2.2
 /// with lower priority 100, ours 150, forcing new election"); empty where it logs none.

@@ -18,6 +18,14 @@ std::string transition_line(std::string_view instance, State to, bool at_startup
   return {};
 }
 
+std::vector<std::string> startup_fault_lines(std::string_view instance, const std::vector<std::string>& faults) {
+  std::vector<std::string> out;
+  for (const auto& f : faults)
+    if (f.starts_with("interface ") && f.ends_with(" down")) out.push_back(fmt::format("({}): entering FAULT state ({})", instance, f));
+  out.push_back(fmt::format("({}) entering FAULT state", instance));
+  return out;
+}
+
 std::string note_line(std::string_view nm, const Note& n) {
   switch (n.kind) {
     case Note::Kind::LowerPriorityDiscarded:

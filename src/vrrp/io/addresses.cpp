@@ -189,6 +189,21 @@ void Runtime::Impl::ensure_garp(int ifindex) {
 
 // --- the kernel's tables -----------------------------------------------------------------------
 
+// keepalived reports a link going up or down only for the interfaces its instances use: their
+// own, the tracked ones and those their addresses are on; a veth's peer in the same namespace
+// is not news.
+bool Runtime::Impl::uses_interface(const std::string& name) const {
+  return std::any_of(insts.begin(), insts.end(), [&](const auto& p) {
+    if (!p) return false;
+    if (p->ifname() == name) return true;
+    if (std::any_of(p->setup.tracks.begin(), p->setup.tracks.end(),
+                    [&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == name; }))
+      return true;
+    return std::any_of(p->conf.virtual_ipaddress.begin(), p->conf.virtual_ipaddress.end(),
+                       [&](const auto& va) { return va.dev && *va.dev == name; });
+  });
+}
+
 void Runtime::Impl::net_event(const NetEvent& ev) {
   switch (ev.kind) {
     case NetEvent::Kind::LinkChanged: {
@@ -197,7 +212,7 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
       links[ev.link.index] = ev.link;
       if (auto g = garps.find(ev.link.index); g != garps.end()) g->second->set_mac(ev.link.mac);
       if (was != ev.link.usable()) {
-        log.info("Netlink reports {} {}", ev.link.name, ev.link.usable() ? "up" : "down");
+        if (uses_interface(ev.link.name)) log.info("Netlink reports {} {}", ev.link.name, ev.link.usable() ? "up" : "down");
         const auto nm = ev.link.name;
         retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
       }
@@ -206,7 +221,7 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
     case NetEvent::Kind::LinkRemoved: {
       const auto nm = ev.link.name;
       links.erase(ev.link.index);
-      log.info("Netlink reports {} removed", nm);
+      if (uses_interface(nm)) log.info("Netlink reports {} removed", nm);
       retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
       break;
     }

@@ -143,6 +143,7 @@ struct Runtime::Impl {
   std::optional<IpAddress> primary_address(int ifindex, Family f) const;
   void refresh_source(Inst& in);
   int ifindex_of(const std::optional<std::string>& dev, int fallback) const;
+  bool uses_interface(const std::string& name) const;
   std::vector<AddressSpec> vip_specs(const config::VrrpInstance& conf, int ifindex, Family fam, bool excluded) const;
   std::vector<AddressSpec> vip_specs(const Inst& in, bool excluded) const {
     return vip_specs(in.conf, in.ifindex, in.family(), excluded);

@@ -45,6 +45,10 @@ void run(ScriptHost& host, const std::optional<config::Script>* script) {
 
 void log_transitions(events::Bus& bus, log::Channel log) {
   bus.on<events::VrrpInstanceTransition>([log](const events::VrrpInstanceTransition& t) {
+    if (t.from == events::VrrpState::Init && t.to == events::VrrpState::Fault) {
+      for (const auto& l : startup_fault_lines(t.instance, t.faults)) log.info("{}", l);
+      return;
+    }
     const auto line = transition_line(t.instance, core_state(t.to), t.cause == events::VrrpCause::Startup);
     if (!line.empty()) log.info("{}", line);
   });

@@ -181,6 +181,32 @@ TEST_CASE("runtime: a master losing its interface enters FAULT, removes its VIP 
   CHECK(r.transitions[r.transitions.size() - 2].cause == events::VrrpCause::FaultCleared);
 }
 
+TEST_CASE("runtime: an instance tracking a down interface starts in FAULT with keepalived's two lines") {
+  Rig r;
+  r.world.links.push_back(LinkInfo{.index = 3, .name = "trk0", .up = true, .running = false, .mac = {}, .has_mac = true});
+  r.world.links.push_back(LinkInfo{.index = 4, .name = "trk1", .up = true, .running = true, .mac = {}, .has_mac = true});
+  auto text = conf();
+  text.replace(text.find("  notify_master"), 0, "  track_interface {\n    trk0\n  }\n");
+  REQUIRE(r.rt->start(parse(text)));
+  REQUIRE(r.run_until([&] { return !r.transitions.empty(); }));
+  CHECK(r.state() == State::Fault);
+  CHECK(r.transitions.front().faults == std::vector<std::string>{"interface trk0 down"});
+  CHECK(r.logged("(VI_1): entering FAULT state (interface trk0 down)"));
+  CHECK(r.logged("(VI_1) entering FAULT state"));
+  CHECK_FALSE(r.logged("Entering FAULT STATE"));
+  // A link no instance uses comes and goes unremarked (keepalived is silent about it too);
+  // the tracked one is reported.
+  auto other = r.world.links[2];
+  other.running = false;
+  r.world.link_change(other);
+  auto tracked = r.world.links[1];
+  tracked.running = true;
+  r.world.link_change(tracked);
+  REQUIRE(r.run_until([&] { return r.state() != State::Fault; }));
+  CHECK(r.logged("Netlink reports trk0 up"));
+  CHECK_FALSE(r.logged("Netlink reports trk1"));
+}
+
 TEST_CASE("runtime: a reload that moves the VIP replaces it on the master, without a transition") {
   Rig r;
   REQUIRE(r.rt->start(parse(conf())));
