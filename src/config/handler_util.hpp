@@ -121,18 +121,30 @@ void script(Builder& b, const Stmt& s) {
 /// A keyword keepalived knows and accepts but that has no effect we model.
 inline void ignored(Builder&, const Stmt&) {}
 
+/// The name given after a block keyword (its first word), or "" when there is none.
+inline std::string name_of(const Stmt& s) { return s.args.empty() ? std::string() : s.args[0].text; }
+
 inline constexpr std::int64_t kSec = 1000000;
 inline constexpr std::int64_t kU32 = 4294967295LL;
 
 // Tables of each context, defined beside their handlers.
-std::span<const KeywordDef> top_keywords();
-std::span<const KeywordDef> global_keywords();
-std::span<const KeywordDef> static_keywords(Ctx c);
-std::span<const KeywordDef> vrrp_keywords(Ctx c);
-std::span<const KeywordDef> lvs_keywords(Ctx c);
+std::span<const KeywordDef> top_keywords();                  // keywords_static.cpp
+std::span<const KeywordDef> global_keywords();               // keywords_global.cpp
+std::span<const KeywordDef> static_keywords(Ctx c);          // keywords_static.cpp
+std::span<const KeywordDef> vrrp_track_keywords(Ctx c);      // keywords_vrrp_track.cpp
+std::span<const KeywordDef> vrrp_keywords(Ctx c);            // keywords_vrrp.cpp
+std::span<const KeywordDef> lvs_keywords(Ctx c);             // keywords_lvs.cpp
+std::span<const KeywordDef> lvs_check_keywords(Ctx c);       // keywords_lvs_check.cpp
 /// Item handlers of list contexts, by module.
 Handler global_list_handler(Ctx c);
+Handler static_list_handler(Ctx c);
+Handler vrrp_track_list_handler(Ctx c);
 Handler vrrp_list_handler(Ctx c);
 Handler lvs_list_handler(Ctx c);
+
+/// connect_timeout, retry, delay_before_retry, warmup, delay_loop, alpha, log_all_failures
+/// and inhibit_on_failure at virtual_server, real_server or checker level (defined in
+/// keywords_lvs_check.cpp, also used by the tables of keywords_lvs.cpp).
+void h_timing(Builder& b, const Stmt& s);
 
 }  // namespace stayalived::config::detail

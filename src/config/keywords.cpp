@@ -29,6 +29,7 @@ const Tables& tables() {
   static const Tables t = [] {
     Tables r;
     add(r, Ctx::Top, top_keywords());
+    add(r, Ctx::Top, vrrp_track_keywords(Ctx::Top));
     add(r, Ctx::Top, vrrp_keywords(Ctx::Top));
     add(r, Ctx::Top, lvs_keywords(Ctx::Top));
     add(r, Ctx::GlobalDefs, global_keywords());
@@ -36,10 +37,14 @@ const Tables& tables() {
       const auto c = static_cast<Ctx>(i);
       if (c != Ctx::Top) {
         add(r, c, static_keywords(c));
+        add(r, c, vrrp_track_keywords(c));
         add(r, c, vrrp_keywords(c));
         add(r, c, lvs_keywords(c));
+        add(r, c, lvs_check_keywords(c));
       }
       Handler h = global_list_handler(c);
+      if (!h) h = static_list_handler(c);
+      if (!h) h = vrrp_track_list_handler(c);
       if (!h) h = vrrp_list_handler(c);
       if (!h) h = lvs_list_handler(c);
       r.items[i] = KeywordDef{"", KwKind::Leaf, Ctx::Top, h, 0};
