@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "stayalived/config/load.hpp"
+#include "stayalived/config/diagnostic.hpp"
 #include "stayalived/config/model.hpp"
 
 namespace stayalived::config::detail {

@@ -22,13 +22,6 @@
 
 namespace stayalived::config {
 
-std::string Diagnostic::format() const {
-  const std::string_view sev = severity == Severity::Error ? "error" : severity == Severity::Warning ? "warning" : "note";
-  if (loc.line == 0) return fmt::format("{}: {}: {}", loc.file, sev, message);
-  if (loc.column == 0) return fmt::format("{}:{}: {}: {}", loc.file, loc.line, sev, message);
-  return fmt::format("{}:{}:{}: {}: {}", loc.file, loc.line, loc.column, sev, message);
-}
-
 int LoadResult::config_test_exit_code() const {
   // keepalived 2.2.7, measured: 2 fatal, 6 script security / failed include checks,
   // 5 any other warning, 0 clean.
