@@ -136,4 +136,13 @@ std::size_t hash_value(const Endpoint& ep) {
   return static_cast<std::size_t>(h);
 }
 
+std::string_view to_string(Protocol p) {
+  switch (p) {
+    case Protocol::Tcp: return "TCP";
+    case Protocol::Udp: return "UDP";
+    case Protocol::Sctp: return "SCTP";
+  }
+  return "?";
+}
+
 }  // namespace stayalived::net

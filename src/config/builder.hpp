@@ -1,5 +1,5 @@
-// Internal: builds the model from the statements the grammar recognises (STYLE.md 6:
-// grammar actions only build). The builder converts keyword arguments into typed values,
+// Internal: builds the model from the statements the grammar recognises (the grammar's
+// actions only build). The builder converts keyword arguments into typed values,
 // with keepalived's acceptance rules: a bad value is a warning and the keyword is ignored
 // (or a documented default is used); a missing required parameter is an error. Checks that
 // need more than one statement (references, duplicates, families, ...) are the

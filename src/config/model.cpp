@@ -101,14 +101,6 @@ std::string_view to_string(ForwardingMethod m) {
   }
   return "?";
 }
-std::string_view to_string(Protocol p) {
-  switch (p) {
-    case Protocol::Tcp: return "TCP";
-    case Protocol::Udp: return "UDP";
-    case Protocol::Sctp: return "SCTP";
-  }
-  return "?";
-}
 std::string_view to_string(VrrpState s) { return s == VrrpState::Master ? "MASTER" : "BACKUP"; }
 std::string_view to_string(AuthType t) {
   switch (t) {

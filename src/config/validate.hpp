@@ -1,4 +1,4 @@
-// Internal: the validation pass over a built model (STYLE.md 6: a separate pass). It
+// Internal: the validation pass over a built model (a pass of its own, after the build). It
 // checks what needs more than one statement: references between blocks, duplicates,
 // address families, interfaces, the VRRP rules of keepalived.conf(5) and RFC 3768/5798,
 // and enable_script_security. It may correct the model where keepalived does (e.g. drop a

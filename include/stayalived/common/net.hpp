@@ -136,4 +136,7 @@ struct Endpoint {
 /// A small hash for endpoints (deduplication and lookups).
 std::size_t hash_value(const Endpoint& ep);
 
+/// "TCP", "UDP", "SCTP": keepalived's and ipvsadm's spelling.
+std::string_view to_string(Protocol p);
+
 }  // namespace stayalived::net

@@ -23,8 +23,7 @@ using net::Family;
 using net::IpAddress;
 using net::Protocol;
 
-/// "TCP", "UDP", "SCTP" (ipvsadm's spelling).
-std::string_view to_string(Protocol p);
+using net::to_string;  ///< Protocol: "TCP", "UDP", "SCTP" (ipvsadm's spelling)
 
 /// Identifies a virtual service: <family, protocol, address, port> or <family, fwmark>.
 /// Build with make() or fwmark_service() so unused fields stay zero and keys compare as

@@ -8,7 +8,7 @@
 
 namespace stayalived::check {
 
-std::string_view to_string(Protocol p) {
+std::string_view lower_name(Protocol p) {
   switch (p) {
     case Protocol::Tcp: return "tcp";
     case Protocol::Udp: return "udp";
@@ -18,7 +18,7 @@ std::string_view to_string(Protocol p) {
 }
 
 std::string format_service(const Endpoint& ep, Protocol p) {
-  return fmt::format("[{}]:{}:{}", ep.address.to_string(), to_string(p), ep.port);
+  return fmt::format("[{}]:{}:{}", ep.address.to_string(), lower_name(p), ep.port);
 }
 
 std::string format_vs(const VirtualServerKey& vs) {

@@ -6,15 +6,6 @@
 
 namespace stayalived::ipvs {
 
-std::string_view to_string(Protocol p) {
-  switch (p) {
-    case Protocol::Tcp: return "TCP";
-    case Protocol::Udp: return "UDP";
-    case Protocol::Sctp: return "SCTP";
-  }
-  return "?";
-}
-
 std::string_view to_string(Forward f) {
   switch (f) {
     case Forward::Masq: return "Masq";
