@@ -82,6 +82,24 @@ inline const Word* value_after(Builder& b, const Stmt& s, std::size_t i, std::st
   return nullptr;
 }
 
+// The word after option `opt` (at i + 1), moving i onto it; nullptr after the error when
+// the line ends there.
+inline const Word* take_value(Builder& b, const Stmt& s, std::size_t& i, std::string_view opt) {
+  const Word* v = value_after(b, s, i + 1, opt);
+  if (v != nullptr) ++i;
+  return v;
+}
+
+// `table N|NAME` of a route or a rule: the table, or a warning ("<what> ignored").
+inline std::optional<std::uint32_t> table_value(Builder& b, const Stmt& s, std::size_t i, std::string_view text,
+                                                std::string_view what) {
+  auto t = number_or_name(text, 0xffffffffu, lookup(kTables, text));
+  if (!t)
+    b.warn(s, i, fmt::format("routing table '{}' is not a number or a built-in name (main, local, default); {} ignored",
+                             text, what));
+  return t;
+}
+
 // All the words of the line: the head then the arguments.
 inline std::vector<Word> words_of(const Stmt& s) {
   std::vector<Word> w;

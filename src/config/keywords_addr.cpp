@@ -157,9 +157,8 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
   for (std::size_t i = 0; i < w.size(); ++i) {
     const std::string_view opt = w[i].text;
     if (opt == "from" || opt == "to") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       if (v->text == "all") continue;
       auto p = IpPrefix::parse(v->text);
       if (!p) {
@@ -171,21 +170,14 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
     } else if (opt == "not") {
       r.invert = true;
     } else if (opt == "table" || opt == "lookup") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
-      r.table = number_or_name(v->text, 0xffffffffu, lookup(kTables, v->text));
-      if (!r.table) {
-        b.warn(s, i, fmt::format("routing table '{}' is not a number or a built-in name (main, local, default); "
-                                 "rule ignored",
-                                 v->text));
-        return std::nullopt;
-      }
+      r.table = table_value(b, s, i, v->text, "rule");
+      if (!r.table) return std::nullopt;
       r.action = RuleAction::Table;
     } else if (opt == "goto") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       std::int64_t n = 0;
       if (parse_int(v->text, 0, 0xffffffffLL, n) != NumError::Ok) {
         b.warn(s, i, fmt::format("rule goto '{}' is not a number; rule ignored", v->text));
@@ -202,17 +194,16 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
     } else if (opt == "prohibit") {
       r.action = RuleAction::Prohibit;
     } else if (opt == "iif" || opt == "dev") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.iif = w[++i].text;
+      r.iif = v->text;
     } else if (opt == "oif") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.oif = w[++i].text;
+      r.oif = v->text;
     } else if (opt == "tos" || opt == "dsfield") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       auto t = number_or_name(v->text, 255, std::nullopt);
       if (!t) {
         b.warn(s, i, fmt::format("invalid rule tos '{}'; ignored", v->text));
@@ -220,9 +211,8 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
       }
       r.tos = static_cast<std::uint8_t>(*t);
     } else if (opt == "fwmark") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       const std::string_view t = v->text;
       const auto sl = t.find('/');
       auto mark = number_or_name(t.substr(0, sl), 0xffffffffu, std::nullopt);
@@ -235,9 +225,8 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
       r.fwmark = mark;
       r.fwmask = mask;
     } else if (opt == "preference" || opt == "priority" || opt == "order") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       std::int64_t n = 0;
       if (parse_int(v->text, 0, 0xffffffffLL, n) != NumError::Ok) {
         b.warn(s, i, fmt::format("invalid rule preference '{}'; ignored", v->text));
@@ -245,30 +234,26 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
       }
       r.preference = static_cast<std::uint32_t>(n);
     } else if (opt == "realms") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.realms = parse_realms(v->text);
       if (!r.realms) b.warn(s, i, fmt::format("invalid rule realms '{}'; ignored", v->text));
     } else if (opt == "l3mdev") {
       r.l3mdev = true;
     } else if (opt == "uidrange") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.uidrange = parse_range(v->text, 0xffffffffu, true);
       if (!r.uidrange) b.warn(s, i, fmt::format("invalid uidrange '{}' (A-B); ignored", v->text));
     } else if (opt == "protocol") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       auto p = number_or_name(v->text, 255, lookup(kProtos, v->text));
       if (!p) b.warn(s, i, fmt::format("unknown rule protocol '{}'; ignored", v->text));
       else r.protocol = static_cast<std::uint8_t>(*p);
     } else if (opt == "ipproto") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       const std::string l = lower(v->text);
       std::optional<std::uint32_t> p = l == "tcp" ? 6u : l == "udp" ? 17u : l == "sctp" ? 132u : l == "icmp" ? 1u
                                                                                            : l == "ipv6-icmp" ? 58u
@@ -276,39 +261,35 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
       if (!p) b.warn(s, i, fmt::format("unknown rule ipproto '{}'; ignored", v->text));
       else r.ip_proto = static_cast<std::uint8_t>(*p);
     } else if (opt == "sport" || opt == "dport") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       auto rg = parse_range(v->text, 65535, true);
       if (!rg) b.warn(s, i, fmt::format("invalid {} range '{}' (A-B); ignored", opt, v->text));
       else (opt == "sport" ? r.sport : r.dport) = rg;
     } else if (opt == "suppress_prefixlength" || opt == "suppress_prefixlen") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       std::int64_t n = 0;
       if (parse_int(v->text, 0, 128, n) != NumError::Ok) b.warn(s, i, fmt::format("invalid {} '{}'; ignored", opt, v->text));
       else r.suppress_prefixlen = static_cast<std::uint32_t>(n);
     } else if (opt == "suppress_ifgroup" || opt == "sup_group") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       std::int64_t n = 0;
       if (parse_int(v->text, 0, 0xffffffffLL, n) != NumError::Ok) b.warn(s, i, fmt::format("invalid {} '{}'; ignored", opt, v->text));
       else r.suppress_ifgroup = static_cast<std::uint32_t>(n);
     } else if (opt == "tunnel-id") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       std::int64_t n = 0;
       if (parse_int(v->text, 0, INT64_MAX, n) != NumError::Ok) b.warn(s, i, fmt::format("invalid tunnel-id '{}'; ignored", v->text));
       else r.tunnel_id = static_cast<std::uint64_t>(n);
     } else if (opt == "no_track" && !is_static) {
       r.no_track = true;
     } else if (opt == "track_group" && is_static) {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.track_group = w[++i].text;
+      r.track_group = v->text;
     } else if (opt == "inet6") {
       if (!fam(Family::Inet6, i)) return std::nullopt;
     } else if (opt == "inet") {

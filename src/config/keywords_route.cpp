@@ -45,16 +45,14 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
   for (; i < w.size(); ++i) {
     const std::string_view opt = w[i].text;
     if (opt == "src") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.src = addr(i, "source address");
       if (!r.src) return std::nullopt;
     } else if (opt == "via" || opt == "gw") {
       if (opt == "gw") b.warn(s, i, "'gw' in a route is deprecated; use 'via'");
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       if (v->text == "inet6" || v->text == "inet") {  // via inet6 ADDR
         const Word* v2 = value_after(b, s, i + 1, opt);
         if (!v2) return std::nullopt;
@@ -64,42 +62,33 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
       if (!r.via) return std::nullopt;
     } else if (opt == "or") {
       b.warn(s, i, "'or' in a route is deprecated; use 'nexthop'");
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.or_via = addr(i, "alternative gateway");
       if (!r.or_via) return std::nullopt;
     } else if (opt == "dev" || opt == "oif") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.dev = w[++i].text;
+      r.dev = v->text;
     } else if (opt == "scope") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.scope = parse_scope(v->text);
       if (!r.scope) {
         b.warn(s, i, fmt::format("invalid route scope '{}'; route ignored", v->text));
         return std::nullopt;
       }
     } else if (opt == "table") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
-      r.table = number_or_name(v->text, 0xffffffffu, lookup(kTables, v->text));
-      if (!r.table) {
-        b.warn(s, i, fmt::format("routing table '{}' is not a number or a built-in name (main, local, default); "
-                                 "route ignored",
-                                 v->text));
-        return std::nullopt;
-      }
+      r.table = table_value(b, s, i, v->text, "route");
+      if (!r.table) return std::nullopt;
     } else if (opt == "metric" || opt == "priority" || opt == "preference") {
       if (!metric(i, r.metric, RouteMetric::Mtu)) return std::nullopt;
       r.locked &= ~(1u << static_cast<unsigned>(RouteMetric::Mtu));
     } else if (opt == "tos" || opt == "dsfield") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       auto t = number_or_name(v->text, 255, std::nullopt);
       if (!t) {
         b.warn(s, i, fmt::format("invalid route tos '{}'; route ignored", v->text));
@@ -107,9 +96,8 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
       }
       r.tos = static_cast<std::uint8_t>(*t);
     } else if (opt == "protocol" || opt == "proto") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       auto p = number_or_name(v->text, 255, lookup(kProtos, v->text));
       if (!p) {
         b.warn(s, i, fmt::format("unknown route protocol '{}'; route ignored", v->text));
@@ -141,27 +129,24 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
     } else if (opt == "initrwnd") {
       if (!metric(i, r.initrwnd, RouteMetric::Initrwnd)) return std::nullopt;
     } else if (opt == "realms") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.realms = parse_realms(v->text);
       if (!r.realms) {
         b.warn(s, i, fmt::format("invalid route realms '{}' (FROM/TO or TO, 0..65535); route ignored", v->text));
         return std::nullopt;
       }
     } else if (opt == "features") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       if (v->text != "ecn") {
         b.warn(s, i, fmt::format("unknown route feature '{}' (only 'ecn'); route ignored", v->text));
         return std::nullopt;
       }
       r.features_ecn = true;
     } else if (opt == "quickack" || opt == "fastopen_no_cookie") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       if (v->text != "0" && v->text != "1") {
         b.warn(s, i, fmt::format("route option '{}' takes 0 or 1, not '{}'; route ignored", opt, v->text));
         return std::nullopt;
@@ -172,13 +157,12 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
         r.congctl_lock = true;
         ++i;
       }
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.congctl = w[++i].text;
+      r.congctl = v->text;
     } else if (opt == "pref") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       if (v->text == "low") r.pref = 3;
       else if (v->text == "medium") r.pref = 0;
       else if (v->text == "high") r.pref = 1;
@@ -187,9 +171,8 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
         return std::nullopt;
       }
     } else if (opt == "ttl-propagate") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       r.ttl_propagate_set = true;
       r.ttl_propagate = v->text == "enabled";
       if (v->text != "enabled" && v->text != "disabled") {
@@ -199,9 +182,8 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
     } else if (opt == "onlink") {
       r.onlink = true;
     } else if (opt == "encap") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      ++i;
       RouteEncap e;
       if (v->text == "mpls") {
         e.type = RouteEncap::Type::Mpls;
@@ -304,25 +286,24 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
       }
       r.nexthops.push_back(std::move(nh));
     } else if (opt == "vrf") {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.vrf = w[++i].text;
+      r.vrf = v->text;
     } else if (opt == "append") {
       r.append = true;
     } else if (opt == "no_track" && !is_static) {
       r.no_track = true;
     } else if (opt == "track_group" && is_static) {
-      const Word* v = value_after(b, s, i + 1, opt);
+      const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
-      r.track_group = w[++i].text;
+      r.track_group = v->text;
     } else if (opt == "inet6") {
       inet6 = true;
     } else if (opt == "inet") {
     } else if (opt == "to" || !have_dest) {
       if (opt == "to") {
-        const Word* v = value_after(b, s, i + 1, opt);
+        const Word* v = take_value(b, s, i, opt);
         if (!v) return std::nullopt;
-        ++i;
       }
       const std::string_view d = w[i].text;
       if (d == "default" || d == "all" || d == "any") {

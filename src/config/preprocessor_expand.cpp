@@ -162,6 +162,19 @@ std::string Preprocessor::expand(std::string_view text, const Loc& loc, std::uin
   }
   std::string out;
   out.reserve(text.size());
+  // Appends a parameter's value, itself expanded; false when the line is given up.
+  const auto append_value = [&](const std::string& value) {
+    changed = true;
+    out += expand(value, loc, depth + 1, changed, failed);
+    if (failed) return false;
+    if (out.size() > opts_.limits.max_line_bytes) {
+      diags_.error(loc, fmt::format("line longer than {} bytes after $PARAM expansion; ignored",
+                                    opts_.limits.max_line_bytes));
+      failed = true;
+      return false;
+    }
+    return true;
+  };
   std::size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
@@ -179,15 +192,7 @@ std::string Preprocessor::expand(std::string_view text, const Loc& loc, std::uin
         const auto name = inner.substr(0, std::min(inner.find(' '), inner.size()));
         const bool random_form = name == "_RANDOM";
         if ((is_name(inner) || random_form) && lookup(name, random_form ? inner.substr(name.size()) : "", value, dynamic)) {
-          changed = true;
-          out += expand(value, loc, depth + 1, changed, failed);
-          if (failed) return out;
-          if (out.size() > opts_.limits.max_line_bytes) {
-            diags_.error(loc, fmt::format("line longer than {} bytes after $PARAM expansion; ignored",
-                                          opts_.limits.max_line_bytes));
-            failed = true;
-            return out;
-          }
+          if (!append_value(value)) return out;
           i = close + 1;
           continue;
         }
@@ -201,15 +206,7 @@ std::string Preprocessor::expand(std::string_view text, const Loc& loc, std::uin
     const auto name = text.substr(i + 1, j - i - 1);
     // $NAME only when followed by white space or the end (keepalived.conf(5)).
     if (is_name(name) && (j == text.size() || is_space(text[j])) && lookup(name, "", value, dynamic)) {
-      changed = true;
-      out += expand(value, loc, depth + 1, changed, failed);
-      if (failed) return out;
-      if (out.size() > opts_.limits.max_line_bytes) {
-        diags_.error(loc, fmt::format("line longer than {} bytes after $PARAM expansion; ignored",
-                                      opts_.limits.max_line_bytes));
-        failed = true;
-        return out;
-      }
+      if (!append_value(value)) return out;
       i = j;
       continue;
     }

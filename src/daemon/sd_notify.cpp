@@ -5,16 +5,9 @@
 #include <cstdlib>
 #include <ctime>
 
-namespace stayalived::daemon {
+#include "stayalived/common/text.hpp"
 
-namespace {
-std::string one_line(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-}  // namespace
+namespace stayalived::daemon {
 
 SystemdNotifier::SystemdNotifier(boost::asio::io_context& io) : timer_(io) {
   const char* sock = std::getenv("NOTIFY_SOCKET");

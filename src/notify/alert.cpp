@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "stayalived/common/text.hpp"
+
 namespace stayalived::notify {
 
 AlertMail vrrp_instance_alert(std::string_view router_id, std::string_view instance, VrrpEvent state) {
@@ -54,31 +56,20 @@ std::string rfc5322_date(std::time_t t) {
   return rfc5322_date(tm, tm.tm_gmtoff);
 }
 
-namespace {
-
-std::string header_value(std::string_view v) {
-  std::string out(v);
-  for (char& c : out)
-    if (c == '\r' || c == '\n') c = ' ';
-  return out;
-}
-
-}  // namespace
-
 std::string smtp_data(std::string_view from, const std::vector<std::string>& to,
                       const AlertMail& mail, std::string_view date) {
   std::string out;
   out.reserve(256 + mail.body.size());
-  out += "Date: " + header_value(date) + "\r\n";
-  out += "From: " + header_value(from) + "\r\n";
-  out += "Subject: " + header_value(mail.subject) + "\r\n";
+  out += "Date: " + one_line(date) + "\r\n";
+  out += "From: " + one_line(from) + "\r\n";
+  out += "Subject: " + one_line(mail.subject) + "\r\n";
   out += "X-Mailer: Keepalived\r\n";
   std::string rcpts;
   for (const auto& r : to) {
     if (!rcpts.empty()) rcpts += ", ";
     rcpts += r;
   }
-  out += "To: " + header_value(rcpts) + "\r\n\r\n";
+  out += "To: " + one_line(rcpts) + "\r\n\r\n";
   // Body: any line end becomes CRLF; a line starting with '.' gets one more (RFC 5321
   // 4.5.2).
   std::string_view body = mail.body;

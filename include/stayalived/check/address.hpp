@@ -22,7 +22,7 @@ using net::IpAddress;
 using net::Protocol;
 
 /// "tcp", "udp", "sctp" as keepalived prints them.
-std::string_view lower_name(Protocol p);
+std::string lower_name(Protocol p);
 
 /// keepalived's service format: "[192.0.2.1]:tcp:80", "[2001:db8::1]:udp:53".
 std::string format_service(const Endpoint& ep, Protocol p);

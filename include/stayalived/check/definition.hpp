@@ -153,6 +153,11 @@ using CheckKind = std::variant<TcpCheck, HttpCheck, SmtpCheck, DnsCheck, UdpChec
 /// keepalived's name of a kind: "TCP_CHECK", "HTTP_GET", ...
 std::string_view kind_name(const CheckKind& k);
 
+/// The transport of a kind's checks (TCP for TCP_CHECK, HTTP_GET, SSL_GET and SMTP_CHECK,
+/// UDP for DNS_CHECK and UDP_CHECK), for the service keepalived names in its log lines;
+/// none for the others.
+std::optional<Protocol> transport_of(const CheckKind& k);
+
 /// One checker with everything resolved.
 struct CheckerDef {
   CheckKind kind{};

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "stayalived/common/event_stream.hpp"
 #include "stayalived/common/time.hpp"
 #include "stayalived/vrrp/codec.hpp"
 #include "stayalived/vrrp/ip.hpp"
@@ -45,6 +46,11 @@ enum class Reason : std::uint8_t {
 
 /// A short name of a reason ("master_down"), for logs and JSON.
 std::string_view name(Reason r);
+
+/// The state and the reason as the event stream says them (whose names are the ones above);
+/// a shutdown of an instance that a reload removed is `Deleted`.
+events::VrrpState event_state(State s);
+events::VrrpCause event_cause(Reason r, bool deleting = false);
 
 /// The one record of a state change.
 struct Transition {

@@ -2,19 +2,17 @@
 
 #include <arpa/inet.h>
 
+#include <cctype>
 #include <cstring>
 
 #include <fmt/format.h>
 
 namespace stayalived::check {
 
-std::string_view lower_name(Protocol p) {
-  switch (p) {
-    case Protocol::Tcp: return "tcp";
-    case Protocol::Udp: return "udp";
-    case Protocol::Sctp: return "sctp";
-  }
-  return "?";
+std::string lower_name(Protocol p) {
+  std::string s(net::to_string(p));
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string format_service(const Endpoint& ep, Protocol p) {

@@ -16,4 +16,11 @@ std::string_view kind_name(const CheckKind& k) {
   return std::visit(Name{}, k);
 }
 
+std::optional<Protocol> transport_of(const CheckKind& k) {
+  if (std::holds_alternative<TcpCheck>(k) || std::holds_alternative<HttpCheck>(k) || std::holds_alternative<SmtpCheck>(k))
+    return Protocol::Tcp;
+  if (std::holds_alternative<DnsCheck>(k) || std::holds_alternative<UdpCheck>(k)) return Protocol::Udp;
+  return std::nullopt;
+}
+
 }  // namespace stayalived::check

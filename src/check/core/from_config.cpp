@@ -15,15 +15,6 @@ constexpr std::size_t kMaxSuspendAddressesPerRange = 256;
 
 Duration dur(std::chrono::microseconds us) { return std::chrono::duration_cast<Duration>(us); }
 
-Protocol protocol_of(config::Protocol p) {
-  switch (p) {
-    case config::Protocol::Tcp: return Protocol::Tcp;
-    case config::Protocol::Udp: return Protocol::Udp;
-    case config::Protocol::Sctp: return Protocol::Sctp;
-  }
-  return Protocol::Tcp;
-}
-
 ScriptDef script_of(const std::optional<config::Script>& s) {
   ScriptDef out;
   if (!s) return out;
@@ -228,7 +219,7 @@ struct Builder {
 
 VirtualServerKey key_of(const config::VirtualServer& vs) {
   VirtualServerKey k;
-  k.protocol = protocol_of(vs.protocol);
+  k.protocol = vs.protocol;
   if (const auto* a = std::get_if<config::VsAddress>(&vs.key)) {
     k.kind = VirtualServerKey::Kind::Address;
     k.endpoint = Endpoint{a->address, a->port};

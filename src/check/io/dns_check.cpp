@@ -20,18 +20,14 @@ using UdpProto = asio::ip::udp;
 
 namespace {
 
-constexpr int kMaxDatagrams = 16;
-
 class DnsProbe final : public ProbeOf<DnsCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "DNS_CHECK"; }
-  std::optional<Protocol> transport() const override { return Protocol::Udp; }
+  static constexpr int kMaxDatagrams = 16;
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);
-    const auto failed = sockio::open_connected_udp(sock, conn_);
-    if (failed) co_return *failed;
+    if (const auto failed = sockio::open_connected_udp(sock, conn_)) co_return *failed;
 
     const dns::Question q{static_cast<std::uint16_t>(ctx.random()), spec_.name, spec_.type};
     const auto query = dns::encode_query(q.id, q.name, q.type);

@@ -45,7 +45,6 @@ std::int64_t read_value(const std::string& path) {
 class FileProbe final : public ProbeOf<FileCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "FILE_CHECK"; }
   bool event_driven() const override { return true; }
   std::string_view tracked_path() const override { return spec_.path; }
 

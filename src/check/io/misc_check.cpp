@@ -18,7 +18,6 @@ namespace {
 class MiscProbe final : public ProbeOf<MiscCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "MISC_CHECK"; }
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     const Duration timeout = spec_.timeout.value_or(ctx.timeout());

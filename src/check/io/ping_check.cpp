@@ -76,7 +76,6 @@ int open_icmp(const ConnectOptions& c, bool& raw) {
 class PingProbe final : public ProbeOf<PingCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "PING_CHECK"; }
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     bool raw = false;

@@ -33,8 +33,6 @@ std::string local_host_name() {
 class SmtpProbe final : public ProbeOf<SmtpCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "SMTP_CHECK"; }
-  std::optional<Protocol> transport() const override { return Protocol::Tcp; }
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     tcp::socket sock(co_await asio::this_coro::executor);

@@ -26,8 +26,6 @@ namespace {
 class TcpProbe final : public ProbeOf<TcpCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "TCP_CHECK"; }
-  std::optional<Protocol> transport() const override { return Protocol::Tcp; }
   std::string success_line(std::string_view service) const override {
     return fmt::format("TCP connection to {} success.", service);
   }

@@ -25,13 +25,10 @@ namespace {
 class UdpProbe final : public ProbeOf<UdpCheck> {
  public:
   using ProbeOf::ProbeOf;
-  std::string_view kind() const override { return "UDP_CHECK"; }
-  std::optional<Protocol> transport() const override { return Protocol::Udp; }
 
   asio::awaitable<CheckResult> run(ProbeContext& ctx) override {
     UdpProto::socket sock(co_await asio::this_coro::executor);
-    const auto failed = sockio::open_connected_udp(sock, conn_);
-    if (failed) co_return *failed;
+    if (const auto failed = sockio::open_connected_udp(sock, conn_)) co_return *failed;
 
     std::vector<std::uint8_t> random_payload;
     const std::vector<std::uint8_t>* payload = &spec_.payload;

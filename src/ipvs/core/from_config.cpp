@@ -27,15 +27,6 @@ std::string_view scheduler_name(config::Scheduler s) {
 
 namespace {
 
-Protocol to_protocol(config::Protocol p) {
-  switch (p) {
-    case config::Protocol::Tcp: return Protocol::Tcp;
-    case config::Protocol::Udp: return Protocol::Udp;
-    case config::Protocol::Sctp: return Protocol::Sctp;
-  }
-  return Protocol::Tcp;
-}
-
 ForwardSpec to_forward(const config::Forwarding& f) {
   ForwardSpec out;
   switch (f.method) {
@@ -140,7 +131,7 @@ Expected<IpvsConfig, std::string> from_config(const config::Config& c) {
   for (const auto& vs : c.virtual_servers) {
     VirtualServerSpec spec;
     spec.name = vs_name(vs);
-    Protocol proto = to_protocol(vs.protocol);
+    Protocol proto = vs.protocol;
     const Family fwm_family = fwmark_family(vs);
     if (const auto* a = std::get_if<config::VsAddress>(&vs.key)) {
       spec.services.push_back(ServiceKey::make(proto, a->address, a->port));

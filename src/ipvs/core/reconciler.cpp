@@ -183,6 +183,14 @@ void Reconciler::record(const Op& op, OpError err, Progress& p) {
 
 Progress Reconciler::step(std::size_t max_ops) {
   Progress p;
+  // No further round: what failed in this one stays unresolved until the next apply.
+  const auto give_up = [this] {
+    unresolved_ = std::move(round_failures_);
+    round_failures_.clear();
+    round_failed_ = false;
+    pending_.clear();
+    next_ = 0;
+  };
   for (;;) {
     if (next_ >= pending_.size()) {
       if (!round_failed_) {
@@ -190,20 +198,12 @@ Progress Reconciler::step(std::size_t max_ops) {
         break;
       }
       if (round_ >= opts_.rounds) {
-        unresolved_ = std::move(round_failures_);
-        round_failures_.clear();
-        round_failed_ = false;
-        pending_.clear();
-        next_ = 0;
+        give_up();
         break;
       }
       if (auto r = redump(); !r) {
         log_.error("IPVS: cannot re-read the table: {}", r.error().message);
-        unresolved_ = std::move(round_failures_);
-        round_failures_.clear();
-        round_failed_ = false;
-        pending_.clear();
-        next_ = 0;
+        give_up();
         break;
       }
       ++round_;

@@ -7,30 +7,33 @@
 
 namespace stayalived::vrrp {
 
-std::string_view name(State s) {
+events::VrrpState event_state(State s) {
   switch (s) {
-    case State::Init: return "INIT";
-    case State::Backup: return "BACKUP";
-    case State::Master: return "MASTER";
-    case State::Fault: return "FAULT";
+    case State::Init: return events::VrrpState::Init;
+    case State::Backup: return events::VrrpState::Backup;
+    case State::Master: return events::VrrpState::Master;
+    case State::Fault: return events::VrrpState::Fault;
   }
-  return "UNKNOWN";
+  return events::VrrpState::Init;
 }
 
-std::string_view name(Reason r) {
+events::VrrpCause event_cause(Reason r, bool deleting) {
   switch (r) {
-    case Reason::Startup: return "startup";
-    case Reason::AddressOwner: return "address_owner";
-    case Reason::MasterDown: return "master_down";
-    case Reason::HigherPriority: return "higher_priority";
-    case Reason::Fault: return "fault";
-    case Reason::FaultCleared: return "fault_cleared";
-    case Reason::SyncGroup: return "sync_group";
-    case Reason::Shutdown: return "shutdown";
-    case Reason::AddressLost: return "address_lost";
+    case Reason::Startup: return events::VrrpCause::Startup;
+    case Reason::AddressOwner: return events::VrrpCause::AddressOwner;
+    case Reason::MasterDown: return events::VrrpCause::MasterDown;
+    case Reason::HigherPriority: return events::VrrpCause::HigherPriority;
+    case Reason::Fault: return events::VrrpCause::Fault;
+    case Reason::FaultCleared: return events::VrrpCause::FaultCleared;
+    case Reason::SyncGroup: return events::VrrpCause::SyncGroup;
+    case Reason::Shutdown: return deleting ? events::VrrpCause::Deleted : events::VrrpCause::Shutdown;
+    case Reason::AddressLost: return events::VrrpCause::AddressLost;
   }
-  return "unknown";
+  return events::VrrpCause::Startup;
 }
+
+std::string_view name(State s) { return events::name(event_state(s)); }
+std::string_view name(Reason r) { return events::name(event_cause(r)); }
 
 Duration Timing::skew(std::uint8_t version, std::uint8_t priority, centiseconds mai) {
   const std::int64_t weight = 256 - std::int64_t{priority};

@@ -12,35 +12,6 @@
 
 namespace stayalived::vrrp {
 
-namespace {
-
-events::VrrpState state_of(State s) {
-  switch (s) {
-    case State::Init: return events::VrrpState::Init;
-    case State::Backup: return events::VrrpState::Backup;
-    case State::Master: return events::VrrpState::Master;
-    case State::Fault: return events::VrrpState::Fault;
-  }
-  return events::VrrpState::Init;
-}
-
-events::VrrpCause cause_of(Reason r, bool deleting) {
-  switch (r) {
-    case Reason::Startup: return events::VrrpCause::Startup;
-    case Reason::AddressOwner: return events::VrrpCause::AddressOwner;
-    case Reason::MasterDown: return events::VrrpCause::MasterDown;
-    case Reason::HigherPriority: return events::VrrpCause::HigherPriority;
-    case Reason::Fault: return events::VrrpCause::Fault;
-    case Reason::FaultCleared: return events::VrrpCause::FaultCleared;
-    case Reason::SyncGroup: return events::VrrpCause::SyncGroup;
-    case Reason::Shutdown: return deleting ? events::VrrpCause::Deleted : events::VrrpCause::Shutdown;
-    case Reason::AddressLost: return events::VrrpCause::AddressLost;
-  }
-  return events::VrrpCause::Startup;
-}
-
-}  // namespace
-
 std::array<RateLimiter, kDropReasons> make_drop_limiters() {
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     return std::array<RateLimiter, kDropReasons>{((void)I, RateLimiter(1.0, 5.0))...};
@@ -139,9 +110,9 @@ void Runtime::Impl::transition(Inst& in, const Transition& t) {
   events::VrrpInstanceTransition e{.instance = in.name(),
                                    .group = in.setup.sync_group,
                                    .interface = in.ifname(),
-                                   .from = state_of(t.from),
-                                   .to = state_of(t.to),
-                                   .cause = cause_of(t.reason, in.deleting),
+                                   .from = event_state(t.from),
+                                   .to = event_state(t.to),
+                                   .cause = event_cause(t.reason, in.deleting),
                                    .priority = core.priority(),
                                    .peer = {},
                                    .peer_priority = 0,
@@ -160,7 +131,7 @@ void Runtime::Impl::transition(Inst& in, const Transition& t) {
 }
 
 void Runtime::Impl::group_changed(const GroupTransition& g) {
-  publish(events::VrrpGroupTransition{.group = engine.group_name(g.group), .from = state_of(g.from), .to = state_of(g.to)});
+  publish(events::VrrpGroupTransition{.group = engine.group_name(g.group), .from = event_state(g.from), .to = event_state(g.to)});
 }
 
 void Runtime::Impl::note(Inst& in, const Note& n) {
@@ -170,7 +141,7 @@ void Runtime::Impl::note(Inst& in, const Note& n) {
     publish(events::VrrpPriorityChange{.instance = in.name(),
                                        .from = static_cast<std::uint8_t>(n.ours),
                                        .to = static_cast<std::uint8_t>(n.theirs),
-                                       .state = state_of(engine.instance(in.id).state())});
+                                       .state = event_state(engine.instance(in.id).state())});
 }
 
 void Runtime::Impl::dropped(Inst& in, const Dropped& d) {
