@@ -265,7 +265,7 @@ void VrrpSubsystem::write_stats(std::string& out, bool clear) {
     out += fmt::format("    TTL: {}\n", e.ttl);
     out += fmt::format("    Invalid Type: {}\n", e.type);
     out += fmt::format("    Advertisement Interval: {}\n", e.interval);
-    out += fmt::format("    IpAddress List: {}\n", e.addr_list);
+    out += fmt::format("    Address List: {}\n", e.addr_list);
     out += "  Authentication Errors:\n";
     out += fmt::format("    Invalid Type: {}\n", e.auth_type);
     out += fmt::format("    Type Mismatch: {}\n", e.auth_mismatch);

@@ -8,7 +8,9 @@
 #include <linux/ip_vs.h>
 #include <linux/netlink.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -299,7 +301,9 @@ Expected<std::vector<Message>, std::string> split(std::span<const std::uint8_t> 
       if (payload.size() >= 4) {
         std::int32_t err;
         std::memcpy(&err, payload.data(), 4);
-        m.error = err < 0 ? -err : err;
+        // (as 64 bits: a hostile INT32_MIN has no 32-bit negation)
+        const std::int64_t e = err < 0 ? -std::int64_t{err} : std::int64_t{err};
+        m.error = static_cast<int>(std::min<std::int64_t>(e, std::numeric_limits<std::int32_t>::max()));
       } else if (m.type == NLMSG_ERROR) {
         return Unexpected(std::string("truncated netlink error message"));
       }

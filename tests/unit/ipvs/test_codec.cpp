@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <deque>
+#include <limits>
 
 #include "helpers.hpp"
 #include "stayalived/ipvs/genl_codec.hpp"
@@ -340,9 +341,11 @@ TEST_CASE("codec: split reads acks, errors and dump ends") {
   put_err(NLMSG_ERROR, 1, 0);
   put_err(NLMSG_ERROR, 2, -ENOENT);
   put_err(NLMSG_DONE, 3, -EINTR);
+  put_err(NLMSG_ERROR, 4, std::numeric_limits<std::int32_t>::min());  // no kernel sends it; a fuzzer did
   auto msgs = genl::split(d);
   REQUIRE(msgs);
-  REQUIRE(msgs->size() == 3);
+  REQUIRE(msgs->size() == 4);
+  CHECK((*msgs)[3].error == std::numeric_limits<std::int32_t>::max());
   CHECK((*msgs)[0].type == genl::kMsgError);
   CHECK((*msgs)[0].error == 0);
   CHECK((*msgs)[1].error == ENOENT);
