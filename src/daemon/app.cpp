@@ -201,6 +201,9 @@ void App::reload() {
     return;
   }
   reloading_ = true;
+  // systemd wants RELOADING=1 ... READY=1 around a reload, whatever its outcome (READY=1:
+  // finish_reload).
+  daemon_.systemd().reloading();
   log_.info("Reloading ...");
   const std::string reload_file = reload_file_path(config_->global);
   if (!reload_file.empty()) {

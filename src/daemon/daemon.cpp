@@ -57,10 +57,9 @@ void Daemon::dispatch(int signo) {
     return;
   }
   if (auto it = handlers_.find(*f); it != handlers_.end() && it->second) {
-    // systemd wants RELOADING=1 ... READY=1 around a reload, whatever its outcome.
-    if (*f == SignalFunction::Reload) notifier_.reloading();
+    // A reload handler reads the configuration apart from the loop: it says RELOADING=1
+    // when it starts reading and READY=1 once the outcome is applied (once per reload).
     it->second();
-    if (*f == SignalFunction::Reload) notifier_.ready(status_ ? status_() : std::string("running"));
   } else if (*f == SignalFunction::Reload) {
     notifier_.reloading();
     log_.info("Reloading");

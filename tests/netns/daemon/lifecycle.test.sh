@@ -57,6 +57,10 @@ kill -HUP "$dpid"
 check 'sa_wait 5 grep -q "RELOADING=1" "$msgs"' "RELOADING=1 on HUP"
 check 'sa_wait 5 test "$(grep -c "READY=1" "$msgs")" -gt "$n_ready"' "READY=1 after the reload"
 check 'grep -q "MONOTONIC_USEC=" "$msgs"' "RELOADING carries MONOTONIC_USEC"
+check 'sa_wait 10 grep -q "Reload complete" "$SA_TMP/daemon.log"' "the reload completes"
+sleep 0.5
+n_after=$(grep -c "READY=1" "$msgs")
+check '[ "$n_after" -eq $((n_ready + 1)) ]' "exactly one READY=1 per reload ($n_ready before, $n_after after)"
 for s in USR1 USR2; do kill -"$s" "$dpid"; done
 sleep 0.3
 check 'kill -0 "$dpid"' "daemon survives HUP, USR1, USR2"
