@@ -40,10 +40,20 @@ class LineOrder {
 /// Collects diagnostics; turns model locations (file index, line) into printable ones.
 class DiagSink {
  public:
-  DiagSink(const SourceFiles& files, const LineOrder& order) : files_(files), order_(order) {}
+  /// Keeps at most `max` diagnostics (Limits::max_diagnostics); beyond, only the first of
+  /// each severity and class (the exit code stays right) and a count of the rest.
+  DiagSink(const SourceFiles& files, const LineOrder& order, std::uint64_t max = UINT64_MAX)
+      : files_(files), order_(order), max_(max) {}
 
   /// Adds a diagnostic at `loc` (line 0: about the whole config).
   void add(Severity sev, DiagClass klass, const Loc& loc, std::string msg) {
+    const unsigned kind = static_cast<unsigned>(sev) * 3 + static_cast<unsigned>(klass);
+    const bool first_of_kind = !(seen_ & (1u << kind));
+    seen_ |= 1u << kind;
+    if (diags_.size() >= max_ && !first_of_kind) {
+      ++suppressed_;
+      return;
+    }
     Diagnostic d;
     d.severity = sev;
     d.klass = klass;
@@ -63,6 +73,8 @@ class DiagSink {
 
   std::vector<Diagnostic>& all() { return diags_; }
   const std::vector<Diagnostic>& all() const { return diags_; }
+  /// Diagnostics dropped beyond the limit.
+  std::uint64_t suppressed() const { return suppressed_; }
   /// True once an Error has been added.
   bool has_errors() const {
     for (const auto& d : diags_)
@@ -73,7 +85,10 @@ class DiagSink {
  private:
   const SourceFiles& files_;
   const LineOrder& order_;
+  std::uint64_t max_;
   std::vector<Diagnostic> diags_;
+  std::uint64_t suppressed_ = 0;
+  unsigned seen_ = 0;  // bit per (severity, class) added so far
 };
 
 }  // namespace stayalived::config::detail

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "builder.hpp"
@@ -40,26 +41,44 @@ bool LoadResult::has_errors() const {
 }
 
 std::optional<std::string> SystemFiles::read(const std::string& path, int& error) const {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below anyway).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     error = errno;
     return std::nullopt;
   }
+  auto fail = [&](int e) -> std::optional<std::string> {
+    error = e;
+    ::close(fd);
+    return std::nullopt;
+  };
+  struct ::stat st {};
+  if (::fstat(fd, &st) != 0) return fail(errno);
+  // Regular files only: a device (/dev/zero), a FIFO or a socket has no end, or blocks.
+  if (S_ISDIR(st.st_mode)) return fail(EISDIR);
+  if (!S_ISREG(st.st_mode)) return fail(kNotRegular);
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes_) return fail(EFBIG);
   std::string out;
   char buf[65536];
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      error = errno;
-      ::close(fd);
-      return std::nullopt;
+      return fail(errno);
     }
     if (n == 0) break;
+    // A regular file may still grow while read (or be a /proc or /sys file that never ends).
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes_) return fail(EFBIG);
     out.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fd);
   return out;
+}
+
+std::string FileSystem::error_text(int error) {
+  if (error == kNotRegular) return "not a regular file (a device, FIFO or socket is never read)";
+  if (error == EFBIG) return "file too large";
+  return std::strerror(error);
 }
 
 std::vector<std::string> SystemFiles::glob(const std::string& pattern) const {
@@ -113,7 +132,7 @@ bool system_group_exists(std::string_view name) {
 template <class Open>
 LoadResult load(const LoadOptions& in, Open open) {
   LoadOptions opts = in;
-  if (!opts.files) opts.files = std::make_shared<SystemFiles>();
+  if (!opts.files) opts.files = std::make_shared<SystemFiles>(opts.limits.max_total_bytes);
   if (!opts.user_exists) opts.user_exists = system_user_exists;
   if (!opts.group_exists) opts.group_exists = system_group_exists;
   if (opts.config_id.empty()) opts.config_id = default_config_id();
@@ -124,7 +143,7 @@ LoadResult load(const LoadOptions& in, Open open) {
 
   auto cfg = std::make_shared<Config>();
   detail::LineOrder order;
-  detail::DiagSink diags(cfg->files, order);
+  detail::DiagSink diags(cfg->files, order, opts.limits.max_diagnostics);
   detail::Preprocessor pp(opts, *opts.files, diags, cfg->files, order);
   detail::PreprocessorHooks hooks;
   hooks.set_include_check = [&pp](const IncludeCheck& c) { pp.set_include_check(c); };
@@ -136,6 +155,15 @@ LoadResult load(const LoadOptions& in, Open open) {
   driver.parse();
   builder.finish();
   detail::validate(*cfg, opts, diags, order);
+  if (diags.suppressed() > 0) {
+    Diagnostic d;  // past the limit itself: added directly
+    d.severity = Severity::Note;
+    d.loc.file = cfg->files.name(Loc{});
+    d.order = UINT64_MAX;
+    d.message = fmt::format("{} more diagnostic(s) not shown (only the first {} and the first of each kind are)",
+                            diags.suppressed(), opts.limits.max_diagnostics);
+    diags.all().push_back(std::move(d));
+  }
 
   LoadResult r;
   r.diagnostics = std::move(diags.all());

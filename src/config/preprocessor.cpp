@@ -30,6 +30,10 @@ namespace {
 
 bool has_glob_chars(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
 
+// A read error that is never a missing or unreadable file: not a regular file, or larger
+// than the input limit. These fail the load (keepalived would read without end or block).
+bool hostile_read_error(int err) { return err == FileSystem::kNotRegular || err == EFBIG; }
+
 std::string format_seq_value(std::int64_t v, bool hex) {
   if (!hex) return std::to_string(v);
   if (v < 0) return "-" + fmt::format("{:x}", static_cast<std::uint64_t>(-(v + 1)) + 1);
@@ -162,13 +166,18 @@ void Preprocessor::open_main_file(const std::string& path) {
     return;
   }
   auto content = fs_.read(abs, err);
+  if (!content && hostile_read_error(err)) {
+    // A device, FIFO or endless file: keepalived would read it forever (or block); refused.
+    diags_.error(here, fmt::format("cannot read configuration file '{}': {}", path, FileSystem::error_text(err)));
+    return;
+  }
   if (!content) {
     // keepalived 2.2.7 runs (and -t exits 0) with an empty configuration here; we warn,
     // since a typo in -f is the likely cause. With -e it is an error, as keepalived(8) says.
     diags_.add(opts_.all_config ? Severity::Error : Severity::Warning,
                opts_.all_config ? DiagClass::IncludeCheck : DiagClass::General, here,
                fmt::format("cannot read configuration file '{}': {}; the configuration is empty", path,
-                           std::strerror(err)));
+                           FileSystem::error_text(err)));
     return;
   }
   files_.names.pop_back();
@@ -256,6 +265,11 @@ bool Preprocessor::pull(Frame& frame, Raw& out) {
 }
 
 bool Preprocessor::count_line(const Loc& loc) {
+  if (opts_.cancel && opts_.cancel->load(std::memory_order_relaxed)) {
+    diags_.error(loc, "reading the configuration was cancelled (the daemon is stopping)");
+    limit_hit_ = true;
+    return false;
+  }
   if (++lines_ > opts_.limits.max_lines) {
     diags_.error(loc, fmt::format("the configuration expands to more than {} lines; the rest is ignored "
                                   "(check ~SEQ loops and $PARAM definitions)",
@@ -449,8 +463,12 @@ bool Preprocessor::handle_include(std::string_view keyword, std::string_view res
     int err = 0;
     auto content = fs_.read(m, err);
     if (!content) {
-      if (check.readable) fail(fmt::format("cannot read included file '{}': {}", m, std::strerror(err)));
-      else diags_.warn(raw.loc, fmt::format("cannot read included file '{}': {} - skipping", m, std::strerror(err)));
+      if (hostile_read_error(err))
+        diags_.error(raw.loc, fmt::format("cannot read included file '{}': {}", m, FileSystem::error_text(err)));
+      else if (check.readable)
+        fail(fmt::format("cannot read included file '{}': {}", m, FileSystem::error_text(err)));
+      else
+        diags_.warn(raw.loc, fmt::format("cannot read included file '{}': {} - skipping", m, FileSystem::error_text(err)));
       continue;
     }
     pending.push_back({m, std::move(*content)});

@@ -213,16 +213,23 @@ void App::reload() {
   }
   if (loader_.joinable()) loader_.join();
   auto options = system_load_options(opts_);
+  options.cancel = cancel_load_;
   loader_ = std::thread([this, options = std::move(options), reload_file] {
     config::LoadResult result;
-    // keepalived reads a missing file as an empty configuration and drops everything; on
-    // a reload we refuse instead: a file being replaced or a typo in a path must not take
-    // the VIPs away.
-    if (::access(opts_.use_file.c_str(), R_OK) != 0) {
+    // keepalived reads a missing file or a directory as an empty configuration and drops
+    // everything; on a reload we refuse instead: a file being replaced or a typo in a path
+    // must not take the VIPs away. (Devices, FIFOs and endless files: the loader refuses.)
+    std::string refused;
+    struct ::stat st {};
+    if (::stat(opts_.use_file.c_str(), &st) != 0 || ::access(opts_.use_file.c_str(), R_OK) != 0)
+      refused = fmt::format("cannot read the configuration file: {}", std::strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+      refused = "the configuration file is a directory";
+    if (!refused.empty()) {
       config::Diagnostic d;
       d.severity = config::Severity::Error;
       d.loc.file = opts_.use_file;
-      d.message = fmt::format("cannot read the configuration file: {}", std::strerror(errno));
+      d.message = std::move(refused);
       result.diagnostics.push_back(std::move(d));
     } else {
       result = config::load_file(opts_.use_file, options);
@@ -300,6 +307,7 @@ void App::save_config_state(const char* phase) {
 
 void App::stop(std::function<void()> done) {
   stopping_ = true;
+  cancel_load_->store(true);
   reload_timer_.configure(std::nullopt, false);
   // Stop in reverse order of start; each one finishes before the next begins (VRRP sends
   // its priority-0 adverts and releases the VIPs before IPVS rules go).

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,13 +34,32 @@ struct FileInfo {
   mode_t mode = 0;         ///< permission bits (st_mode & 07777)
 };
 
+/// Guards against hostile or broken input; exceeding one is an error naming the limit.
+struct Limits {
+  std::uint32_t max_include_depth = 32;          ///< nested include levels
+  std::uint64_t max_lines = 4'000'000;           ///< logical lines after ~SEQ/$PARAM expansion
+  std::uint64_t max_seq_iterations = 1'000'000;  ///< iterations of one ~SEQ/~LST line
+  std::uint32_t max_param_depth = 32;            ///< nested $PARAM expansions
+  std::uint64_t max_line_bytes = 1'000'000;      ///< bytes of one line after expansion
+  std::uint64_t max_total_bytes = 256'000'000;   ///< bytes read and expanded in all
+  std::uint32_t max_block_depth = 64;            ///< nested { } blocks
+  std::uint64_t max_files = 10'000;              ///< files opened by include
+  /// Diagnostics kept; beyond, only the first of each severity and class, and a count.
+  std::uint64_t max_diagnostics = 1'000;
+};
+
 /// Access to files: reading config files, globbing include patterns, and the script
 /// checks. The default implementation is the real file system (SystemFiles).
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
-  /// Reads a whole file. nullopt with `error` set (an errno value) if it cannot be read.
+  /// `error` of read() for a path that is not a regular file (an errno value otherwise).
+  static constexpr int kNotRegular = -1;
+  /// Reads a whole regular file. nullopt with `error` set (an errno value, or kNotRegular)
+  /// if it cannot be read.
   virtual std::optional<std::string> read(const std::string& path, int& error) const = 0;
+  /// The text for a read() error: strerror(3), or what kNotRegular means.
+  static std::string error_text(int error);
   /// Expands a glob pattern (no brace expansion: the loader does that). Sorted matches;
   /// empty if none.
   virtual std::vector<std::string> glob(const std::string& pattern) const = 0;
@@ -50,21 +70,15 @@ class FileSystem {
 /// The real file system.
 class SystemFiles final : public FileSystem {
  public:
+  /// Reads regular files of at most `max_bytes` bytes (EFBIG beyond), never blocking on
+  /// open.
+  explicit SystemFiles(std::uint64_t max_bytes = Limits{}.max_total_bytes) : max_bytes_(max_bytes) {}
   std::optional<std::string> read(const std::string& path, int& error) const override;
   std::vector<std::string> glob(const std::string& pattern) const override;
   FileInfo stat(const std::string& path) const override;
-};
 
-/// Guards against hostile or broken input; exceeding one is an error naming the limit.
-struct Limits {
-  std::uint32_t max_include_depth = 32;          ///< nested include levels
-  std::uint64_t max_lines = 10'000'000;          ///< logical lines after ~SEQ/$PARAM expansion
-  std::uint64_t max_seq_iterations = 1'000'000;  ///< iterations of one ~SEQ/~LST line
-  std::uint32_t max_param_depth = 32;            ///< nested $PARAM expansions
-  std::uint64_t max_line_bytes = 1'000'000;      ///< bytes of one line after expansion
-  std::uint64_t max_total_bytes = 256'000'000;   ///< bytes read and expanded in all
-  std::uint32_t max_block_depth = 64;            ///< nested { } blocks
-  std::uint64_t max_files = 10'000;              ///< files opened by include
+ private:
+  std::uint64_t max_bytes_;
 };
 
 /// Options of a load.
@@ -96,6 +110,9 @@ struct LoadOptions {
   std::optional<std::uint32_t> random_seed;
   /// Input limits.
   Limits limits;
+  /// Set (from any thread) to stop a running load at its next line: the load fails with
+  /// an error. The daemon cancels a reload this way when it is told to stop.
+  std::shared_ptr<const std::atomic<bool>> cancel;
 };
 
 /// The outcome of a load.

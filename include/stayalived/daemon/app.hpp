@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -104,6 +105,8 @@ class App {
   std::vector<std::unique_ptr<Subsystem>> subsystems_;
   ReloadTimeWatcher reload_timer_;
   std::thread loader_;
+  /// Set by stop(): a reload still reading stops at its next line.
+  std::shared_ptr<std::atomic<bool>> cancel_load_ = std::make_shared<std::atomic<bool>>(false);
   bool reloading_ = false;
   bool reload_pending_ = false;
   bool started_ = false;  // start() ran: a HUP before it waits for it

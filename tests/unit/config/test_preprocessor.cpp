@@ -2,6 +2,12 @@
 // configuration", "Parameter substitution", "Sequence blocks", "List blocks"), with the
 // results keepalived 2.2.7 gives on the same input (observed with keepalived -t).
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 
 #include "helpers.hpp"
 
@@ -241,4 +247,68 @@ TEST_CASE("expansion limits: a ~SEQ with billions of iterations, self-referencin
                              "$G=${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}${F}\n"
                              "global_defs {\n router_id $G\n}\n");
   CHECK(has(doubling, 9, "longer than 1000000 bytes"));
+}
+
+TEST_CASE("hostile files: a device, a FIFO, a directory or a file past the limit is refused, never read") {
+  char dir_template[] = "/tmp/sa-hostile-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  auto opts = testcfg::options(std::make_shared<SystemFiles>());
+  // The main file: /dev/zero has no end (keepalived reads it until memory runs out).
+  const auto zero = load_file("/dev/zero", opts);
+  CHECK(zero.has_errors());
+  CHECK(has(zero, "not a regular file"));
+  // A symlink to it, and a FIFO nobody writes to (opening it must not wait for a writer).
+  REQUIRE(::symlink("/dev/zero", (dir + "/zero.conf").c_str()) == 0);
+  REQUIRE(::mkfifo((dir + "/fifo.conf").c_str(), 0600) == 0);
+  CHECK(load_file(dir + "/zero.conf", opts).has_errors());
+  const auto fifo = load_file(dir + "/fifo.conf", opts);
+  CHECK(fifo.has_errors());
+  CHECK(has(fifo, "fifo.conf"));
+  // The same as includes: an error (a warning and a skipped include would drop its VIPs).
+  for (const char* inc : {"include zero.conf", "include fifo.conf", "include /dev/zero", "include *.conf"}) {
+    INFO(inc);
+    std::FILE* f = std::fopen((dir + "/main.cfg").c_str(), "w");
+    REQUIRE(f != nullptr);
+    std::fprintf(f, "%s\n", inc);
+    std::fclose(f);
+    const auto r = load_file(dir + "/main.cfg", opts);
+    CHECK(r.config == nullptr);
+    CHECK(has(r, 1, "not a regular file"));
+  }
+  // A regular file past the input limit: an error naming it, not a partial read.
+  {
+    std::FILE* f = std::fopen((dir + "/big.cfg").c_str(), "w");
+    REQUIRE(f != nullptr);
+    for (int i = 0; i < 200; ++i) std::fprintf(f, "# comment line %d\n", i);
+    std::fclose(f);
+  }
+  auto small = testcfg::options(std::make_shared<SystemFiles>(1000));
+  const auto big = load_file(dir + "/big.cfg", small);
+  CHECK(big.has_errors());
+  CHECK(has(big, "file too large"));
+  CHECK(load_file(dir + "/big.cfg", opts).config_test_exit_code() == 0);
+  for (const char* n : {"/zero.conf", "/fifo.conf", "/main.cfg", "/big.cfg"}) ::unlink((dir + n).c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("diagnostics are bounded: ten thousand warnings keep the first ones, the first error and a count") {
+  auto o = testcfg::options();
+  o.limits.max_diagnostics = 50;
+  const auto r = load("~SEQ(i, 1, 10000) unknown_$i\nvrrp_instance V {\n virtual_router_id\n}\n", o);
+  CHECK(r.diagnostics.size() < 60);
+  CHECK(has(r, 1, "unknown keyword 'unknown_1'"));
+  CHECK_FALSE(has(r, "unknown keyword 'unknown_51'"));
+  CHECK(r.has_errors());  // the error after the limit is still there: -t exits 2
+  CHECK(r.config_test_exit_code() == 2);
+  CHECK(has(r, "more diagnostic(s) not shown"));
+}
+
+TEST_CASE("a load can be cancelled from another thread: it stops at the next line with an error") {
+  auto o = testcfg::options();
+  auto cancel = std::make_shared<std::atomic<bool>>(true);
+  o.cancel = cancel;
+  const auto r = load("global_defs {\n router_id x\n}\n", o);
+  CHECK(r.config == nullptr);
+  CHECK(has(r, "cancelled"));
 }
