@@ -19,7 +19,7 @@ std::optional<notify::Credentials> resolve(const std::optional<config::RunAs>& w
   return *c;
 }
 
-// check::Notifier over the hub: scripts through the one runner, lines to the LVS FIFOs,
+// check::Notifier over the hub: scripts through the notify runner, lines to the LVS FIFOs,
 // alerts through the one SMTP queue.
 class HubCheckNotifier final : public check::Notifier {
  public:
@@ -36,7 +36,7 @@ class HubCheckNotifier final : public check::Notifier {
     spec.run_as = who;
     auto log = log_;
     const std::string name = script.argv.front();
-    hub_.runner().async_run(spec, [log, name](notify::ScriptResult r) {
+    hub_.notify_runner().async_run(spec, [log, name](notify::ScriptResult r) {
       if (!r.succeeded()) log.warning("Notify script {} {}", name, r.describe());
     });
   }
@@ -48,7 +48,7 @@ class HubCheckNotifier final : public check::Notifier {
   log::Channel log_;
 };
 
-// check::ScriptPort (MISC_CHECK) over the hub's runner.
+// check::ScriptPort (MISC_CHECK) over the hub's check runner.
 class HubScriptPort final : public check::ScriptPort {
  public:
   explicit HubScriptPort(NotifyHub& hub) : hub_(hub) {}
@@ -59,7 +59,7 @@ class HubScriptPort final : public check::ScriptPort {
     spec.argv = check::exec_argv(script.argv);
     spec.run_as = who;
     spec.timeout = timeout;
-    const notify::ScriptResult r = co_await hub_.runner().async_run(spec, boost::asio::use_awaitable);
+    const notify::ScriptResult r = co_await hub_.check_runner().async_run(spec, boost::asio::use_awaitable);
     co_return check::script_exit_of(r);
   }
 
@@ -69,8 +69,28 @@ class HubScriptPort final : public check::ScriptPort {
 
 }  // namespace
 
+namespace {
+// A budget's options: its size, and a log line when it fills up and when it has room again
+// (the scripts that wait are counted in the runner's stats).
+notify::ScriptRunner::Options budget(log::Channel log, std::string what) {
+  notify::ScriptRunner::Options o;
+  o.on_full = [log, what = std::move(what)](bool full, const notify::ScriptRunnerStats& s) {
+    if (full)
+      log.warning("Scripts: {} are at their limit ({} running); more wait for one to end", what, s.running);
+    else
+      log.info("Scripts: {} below their limit again ({} waited so far)", what, s.waited);
+  };
+  return o;
+}
+}  // namespace
+
 NotifyHub::NotifyHub(boost::asio::io_context& io, log::Logger& logger)
-    : io_(io), logger_(logger), log_(logger, log::Source::Main), runner_(io) {}
+    : io_(io),
+      logger_(logger),
+      log_(logger, log::Source::Main),
+      notify_runner_(io, budget(log_, "notify scripts")),
+      track_runner_(io, budget(log_, "vrrp_script checks")),
+      check_runner_(io, budget(log_, "MISC_CHECK scripts")) {}
 
 NotifyHub::~NotifyHub() { stop(); }
 
@@ -154,7 +174,7 @@ void NotifyHub::configure_fifo(FifoSlot& slot, const std::optional<config::Fifo>
     spec.run_as = who;
     slot.script_cancel = std::make_unique<boost::asio::cancellation_signal>();
     auto log = log_;
-    runner_.async_run(spec, boost::asio::bind_cancellation_slot(
+    notify_runner_.async_run(spec, boost::asio::bind_cancellation_slot(
                                 slot.script_cancel->slot(), [log, path = f->path](notify::ScriptResult r) {
                                   if (r.outcome != notify::ScriptOutcome::Cancelled)
                                     log.warning("FIFO script for {} ended: {}", path, r.describe());
@@ -169,6 +189,8 @@ void NotifyHub::stop_fifo_script(FifoSlot& slot) {
 
 void NotifyHub::stop() {
   for (auto* s : {&notify_, &vrrp_, &lvs_}) stop_fifo_script(*s);
+  // keepalived's scripts get SIGTERM when it exits; SIGKILL follows after the grace time.
+  for (auto* r : {&notify_runner_, &track_runner_, &check_runner_}) r->stop();
   if (alerter_) alerter_->stop();
 }
 

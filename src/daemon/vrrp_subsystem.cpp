@@ -85,7 +85,7 @@ VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, c
     : io_(io),
       log_(logger, log::Source::Vrrp),
       hub_(hub),
-      host_(hub.runner(), logger, &fifos_),
+      host_(hub.notify_runner(), hub.track_runner(), logger, &fifos_),
       runtime_(io, logger, host_, bus, vrrp::Runtime::Options{opts.dont_release_vrrp, opts.release_vips}) {
   // The VRRP subscribers of the event stream: keepalived's log lines, notify scripts and
   // FIFO lines, and the dumps' time of each instance's last transition.
@@ -139,7 +139,7 @@ void VrrpSubsystem::stop(std::function<void()> done) {
     auto timer = std::make_shared<boost::asio::steady_timer>(io_);
     auto wait = std::make_shared<std::function<void(int)>>();
     *wait = [this, timer, wait, done](int left) mutable {
-      if (hub_.runner().stats().running == 0 || left == 0) {
+      if (hub_.notify_runner().stats().running == 0 || left == 0) {
         auto d = std::move(done);
         *wait = nullptr;  // break the self-reference
         d();

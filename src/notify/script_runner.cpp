@@ -200,8 +200,14 @@ void ScriptRunner::start(ScriptSpec spec, Handler handler) {
       }
     });
   }
+  const bool was_full = !state_->queue.empty();
   state_->queue.push_back(std::move(p));
   stats_.queued = state_->queue.size();
+  ++stats_.waited;
+  if (!was_full) {
+    ++stats_.full_episodes;
+    if (opts_.on_full) opts_.on_full(true, stats_);
+  }
 }
 
 void ScriptRunner::launch(std::unique_ptr<Pending> p) {
@@ -409,6 +415,7 @@ void ScriptRunner::finished(Child& c) {
 }
 
 void ScriptRunner::start_queued() {
+  const bool was_full = !state_->queue.empty();
   while (!state_->queue.empty() && state_->running.size() < opts_.max_running) {
     auto p = std::move(state_->queue.front());
     state_->queue.pop_front();
@@ -417,6 +424,7 @@ void ScriptRunner::start_queued() {
     if (slot.is_connected()) slot.clear();
     launch(std::move(p));
   }
+  if (was_full && state_->queue.empty() && opts_.on_full) opts_.on_full(false, stats_);
 }
 
 void ScriptRunner::stop(int signo) {

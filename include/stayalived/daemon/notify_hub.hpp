@@ -1,6 +1,7 @@
 // The daemon's notification plumbing, one of each per process and lent to the subsystems:
-// the script runner (notify scripts, vrrp_script, MISC_CHECK), the notify FIFOs with their
-// reader scripts, and the SMTP alerter. Reconfigured from global_defs at start and on
+// the script runners, the notify FIFOs with their reader scripts, and the SMTP alerter.
+// Scripts run in three budgets, one runner each, so that one class can never starve
+// another: notify scripts (and the FIFO readers), vrrp_script tracking, and MISC_CHECK. Reconfigured from global_defs at start and on
 // reload; what did not change (an open FIFO, a running FIFO script) is kept.
 #pragma once
 
@@ -35,7 +36,12 @@ class NotifyHub {
   /// Ends FIFO scripts and running scripts, drops queued mail (at shutdown).
   void stop();
 
-  notify::ScriptRunner& runner() { return runner_; }
+  /// notify_* scripts of VRRP and the checkers, and the FIFO reader scripts.
+  notify::ScriptRunner& notify_runner() { return notify_runner_; }
+  /// vrrp_script.
+  notify::ScriptRunner& track_runner() { return track_runner_; }
+  /// MISC_CHECK.
+  notify::ScriptRunner& check_runner() { return check_runner_; }
   /// The configured FIFOs (null members: not configured).
   notify::NotifyFifos fifos() const;
   /// Queues an alert when smtp_server and notification_email are configured.
@@ -68,7 +74,9 @@ class NotifyHub {
   boost::asio::io_context& io_;
   log::Logger& logger_;
   log::Channel log_;
-  notify::ScriptRunner runner_;
+  notify::ScriptRunner notify_runner_;
+  notify::ScriptRunner track_runner_;
+  notify::ScriptRunner check_runner_;
   FifoSlot notify_, vrrp_, lvs_;
   std::unique_ptr<notify::SmtpAlerter> alerter_;
   std::optional<notify::SmtpSettings> smtp_settings_;

@@ -93,6 +93,21 @@ struct ScriptResult {
   std::string describe() const;
 };
 
+/// A ScriptRunner's counters since construction.
+struct ScriptRunnerStats {
+  std::uint64_t started = 0;          ///< children created
+  std::uint64_t failed_to_start = 0;  ///< includes exec failures and a full queue
+  std::uint64_t exited = 0;           ///< reaped after exit(), any status
+  std::uint64_t signaled = 0;
+  std::uint64_t timed_out = 0;
+  std::uint64_t cancelled = 0;
+  std::size_t running = 0;            ///< now
+  std::size_t queued = 0;             ///< now
+  std::size_t max_running_seen = 0;
+  std::uint64_t waited = 0;           ///< requests that had to wait for a slot
+  std::uint64_t full_episodes = 0;    ///< times the runner became full
+};
+
 /// Runs scripts; one per daemon, living as long as the io_context it uses.
 class ScriptRunner {
  public:
@@ -100,20 +115,13 @@ class ScriptRunner {
     std::size_t max_running = 256;    ///< children alive at once
     std::size_t max_queued = 100000;  ///< requests waiting for a slot
     Duration kill_grace = std::chrono::seconds(2);  ///< SIGTERM -> SIGKILL of a group
+    /// Called (on the loop) when the runner becomes full (a request has to wait: `true`)
+    /// and when its queue has drained again (`false`): for a log line.
+    std::function<void(bool full, const ScriptRunnerStats&)> on_full;
   };
 
   /// Counters since construction.
-  struct Stats {
-    std::uint64_t started = 0;          ///< children created
-    std::uint64_t failed_to_start = 0;  ///< includes exec failures and a full queue
-    std::uint64_t exited = 0;           ///< reaped after exit(), any status
-    std::uint64_t signaled = 0;
-    std::uint64_t timed_out = 0;
-    std::uint64_t cancelled = 0;
-    std::size_t running = 0;            ///< now
-    std::size_t queued = 0;             ///< now
-    std::size_t max_running_seen = 0;
-  };
+  using Stats = ScriptRunnerStats;
 
   /// A runner with default options on `io` (which must outlive it).
   explicit ScriptRunner(boost::asio::io_context& io) : ScriptRunner(io, Options{}) {}

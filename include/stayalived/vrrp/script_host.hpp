@@ -25,8 +25,9 @@ namespace stayalived::vrrp {
 /// ScriptHost on top of the notify module.
 class NotifyScriptHost final : public ScriptHost {
  public:
+  /// Notify scripts run on `notifies`, vrrp_scripts on `tracks` (separate budgets).
   /// `fifos` may be null (no FIFO); it must outlive the host.
-  NotifyScriptHost(notify::ScriptRunner& runner, log::Logger& logger, const notify::NotifyFifos* fifos = nullptr,
+  NotifyScriptHost(notify::ScriptRunner& notifies, notify::ScriptRunner& tracks, log::Logger& logger, const notify::NotifyFifos* fifos = nullptr,
                    std::shared_ptr<const notify::UserDatabase> users = nullptr,
                    std::shared_ptr<const notify::FileSystemView> fs = nullptr);
 
@@ -50,7 +51,8 @@ class NotifyScriptHost final : public ScriptHost {
   void prepare_one(const config::Script& s, const std::string& what);
   const Prepared* find(const config::Script& s);
 
-  notify::ScriptRunner& runner_;
+  notify::ScriptRunner& notifies_;
+  notify::ScriptRunner& tracks_;
   log::Channel log_;
   std::shared_ptr<const notify::UserDatabase> users_;
   std::shared_ptr<const notify::FileSystemView> fs_;

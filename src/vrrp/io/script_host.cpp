@@ -6,11 +6,12 @@
 
 namespace stayalived::vrrp {
 
-NotifyScriptHost::NotifyScriptHost(notify::ScriptRunner& runner, log::Logger& logger,
+NotifyScriptHost::NotifyScriptHost(notify::ScriptRunner& notifies, notify::ScriptRunner& tracks, log::Logger& logger,
                                    const notify::NotifyFifos* fifos,
                                    std::shared_ptr<const notify::UserDatabase> users,
                                    std::shared_ptr<const notify::FileSystemView> fs)
-    : runner_(runner),
+    : notifies_(notifies),
+      tracks_(tracks),
       log_(logger, log::Source::Vrrp),
       users_(users ? std::move(users) : std::make_shared<notify::SystemUserDatabase>()),
       fs_(fs ? std::move(fs) : std::make_shared<notify::SystemFileSystem>()),
@@ -97,7 +98,7 @@ void NotifyScriptHost::notify(const config::Script& script, std::vector<std::str
   spec.argv[0] = p->exec_path;
   spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
   spec.run_as = p->who;
-  runner_.async_run(std::move(spec), [this, name = script.argv[0]](notify::ScriptResult r) {
+  notifies_.async_run(std::move(spec), [this, name = script.argv[0]](notify::ScriptResult r) {
     if (r.outcome == notify::ScriptOutcome::FailedToStart)
       log_.warning("Notify script {} {}", name, r.describe());
   });
@@ -115,7 +116,7 @@ void NotifyScriptHost::check(const config::Script& script, Duration timeout,
   spec.argv[0] = p->exec_path;
   spec.run_as = p->who;
   spec.timeout = timeout;
-  runner_.async_run(std::move(spec), [done = std::move(done)](notify::ScriptResult r) {
+  tracks_.async_run(std::move(spec), [done = std::move(done)](notify::ScriptResult r) {
     const int status = r.outcome == notify::ScriptOutcome::Exited ? r.exit_status : -1;
     done(r.succeeded(), status, r.describe());
   });

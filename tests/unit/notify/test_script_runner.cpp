@@ -311,6 +311,25 @@ TEST_CASE("runner: many scripts at once, bounded concurrency") {
   CHECK(runner.stats().queued == 0);
 }
 
+TEST_CASE("runner: saturation is reported once when it starts and once when it ends, and counted") {
+  asio::io_context io;
+  ScriptRunner::Options opts;
+  opts.max_running = 2;
+  std::vector<std::pair<bool, std::size_t>> events;  // (full, running at the time)
+  opts.on_full = [&](bool full, const stayalived::notify::ScriptRunnerStats& s) { events.emplace_back(full, s.running); };
+  ScriptRunner runner(io, opts);
+  int done = 0;
+  for (int i = 0; i < 6; ++i) runner.async_run(sh("exit 0"), [&](ScriptResult) { ++done; });
+  REQUIRE(events.size() == 1);
+  CHECK(events[0] == std::make_pair(true, std::size_t{2}));
+  io.run();
+  CHECK(done == 6);
+  REQUIRE(events.size() == 2);
+  CHECK_FALSE(events[1].first);
+  CHECK(runner.stats().waited == 4);
+  CHECK(runner.stats().full_episodes == 1);
+}
+
 TEST_CASE("runner: a full queue refuses at once") {
   asio::io_context io;
   ScriptRunner::Options opts;
