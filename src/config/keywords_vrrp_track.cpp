@@ -24,17 +24,23 @@ void h_vrrp_script(Builder& b, const Stmt& s) {
   b.cfg.vrrp_scripts.push_back(std::move(v));
   b.vscript = &b.cfg.vrrp_scripts.back();
 }
+// script SCRIPT: the first word is the command line (quoted when it has arguments). keepalived
+// 2.2.7 ignores any further word, observed: `script "/bin/test -e FILE" nobody` runs test as
+// the default script user, and `script /bin/test -e FILE` runs /bin/test alone. We run the
+// same and say so: the user of a vrrp_script is set with `user`.
 void h_script_script(Builder& b, const Stmt& s) {
   if (!b.vscript || s.args.empty()) return;
   Script sc;
   sc.loc = s.loc;
-  if (s.args.size() == 1) {
-    auto argv = split_command(s.args[0].text);
-    if (!argv || argv->empty()) return b.warn(s, 0, fmt::format("vrrp_script {}: invalid script '{}'; ignored", b.vscript->name, s.args[0].text));
-    sc.argv = std::move(*argv);
-  } else {
-    for (const auto& a : s.args) sc.argv.push_back(a.text);
-  }
+  auto argv = split_command(s.args[0].text);
+  if (argv && argv->empty()) return b.warn(s, 0, fmt::format("vrrp_script {}: empty script; ignored", b.vscript->name));
+  // A word that does not split (a stray backslash or quote) is taken whole: the validator
+  // then reports the program as not found, as keepalived finds no such file either.
+  sc.argv = argv ? std::move(*argv) : std::vector<std::string>{s.args[0].text};
+  if (s.args.size() > 1)
+    b.warn(s, 1, fmt::format("vrrp_script {}: words after the script are ignored, as keepalived does; quote a script "
+                             "that has arguments, and set its user with 'user'",
+                             b.vscript->name));
   sc.run_as = b.vscript->script.run_as;
   b.vscript->script = std::move(sc);
 }

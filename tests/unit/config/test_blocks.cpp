@@ -130,6 +130,26 @@ TEST_CASE("tracking lists: weights, reverse, duplicates, ranges") {
   CHECK_FALSE(t.scripts[0].weight);  // the bad weight is ignored, the entry kept
 }
 
+TEST_CASE("vrrp_script script: the first word is the command, further words ignored as keepalived 2.2.7 does") {
+  // Observed with keepalived 2.2.7 in a namespace: `script "/bin/test -e F" nobody` runs test
+  // -e F as the default script user; `script /bin/test -e F` runs /bin/test alone.
+  const auto r = load("vrrp_script a {\n script \"/bin/test -e /etc/hostname\" root\n}\n"
+                      "vrrp_script b {\n script /bin/test -e /etc/hostname\n}\n"
+                      "vrrp_script c {\n user nobody\n script \"/bin/true x\"\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  const auto& s = r.config->vrrp_scripts;
+  REQUIRE(s.size() == 3);
+  CHECK(s[0].script.argv == std::vector<std::string>{"/bin/test", "-e", "/etc/hostname"});
+  CHECK_FALSE(s[0].script.run_as);
+  CHECK(has(r, 2, "words after the script are ignored"));
+  CHECK(s[1].script.argv == std::vector<std::string>{"/bin/test"});
+  CHECK(has(r, 5, "words after the script are ignored"));
+  CHECK(s[2].script.argv == std::vector<std::string>{"/bin/true", "x"});
+  REQUIRE(s[2].script.run_as);
+  CHECK(s[2].script.run_as->user == "nobody");
+}
+
 TEST_CASE("virtual_server: settings flow virtual_server -> real_server -> checker") {
   const auto r = load(std::string(kVs) +
                       " delay_loop 10\n connect_timeout 4\n retry 5\n weight 3\n inhibit_on_failure\n"
