@@ -224,8 +224,9 @@ struct InstanceConfig {
 
 /// RFC 3768 section 6.1 / RFC 5798 section 6.1 timing, for a priority and interval.
 struct Timing {
-  /// Skew_Time: v2 (256 - priority) / 256 s; v3 ((256 - priority) * interval) / 256 in
-  /// centiseconds (integer arithmetic, as written in RFC 5798).
+  /// Skew_Time: v2 (256 - priority) / 256 s; v3 ((256 - priority) * interval) / 256, in
+  /// whole microseconds (as keepalived; RFC 5798's centiseconds would round priorities
+  /// 100 and 101 to the same value).
   static Duration skew(std::uint8_t version, std::uint8_t priority, centiseconds master_adver_interval);
   /// Master_Down_Interval = adverts x Master_Adver_Interval + Skew_Time.
   static Duration master_down(std::uint8_t version, std::uint8_t priority, centiseconds master_adver_interval,

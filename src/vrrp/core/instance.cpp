@@ -37,7 +37,9 @@ std::string_view name(Reason r) { return events::name(event_cause(r)); }
 
 Duration Timing::skew(std::uint8_t version, std::uint8_t priority, centiseconds mai) {
   const std::int64_t weight = 256 - std::int64_t{priority};
-  if (version == 3) return centiseconds(weight * mai.count() / 256);  // RFC 5798 section 6.1
+  // RFC 5798 section 6.1, in microseconds as keepalived computes it (in centiseconds,
+  // priorities 100 and 101 would get the same Skew_Time).
+  if (version == 3) return microseconds(weight * microseconds(mai).count() / 256);
   return microseconds(weight * 1'000'000 / 256);                      // RFC 3768 section 6.1
 }
 

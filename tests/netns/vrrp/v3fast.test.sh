@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# VRRPv3 with advert_int 0.1: Master_Down_Interval is 3 x 100 + (156 x 10 / 256) cs = 360 ms.
+# VRRPv3 with advert_int 0.1: Master_Down_Interval is 3 x 100 ms + (156 x 100 ms) / 256 = 360.9 ms.
 # After kill -9 of the master, the backup's first advert follows the master's last one in
 # under 400 ms, and its gratuitous ARP at once.
 set -u

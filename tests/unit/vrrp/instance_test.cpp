@@ -13,12 +13,14 @@ TEST_CASE("Timing: Skew_Time and Master_Down_Interval, v2 and v3 formulas") {
   CHECK(Timing::master_down(2, 100, centiseconds(100)) == microseconds(3609375));
   CHECK(Timing::skew(2, 254, centiseconds(300)) == microseconds(7812));  // v2 skew ignores the interval
   CHECK(Timing::master_down(2, 254, centiseconds(300)) == microseconds(9007812));
-  // RFC 5798: Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256, in centiseconds.
-  CHECK(Timing::skew(3, 100, centiseconds(100)) == centiseconds(60));
-  CHECK(Timing::master_down(3, 100, centiseconds(100)) == centiseconds(360));
-  CHECK(Timing::skew(3, 100, centiseconds(10)) == centiseconds(6));
-  CHECK(Timing::master_down(3, 100, centiseconds(10)) == milliseconds(360));  // advert_int 0.1: < 400 ms
-  CHECK(Timing::master_down(3, 200, centiseconds(100), 5) == centiseconds(521));  // down_timer_adverts
+  // RFC 5798: Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256, computed in
+  // microseconds as keepalived does (not rounded to centiseconds).
+  CHECK(Timing::skew(3, 100, centiseconds(100)) == microseconds(609375));
+  CHECK(Timing::skew(3, 101, centiseconds(100)) == microseconds(605468));  // 100 and 101 differ
+  CHECK(Timing::master_down(3, 100, centiseconds(100)) == microseconds(3609375));
+  CHECK(Timing::skew(3, 100, centiseconds(10)) == microseconds(60937));
+  CHECK(Timing::master_down(3, 100, centiseconds(10)) == microseconds(360937));  // advert_int 0.1: < 400 ms
+  CHECK(Timing::master_down(3, 200, centiseconds(100), 5) == microseconds(5218750));  // down_timer_adverts
 }
 
 TEST_CASE("6.4.1 Initialize: Startup as a backup arms Master_Down_Timer") {
@@ -139,14 +141,14 @@ TEST_CASE("6.4.2 Backup, VRRPv3: learns the master's advert interval") {
   c.advert_interval = centiseconds(50);
   Sim s(c);
   s.start();
-  CHECK(s.until(TimerId::Protocol) == centiseconds(150 + 30));  // 3 x 50 + (156 x 50)/256
+  CHECK(s.until(TimerId::Protocol) == microseconds(1500000 + 304687));  // 3 x 0.5 s + (156 x 0.5 s)/256
   auto a = s.receive(200, "192.0.2.2", centiseconds(100));
   CHECK(has_note(a, Note::Kind::IntervalLearned));
   CHECK(s.inst.master_adver_interval() == centiseconds(100));
-  CHECK(s.until(TimerId::Protocol) == centiseconds(360));
+  CHECK(s.until(TimerId::Protocol) == microseconds(3609375));
   // Priority 0: Skew_Time with the learned interval.
   s.receive(0, "192.0.2.2", centiseconds(100));
-  CHECK(s.until(TimerId::Protocol) == centiseconds(60));
+  CHECK(s.until(TimerId::Protocol) == microseconds(609375));
   // On becoming Master it goes back to its own interval.
   auto b = s.fire(TimerId::Protocol);
   CHECK(has_note(b, Note::Kind::IntervalRestored));
@@ -154,13 +156,13 @@ TEST_CASE("6.4.2 Backup, VRRPv3: learns the master's advert interval") {
   CHECK(s.until(TimerId::Protocol) == centiseconds(50));
 }
 
-TEST_CASE("6.4.2 Backup, VRRPv3 advert_int 0.1 fails over in 360 ms") {
+TEST_CASE("6.4.2 Backup, VRRPv3 advert_int 0.1 fails over in 361 ms") {
   auto c = basic(3, 100);
   c.advert_interval = centiseconds(10);
   Sim s(c);
   s.start();
   s.receive(200, "192.0.2.2", centiseconds(10));
-  CHECK(s.until(TimerId::Protocol) == milliseconds(360));
+  CHECK(s.until(TimerId::Protocol) == microseconds(360937));
 }
 
 TEST_CASE("6.4.2 Backup: Shutdown cancels the timer and goes to Initialize") {
