@@ -353,6 +353,8 @@ void VrrpSubsystem::write_json(boost::json::object& root) const {
       by_reason[std::string(vrrp::name(static_cast<R>(r)))] = d.by_reason[r];
     stats["drops"] = std::move(by_reason);
     stats["send_errors"] = s.send_errors;
+    stats["lower_prio_unanswered"] = s.lower_priority_unanswered;
+    stats["lower_prio_unlogged"] = s.lower_priority_unlogged;
 
     boost::json::object entry;
     entry["data"] = std::move(data);

@@ -314,6 +314,8 @@ class Instance {
   std::optional<IpAddress> master_address_;
   std::uint8_t master_priority_ = 0;
   std::optional<TimePoint> preempt_until_;  // preempt_delay: lower adverts still accepted until then
+  std::optional<TimePoint> lower_answered_;  // the last lower-priority advert answered or logged
+  bool lower_allowed(TimePoint now);
   unsigned garp_delayed_repeat_ = 0;
   std::array<TimePoint, kTimers> deadlines_{};
   InstanceStats stats_;

@@ -27,6 +27,11 @@ struct InstanceStats {
   std::uint64_t released_master = 0;
   std::uint64_t priority_zero_received = 0;
   std::uint64_t priority_zero_sent = 0;
+  /// Lower-priority adverts a master did not answer (nor log), and that a backup did not
+  /// log: an instance answers and logs at most one per 3/4 of its advert interval, so that
+  /// a flood of (spoofed) adverts makes it send no more than a peer at the same interval.
+  std::uint64_t lower_priority_unanswered = 0;
+  std::uint64_t lower_priority_unlogged = 0;
   DropCounters drops;
 
   void count(DropReason r) { drops.count(r); }

@@ -309,7 +309,8 @@ void Instance::backup_advert(Out& out, const Received& rx, TimePoint now) {
     accept = now < *preempt_until_;
   }
   if (!accept) {
-    out.push(Note{Note::Kind::LowerPriorityDiscarded, rx.source, p, priority_});
+    if (lower_allowed(now)) out.push(Note{Note::Kind::LowerPriorityDiscarded, rx.source, p, priority_});
+    else ++stats_.lower_priority_unlogged;
     return;
   }
   if (p >= priority_) preempt_until_.reset();
@@ -349,7 +350,12 @@ void Instance::master_advert(Out& out, const Received& rx, TimePoint now) {
     return;
   }
   // keepalived: a lower priority master is told at once who the master is (unless
-  // lower_prio_no_advert, the RFC's behaviour), and the VIPs are announced again.
+  // lower_prio_no_advert, the RFC's behaviour), and the VIPs are announced again. Bounded:
+  // RFC 5798 says to discard such an advert; we answer at most one per 3/4 interval.
+  if (!lower_allowed(now)) {
+    ++stats_.lower_priority_unanswered;
+    return;
+  }
   out.push(Note{Note::Kind::LowerPriorityReceived, rx.source, p, priority_});
   out.push(MasterRxLowerPriority{rx.source, p});
   if (!cfg_.lower_prio_no_advert) {
@@ -358,6 +364,14 @@ void Instance::master_advert(Out& out, const Received& rx, TimePoint now) {
     arm(out, TimerId::Protocol, now + Duration(cfg_.advert_interval));
   }
   garp_burst(out, cfg_.garp.lower_prio_repeat, cfg_.garp.lower_prio_delay, cfg_.garp.lower_prio_repeat, now);
+}
+
+// One answer (or log line) to lower-priority adverts per 3/4 of our advert interval: a
+// real peer at the same interval is always answered, a flood at most 4 times in 3 intervals.
+bool Instance::lower_allowed(TimePoint now) {
+  if (lower_answered_ && now < *lower_answered_ + Duration(cfg_.advert_interval) * 3 / 4) return false;
+  lower_answered_ = now;
+  return true;
 }
 
 void Instance::on_tracking(Out& out, const TrackingUpdate& ev, TimePoint now) {

@@ -262,6 +262,49 @@ TEST_CASE("6.4.3 Master: a lower priority advert forces a new election (keepaliv
   CHECK(s.inst.state() == State::Master);
 }
 
+TEST_CASE("6.4.3 Master: a flood of lower priority adverts is answered at most once per 3/4 interval") {
+  Sim s(basic(2, 150));
+  s.start();
+  s.fire(TimerId::Protocol);
+  const auto sent0 = s.inst.stats().adverts_sent;
+  // 1,000 spoofed adverts in one second, from as many sources: before, each got an advert,
+  // five gratuitous ARPs and a log line.
+  int answered = 0, garps = 0, notes = 0;
+  for (int i = 0; i < 1000; ++i) {
+    s.advance(milliseconds(1));
+    const std::string src = "192.0.2." + std::to_string(10 + i % 200);
+    auto a = s.receive(100, src.c_str());
+    answered += has<SendAdvert>(a) ? 1 : 0;
+    garps += has<SendGratuitous>(a) ? 1 : 0;
+    notes += has_note(a, Note::Kind::LowerPriorityReceived) ? 1 : 0;
+  }
+  CHECK(answered == 2);  // at 1 ms and 751 ms
+  CHECK(garps == 2);
+  CHECK(notes == 2);
+  CHECK(s.inst.stats().lower_priority_unanswered == 998);
+  // A real lower-priority peer at our interval is answered every time.
+  s.advance(seconds(1));
+  for (int i = 0; i < 5; ++i) {
+    auto a = s.receive(100);
+    CHECK(has<SendAdvert>(a));
+    s.advance(milliseconds(990));
+  }
+  CHECK(s.inst.state() == State::Master);
+  CHECK(s.inst.stats().adverts_sent >= sent0 + 7);
+}
+
+TEST_CASE("6.4.2 Backup: the 'discarding' line for lower priority adverts is bounded the same way") {
+  Sim s(basic(2, 150));
+  s.start();
+  int notes = 0;
+  for (int i = 0; i < 1000; ++i) {
+    s.advance(milliseconds(1));
+    notes += has_note(s.receive(100), Note::Kind::LowerPriorityDiscarded) ? 1 : 0;
+  }
+  CHECK(notes == 2);
+  CHECK(s.inst.stats().lower_priority_unlogged == 998);
+}
+
 TEST_CASE("6.4.3 Master: lower_prio_no_advert keeps to the RFC (discard)") {
   auto c = basic(2, 150);
   c.lower_prio_no_advert = true;
