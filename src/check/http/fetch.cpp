@@ -72,6 +72,11 @@ void arm(const std::shared_ptr<FetchState>& st, TimePoint at) {
 
 std::error_code to_std(const boost::system::error_code& ec) { return ec; }
 
+// The peer reset the connection (under TLS too: the socket's error comes through).
+bool is_reset(const boost::system::error_code& ec) {
+  return ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
+}
+
 // The state of one fetch that the steps share.
 struct Exchange {
   const FetchSpec& spec;
@@ -144,6 +149,12 @@ asio::awaitable<void> request_and_read(Stream& stream, Exchange& x, bool tls) {
       const std::span<const std::uint8_t> got(buf.data(), n);
       const auto step = x.reader.feed(got);
       if (x.observer != nullptr) x.observer->on_read(got, parser, step);
+      // A chunked body that broke its framing has no end we could wait for: fail now,
+      // not at the timeout.
+      if (parser.framing_error()) {
+        x.fail(Outcome::BadChunking, {});
+        break;
+      }
     }
     if (ec) {
       if (ec == asio::error::eof) {
@@ -152,8 +163,9 @@ asio::awaitable<void> request_and_read(Stream& stream, Exchange& x, bool tls) {
         x.result.end = StreamEnd::ClosedUnclean;  // TLS without close_notify
       } else if (x.st->timed_out || ec == asio::error::operation_aborted) {
         x.step_failed(ec, any ? Outcome::ReadTimeout : Outcome::ResponseTimeout, Outcome::Cancelled);
-      } else if (tls) {
-        // keepalived ends an SSL_GET response at any TLS read error and judges what came.
+      } else if (tls && !(is_reset(ec) && !parser.message_complete())) {
+        // keepalived ends an SSL_GET response at any TLS read error and judges what came;
+        // but a reset before the message's end fails it, as it fails HTTP_GET.
         x.result.end = StreamEnd::ClosedUnclean;
         x.result.error = to_std(ec);
       } else {

@@ -21,6 +21,7 @@ std::string_view to_string(Outcome o) {
     case Outcome::Truncated: return "Truncated";
     case Outcome::HeadersTooLarge: return "HeadersTooLarge";
     case Outcome::Malformed: return "Malformed";
+    case Outcome::BadChunking: return "BadChunking";
     case Outcome::StatusMismatch: return "StatusMismatch";
     case Outcome::DigestMismatch: return "DigestMismatch";
     case Outcome::RegexMismatch: return "RegexMismatch";
@@ -63,7 +64,8 @@ std::string_view keepalived_reason(Outcome o, bool tls) {
     case Outcome::ResponseTimeout: return tls ? "Timeout SSL read" : "Timeout WEB read";
     case Outcome::ReadTimeout:
     case Outcome::DeadlineExceeded: return tls ? "Timeout SSL read" : "Timeout HTTP read";
-    case Outcome::ConnectionReset: return tls ? "SSL read error from" : "Read error with";
+    case Outcome::ConnectionReset:
+    case Outcome::BadChunking: return tls ? "SSL read error from" : "Read error with";
     case Outcome::Cancelled: return "Cancelled";
     case Outcome::NoResponse:
     case Outcome::Truncated:

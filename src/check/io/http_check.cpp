@@ -44,7 +44,8 @@ Outcome outcome_of(http::Outcome o) {
     case http::Outcome::NoResponse:
     case http::Outcome::Truncated: return Outcome::Closed;
     case http::Outcome::HeadersTooLarge:
-    case http::Outcome::Malformed: return Outcome::ProtocolError;
+    case http::Outcome::Malformed:
+    case http::Outcome::BadChunking: return Outcome::ProtocolError;
     case http::Outcome::StatusMismatch: return Outcome::StatusMismatch;
     case http::Outcome::DigestMismatch: return Outcome::DigestMismatch;
     case http::Outcome::RegexMismatch: return Outcome::RegexMismatch;

@@ -171,6 +171,18 @@ TEST_CASE("fetch: reset mid-response") {
   CHECK(r.error == std::errc::connection_reset);
 }
 
+TEST_CASE("fetch: a malformed chunk size fails at once, not at the timeout") {
+  asio::io_context io;
+  // The server keeps the connection open: before, only the step timeout ended the fetch.
+  TestServer server(io, {Act::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbody\r\n"), Act::hold()});
+  FetchSpec spec = spec_for(server.endpoint());
+  spec.options.step_timeout = 10s;
+  spec.options.total_timeout = 30s;
+  const FetchResult r = fetch_from(io, spec);
+  CHECK(r.outcome == Outcome::BadChunking);
+  CHECK(keepalived_reason(r.outcome, false) == "Read error with");
+}
+
 TEST_CASE("fetch: oversized headers stop the read at 4095 bytes") {
   asio::io_context io;
   TestServer server(io, {Act::send("HTTP/1.0 200 OK\r\nX: " + std::string(100000, 'a')), Act::hold()});

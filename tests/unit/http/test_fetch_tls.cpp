@@ -73,6 +73,22 @@ TEST_CASE("tls: no SNI unless asked; a close without close_notify still ends the
   CHECK(server.sni().empty());
 }
 
+TEST_CASE("tls: a reset before the response ends fails SSL_GET as it fails HTTP_GET; after its end it does not") {
+  asio::io_context io;
+  auto sctx = server_context();
+  TestServer cut(io, {Act::send("HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\npartial"), Act::wait(50ms), Act::reset()},
+                 &sctx);
+  auto cctx = client_context();
+  const FetchResult r = run(io, fetch(tls_spec(cut.endpoint()), cctx.get()));
+  CHECK(r.outcome == Outcome::ConnectionReset);
+  CHECK(keepalived_reason(r.outcome, true) == "SSL read error from");
+  asio::io_context io2;
+  TestServer whole(io2, {Act::send("HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nbody"), Act::wait(50ms), Act::reset()},
+                   &sctx);
+  const FetchResult w = run(io2, fetch(tls_spec(whole.endpoint()), cctx.get()));
+  CHECK(w.outcome == Outcome::Ok);
+}
+
 TEST_CASE("tls: handshake with a server that does not speak TLS") {
   asio::io_context io;
   TestServer plain(io, {Act::send(kPage)}, nullptr, false, false);  // answers the ClientHello with HTTP

@@ -29,6 +29,7 @@ enum class Outcome : std::uint8_t {
   Truncated,            ///< the connection closed before the end of the response headers
   HeadersTooLarge,      ///< the headers did not end within the header limit (4095 bytes, as keepalived)
   Malformed,            ///< the headers ended but the status line has no status code
+  BadChunking,          ///< a chunked body broke its framing (a chunk size that is not hex, a missing CRLF)
   StatusMismatch,       ///< status code outside the url's status_code set
   DigestMismatch,       ///< MD5 of the body differs from the url's digest
   RegexMismatch,        ///< regex did not match (or matched, with regex_no_match)
