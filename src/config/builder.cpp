@@ -333,6 +333,7 @@ void Builder::close_virtual_server() {
         if (rsv.virtualhost) h->virtualhost = rsv.virtualhost;
         else if (vs->virtualhost) h->virtualhost = vs->virtualhost;
       }
+      normalize_unused(chk, *vs, vs_index, r, c);
     }
   }
   rs_defaults_.clear();
@@ -340,6 +341,23 @@ void Builder::close_virtual_server() {
   vs_bits_ = 0;
   vs = nullptr;
   rs = nullptr;
+}
+
+// Settings a kind of checker has no use for (a FILE_CHECK runs on inotify, not on a timer; a
+// BFD_CHECK follows its BFD session; MISC_CHECK and both of those open no connection) take
+// the values the virtual_server alone gives: what a real_server or the block itself said
+// changes nothing, and the model stays what its canonical dump reads back as.
+void Builder::normalize_unused(Checker& chk, const VirtualServer& v, std::size_t vs_index, std::size_t r, std::size_t c) {
+  const CheckerKind kind = chk.kind();
+  if (kind == CheckerKind::Misc || kind == CheckerKind::File || kind == CheckerKind::Bfd)
+    chk.connection.connect_timeout = v.connect_timeout.value_or(seconds{5});
+  if (kind != CheckerKind::File && kind != CheckerKind::Bfd) return;
+  chk.delay_loop = v.delay_loop;
+  chk.retry = v.retry.value_or(1);
+  chk.delay_before_retry = v.delay_before_retry.value_or(microseconds{seconds{1}});
+  chk.warmup = v.warmup;
+  if (kind == CheckerKind::File) chk.alpha = v.alpha;
+  if (ck_bits_[r][c] & kLogAllFailures) inherit_log_all_failures_.push_back({vs_index, r, c});
 }
 
 void Builder::finish() {

@@ -118,6 +118,8 @@ class Builder {
   /// Records an explicitly set inheritable field of the current instance / real server /
   /// checker / virtual server.
   void mark(InheritBit bit);
+  /// At the end of a virtual_server: what a checker kind has no use for (builder.cpp).
+  void normalize_unused(Checker& chk, const VirtualServer& v, std::size_t vs_index, std::size_t r, std::size_t c);
 
   // Value parsing with keepalived's rules; on failure a warning names the keyword and the
   // value and nullopt is returned.

@@ -46,6 +46,9 @@ class Out {
 
 inline bool needs_quotes(std::string_view w) {
   if (w.empty()) return true;
+  // What the preprocessor would take for its own at the start of a line ($NAME=value,
+  // @id, ~SEQ, include): quoted, it is a plain word (a list entry can start a line).
+  if (w.front() == '$' || w.front() == '@' || w.front() == '~' || w.starts_with("include")) return true;
   for (char c : w)
     if (c == ' ' || c == '\t' || c == '{' || c == '}' || c == '#' || c == '!' || c == '"' || c == '\r' || c == '\v' ||
         c == '\f' || c == '\n')

@@ -74,10 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto r = load_string(text, "/fuzz/keepalived.conf", options(fs));
   for (const auto& d : r.diagnostics) (void)d.format();
   if (!r.config) return 0;
-  // The dump round trip (load(dump(cfg)) == cfg) is checked unless SA_FUZZ_NO_ROUNDTRIP is
-  // set. The test suite sets it: there the run asks for crashes, leaks and hangs only,
-  // while known round-trip gaps on repaired inputs are being closed (fuzzing by hand keeps
-  // the check).
+  // The dump round trip (load(dump(cfg)) == cfg) is checked, in the suite too, unless
+  // SA_FUZZ_NO_ROUNDTRIP is set (to look for crashes, leaks and hangs only).
   static const bool roundtrip = std::getenv("SA_FUZZ_NO_ROUNDTRIP") == nullptr;
   if (!roundtrip) {
     (void)dump(*r.config);

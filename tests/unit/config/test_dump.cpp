@@ -81,3 +81,18 @@ TEST_CASE("golden files: tests/data/config/*.conf -> .dump and .diag") {
   }
   CHECK(n >= 5);
 }
+
+TEST_CASE("dump round trip: the gaps the config fuzzer found stay closed") {
+  // A real_server's timing on a checker that has no use for it (FILE_CHECK runs on inotify):
+  // the dump leaves it out, so the model must not keep it either.
+  const auto file = testcfg::load(
+      "track_file tf {\n file /run/tf\n}\nvirtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 192.0.2.8 80 {\n"
+      "  retry 2\n  delay_loop 7\n  connect_timeout 9\n  FILE_CHECK {\n   track_file tf\n  }\n }\n}\n");
+  REQUIRE(file.config);
+  check_round_trip(*file.config, "FILE_CHECK with real_server timing");
+  // A list entry the preprocessor would take for a definition, an @id line or an include.
+  const auto words = testcfg::load("global_defs {\n notification_email {\n  \"$I=\"\n  \"@x\"\n  \"include\"\n }\n}\n");
+  REQUIRE(words.config);
+  CHECK(words.config->global.notification_email == std::vector<std::string>{"$I=", "@x", "include"});
+  check_round_trip(*words.config, "list entries that look like preprocessor lines");
+}
