@@ -33,10 +33,9 @@ void h_script_script(Builder& b, const Stmt& s) {
   Script sc;
   sc.loc = s.loc;
   auto argv = split_command(s.args[0].text);
-  if (argv && argv->empty()) return b.warn(s, 0, fmt::format("vrrp_script {}: empty script; ignored", b.vscript->name));
-  // A word that does not split (a stray backslash or quote) is taken whole: the validator
-  // then reports the program as not found, as keepalived finds no such file either.
-  sc.argv = argv ? std::move(*argv) : std::vector<std::string>{s.args[0].text};
+  if (!argv || argv->empty())
+    return b.warn(s, 0, fmt::format("vrrp_script {}: invalid script '{}'; ignored", b.vscript->name, s.args[0].text));
+  sc.argv = std::move(*argv);
   if (s.args.size() > 1)
     b.warn(s, 1, fmt::format("vrrp_script {}: words after the script are ignored, as keepalived does; quote a script "
                              "that has arguments, and set its user with 'user'",
