@@ -192,7 +192,11 @@ void h_misc_path(Builder& b, const Stmt& s) {
   auto argv = split_command(s.args[0].text);
   if (!argv || argv->empty()) return b.warn(s, 0, fmt::format("MISC_CHECK: invalid misc_path '{}'; ignored", s.args[0].text));
   sc.argv = std::move(*argv);
-  for (std::size_t i = 1; i < s.args.size(); ++i) sc.argv.push_back(s.args[i].text);
+  // Further words are arguments as they stand; a NUL ends one, as in a split command line.
+  for (std::size_t i = 1; i < s.args.size(); ++i) {
+    const std::string& w = s.args[i].text;
+    sc.argv.push_back(w.substr(0, w.find('\0')));
+  }
   sc.run_as = m->path.run_as;
   m->path = std::move(sc);
 }
