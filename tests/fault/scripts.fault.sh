@@ -65,10 +65,7 @@ check 'hung_is 256' "still 256 hung notify scripts (the 4 others wait, none is l
 fds=$(ls "/proc/$dpid/fd" | wc -l)
 check '[ "$fds" -lt 1024 ]' "descriptors bounded with 256 children: $fds"
 
-t0=$(date +%s%N)
-kill -TERM "$dpid"
-sa_wait 30 bash -c "! kill -0 $dpid"
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+sa_term "$dpid"; ms=$SA_TERM_MS
 check '! kill -0 "$dpid" 2>/dev/null' "TERM with 256 hung notify scripts: the daemon exits"
 check '[ "$ms" -lt 10000 ]' "it exits within 10 s (took $ms ms)"
 check 'sa_wait 5 hung_is 0' "no hung script survives the stop ($(hung) left)"

@@ -10,6 +10,7 @@
 #   sa_capture h1 eth0 out.pcap 'ip proto 112'
 #   sa_wait 5 sa_in h2 ip -4 addr show dev eth0 | grep -q 192.0.2.100
 #   sa_stop_pid "$pid"                   # TERM, then KILL after a grace period
+#   sa_term "$pid"; echo $SA_TERM_MS     # TERM, and how long the process took to go
 #   (cleanup runs on exit, even on failure: kills the pids it started, deletes its namespaces)
 #
 # All addresses live inside namespaces this library creates: 192.0.2.0/24 (TEST-NET-1) and
@@ -123,6 +124,17 @@ sa_stop_pid() {
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null || true
   return 0
+}
+
+# sa_term PID [SECS]: TERM a process we started and wait (at most SECS, default 30) until it
+# is gone; SA_TERM_MS says how many milliseconds that took (it may still run after SECS).
+sa_term() {
+  local pid=$1 limit=${2:-30} t0
+  sa_is_ours "$pid" || sa_fail "refusing to signal pid $pid: not started by this test"
+  t0=$(date +%s%N)
+  kill -TERM "$pid" 2>/dev/null
+  sa_wait "$limit" bash -c "! kill -0 $pid"
+  SA_TERM_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
 sa_is_ours() {
