@@ -284,8 +284,8 @@ bool Instance::check_advert(Out& out, const Received& rx, const std::optional<Dr
 }
 
 void Instance::on_advert(Out& out, const AdvertReceived& ev, TimePoint now) {
-  ++stats_.adverts_received;
   if (!check_advert(out, ev.rx, ev.auth_error)) return;
+  ++stats_.adverts_received;  // valid ones only, as keepalived counts them
   if (ev.rx.advert.priority == kPriorityStop) ++stats_.priority_zero_received;
   if (state_ == State::Backup)
     backup_advert(out, ev.rx, now);

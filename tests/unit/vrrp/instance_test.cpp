@@ -494,10 +494,11 @@ TEST_CASE("Instance checks: adverts this instance must refuse") {
   auto d = s.receive(s.advert(200, "192.0.2.2", centiseconds(100), {ip("192.0.2.100"), ip("192.0.2.199")}));
   REQUIRE(first<Dropped>(d));
   CHECK(first<Dropped>(d)->missing == ip("192.0.2.101"));
-  CHECK(s.inst.stats().adverts_received == 8);
+  CHECK(s.inst.stats().adverts_received == 0);  // keepalived counts valid adverts only
   // The same addresses in another order are fine.
   s.advance(seconds(1));
   auto ok = s.receive(s.advert(200, "192.0.2.2", centiseconds(100), {ip("192.0.2.101"), ip("192.0.2.100")}));
+  CHECK(s.inst.stats().adverts_received == 1);
   CHECK_FALSE(has<Dropped>(ok));
   CHECK(s.inst.deadline(TimerId::Protocol) != deadline);
 }
