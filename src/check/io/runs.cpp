@@ -286,7 +286,11 @@ void Runtime::Impl::log_change(std::uint32_t id, const Step& step, const CheckRe
       log_.info("{} on service {} failed after {} retries.", kind, svc, step.retries);
     else
       log_.info("{} on service {} failed.", kind, svc);
-    log_.debug("{} on service {}: {} (code {})", kind, svc, to_string(r.outcome), r.code);
+    // keepalived's line above does not say why; this one does (the last attempt's outcome).
+    if (r.code != 0)
+      log_.info("{} on service {} is down: {} (code {})", kind, svc, to_string(r.outcome), r.code);
+    else
+      log_.info("{} on service {} is down: {}", kind, svc, to_string(r.outcome));
   }
 }
 

@@ -131,6 +131,8 @@ TEST_CASE("runtime: alpha real server comes up, goes down when its server dies, 
   server.reset();  // refused from now on
   REQUIRE(f.run_until([&] { return f.pool(0).members.empty(); }));
   CHECK(f.logged("TCP_CHECK on service [127.0.0.1]:tcp:" + std::to_string(ep.port) + " failed after 1 retries."));
+  // and why (keepalived's line does not say)
+  CHECK(f.logged("TCP_CHECK on service [127.0.0.1]:tcp:" + std::to_string(ep.port) + " is down: connection refused"));
   CHECK(f.logged("Removing service [127.0.0.1]:tcp:" + std::to_string(ep.port) + " from VS [192.0.2.100]:tcp:80"));
   CHECK(f.logged("Lost quorum 1-0=1 > 0 for VS [192.0.2.100]:tcp:80"));
   REQUIRE(f.rec->scripts.size() == 2);
