@@ -155,6 +155,7 @@ struct Note {
     PriorityChanged,         ///< effective priority changed
     MasterDownTimeout,       ///< "Receive advertisement timeout"
     OldChecksumDetected,     ///< a peer uses keepalived's pre-1.3.6 unicast checksum
+    EnteringMaster,          ///< "Entering MASTER STATE": logged before the VIPs are set, as keepalived does
   } kind;
   IpAddress source;
   std::int64_t theirs = 0;

@@ -111,6 +111,9 @@ void Instance::transition(Out& out, State to, Reason why, TimePoint now) {
   const State from = state_;
   if (from == to) return;
   out.push(Transition{from, to, why});
+  // keepalived logs "Entering MASTER STATE" before it sets the VIPs, and the other state
+  // lines after the VIPs are removed: the log subscriber writes those, this one is a Note.
+  if (to == State::Master) out.push(Note{Note::Kind::EnteringMaster, source_, 0, 0});
   state_ = to;
   wants_master_ = false;
   if (from == State::Master)

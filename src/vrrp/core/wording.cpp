@@ -47,6 +47,7 @@ std::string note_line(std::string_view nm, const Note& n) {
     case Note::Kind::PriorityChanged:
       return fmt::format("({}) Changing effective priority from {} to {}", nm, n.ours, n.theirs);
     case Note::Kind::MasterDownTimeout: return fmt::format("({}) Receive advertisement timeout", nm);
+    case Note::Kind::EnteringMaster: return transition_line(nm, State::Master, false);
     case Note::Kind::OldChecksumDetected: break;
   }
   return {};

@@ -42,11 +42,28 @@ void Runtime::Impl::refresh_source(Inst& in) {
     s = *in.conf.source_ip;
   else if (in.ifindex)
     s = primary_address(in.ifindex, in.family());
+  log_interface_addresses(in.ifindex);
   if (s == in.src) return;
   in.src = s;
-  if (s) {
-    engine.instance(in.id).set_source(*s);
-    log.info("({}) Assigned address {} for interface {}", in.name(), s->to_string(), in.ifname());
+  if (s) engine.instance(in.id).set_source(*s);
+}
+
+// keepalived (with -D only) reports an interface's primary IPv4 and link-local IPv6 address
+// once per interface, whatever the number of instances on it, and again when it changes.
+void Runtime::Impl::log_interface_addresses(int ifindex) {
+  if (!ifindex) return;
+  const auto l = links.find(ifindex);
+  if (l == links.end()) return;
+  for (const Family f : {Family::Inet, Family::Inet6}) {
+    const auto a = primary_address(ifindex, f);
+    const auto key = std::pair{ifindex, f};
+    if (!a) {
+      assigned.erase(key);
+      continue;
+    }
+    if (auto it = assigned.find(key); it != assigned.end() && it->second == *a) continue;
+    assigned.insert_or_assign(key, *a);
+    if (log.detail()) log.info("Assigned address {} for interface {}", a->to_string(), l->second.name);
   }
 }
 
@@ -221,6 +238,7 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
     case NetEvent::Kind::LinkRemoved: {
       const auto nm = ev.link.name;
       links.erase(ev.link.index);
+      std::erase_if(assigned, [&](const auto& kv) { return kv.first.first == ev.link.index; });
       if (uses_interface(nm)) log.info("Netlink reports {} removed", nm);
       retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
       break;

@@ -95,6 +95,8 @@ struct Runtime::Impl {
   std::unique_ptr<NetlinkPort> nl;
   std::map<int, LinkInfo> links;
   std::vector<AddrInfo> addrs;
+  // Per (interface, family): the address last reported as "Assigned address ... for interface".
+  std::map<std::pair<int, Family>, IpAddress> assigned;
   Engine engine;
   std::vector<std::unique_ptr<Inst>> insts;  // by InstanceId
   std::map<std::tuple<int, int, int>, Sock> socks;
@@ -142,6 +144,7 @@ struct Runtime::Impl {
   bool is_our_vip(const IpAddress& a) const;
   std::optional<IpAddress> primary_address(int ifindex, Family f) const;
   void refresh_source(Inst& in);
+  void log_interface_addresses(int ifindex);
   int ifindex_of(const std::optional<std::string>& dev, int fallback) const;
   bool uses_interface(const std::string& name) const;
   std::vector<AddressSpec> vip_specs(const config::VrrpInstance& conf, int ifindex, Family fam, bool excluded) const;

@@ -49,6 +49,9 @@ void log_transitions(events::Bus& bus, log::Channel log) {
       for (const auto& l : startup_fault_lines(t.instance, t.faults)) log.info("{}", l);
       return;
     }
+    // "Entering MASTER STATE" was logged as the transition began (Note::Kind::EnteringMaster),
+    // before the VIPs were set, where keepalived writes it.
+    if (t.to == events::VrrpState::Master) return;
     const auto line = transition_line(t.instance, core_state(t.to), t.cause == events::VrrpCause::Startup);
     if (!line.empty()) log.info("{}", line);
   });

@@ -149,7 +149,7 @@ case_begin "add an instance"
 WITH_VI3=yes; h1conf
 hup_and_wait
 vr_check 'vr_wait_holder 4 192.0.2.120 h1 h1 h2' "$CASE: VI_3 starts and takes 192.0.2.120"
-vr_check 'new_h1 | grep -q "(VI_3) Entering MASTER STATE"' "$CASE: VI_3 enters MASTER"
+vr_check 'sa_wait 3 eval "new_h1 | grep -q \"(VI_3) Entering MASTER STATE\""' "$CASE: VI_3 enters MASTER"
 vr_check 'sa_wait 3 eval "new_notify | grep -qx \"notify INSTANCE VI_3 MASTER 150\""' "$CASE: VI_3's notify runs"
 case_end "VI_1|VI_2" "192.0.2.120"
 

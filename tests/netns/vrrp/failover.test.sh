@@ -116,6 +116,9 @@ vr_check 'vr_notified "$SA_TMP/h2-notify" | grep -qx "h2-notify any INSTANCE VI_
 vr_check '[ "$(vr_notified "$SA_TMP/h2-notify" | grep -c "any INSTANCE VI_1 MASTER 100")" -ge 2 ]' "h2 became master (at least) twice"
 vr_check 'grep -q "(VI_1) Entering BACKUP STATE (init)" $SA_TMP/h1.log' "log: Entering BACKUP STATE (init)"
 vr_check 'grep -q "(VI_1) Entering MASTER STATE" $SA_TMP/h2.log' "log: Entering MASTER STATE"
+# keepalived 2.2.7's order (measured): the state line, then the VIPs, then their ARPs.
+vr_check '[ "$(grep -oE "\(VI_1\) (Entering MASTER STATE|setting VIPs\.|Sending/queueing gratuitous ARPs)" $SA_TMP/h2.log | head -3 | tr "\n" "|")" = "(VI_1) Entering MASTER STATE|(VI_1) setting VIPs.|(VI_1) Sending/queueing gratuitous ARPs|" ]' \
+  "log: Entering MASTER STATE comes before setting VIPs and the ARPs"
 vr_check 'grep -q "(VI_1) Backup received priority 0 advertisement" $SA_TMP/h2.log' "log: priority 0 received"
 vr_check 'grep -q "(VI_1) sent 0 priority" $SA_TMP/h1.log' "log: sent 0 priority"
 vr_done

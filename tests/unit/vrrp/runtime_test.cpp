@@ -35,7 +35,7 @@ struct Rig {
   std::vector<events::VrrpInstanceTransition> transitions;
   std::unique_ptr<Runtime> rt;
 
-  Rig() {
+  explicit Rig(bool detail = false) : logger(log::Options{.to_syslog = false, .detail = detail}) {
     auto s = std::make_unique<log::MemorySink>();
     sink = s.get();
     logger.add_sink(std::move(s));
@@ -66,6 +66,18 @@ struct Rig {
   bool logged(const std::string& text) const {
     return std::any_of(sink->lines.begin(), sink->lines.end(),
                        [&](const auto& l) { return l.text.find(text) != std::string::npos; });
+  }
+  // Where `text` is first logged (lines.size() when it is not).
+  std::size_t line_of(const std::string& text) const {
+    const auto it = std::find_if(sink->lines.begin(), sink->lines.end(),
+                                 [&](const auto& l) { return l.text.find(text) != std::string::npos; });
+    return static_cast<std::size_t>(it - sink->lines.begin());
+  }
+  // Where a line equal to `text` is last logged (lines.size() when it is not).
+  std::size_t last_line_is(const std::string& text) const {
+    for (std::size_t i = sink->lines.size(); i-- > 0;)
+      if (sink->lines[i].text == text) return i;
+    return sink->lines.size();
   }
   // A VRRPv3 advert from 192.0.2.2 with `prio`, for VRID 51 and one VIP.
   std::vector<std::uint8_t> advert(int prio, const char* vip = "192.0.2.100") {
@@ -139,6 +151,45 @@ TEST_CASE("runtime: a backup hearing a higher priority master stays backup; when
   CHECK(r.scripts.notified == std::vector<std::string>{"/bin/true any INSTANCE VI_1 BACKUP 100", "/bin/true master",
                                                       "/bin/true any INSTANCE VI_1 MASTER 100"});
   CHECK(r.scripts.fifo_lines.back() == "INSTANCE \"VI_1\" MASTER 100");
+  // keepalived's order: the state line, then the VIPs and their ARPs.
+  const auto entering = r.line_of("(VI_1) Entering MASTER STATE");
+  CHECK(entering < r.line_of("(VI_1) setting VIPs."));
+  CHECK(r.line_of("(VI_1) setting VIPs.") < r.line_of("(VI_1) Sending/queueing gratuitous ARPs on eth0 for 192.0.2.100"));
+  CHECK(r.line_of("(VI_1) Sending/queueing gratuitous ARPs") < r.sink->lines.size());
+  CHECK(std::count_if(r.sink->lines.begin(), r.sink->lines.end(),
+                      [](const auto& l) { return l.text.find("Entering MASTER STATE") != std::string::npos; }) == 1);
+}
+
+TEST_CASE("runtime: with -D, an interface's address is reported once, whatever the number of instances on it") {
+  const std::string second = R"(
+vrrp_instance VI_2 {
+  interface eth0
+  virtual_router_id 52
+  priority 100
+  virtual_ipaddress {
+    192.0.2.101/24
+  }
+}
+)";
+  auto count = [](const Rig& r) {
+    return std::count_if(r.sink->lines.begin(), r.sink->lines.end(),
+                         [](const auto& l) { return l.text.find("Assigned address") != std::string::npos; });
+  };
+  {
+    Rig r(true);
+    REQUIRE(r.rt->start(parse(conf("192.0.2.100/24", second))));
+    REQUIRE(r.run_until([&] { return r.transitions.size() >= 2; }));
+    CHECK(count(r) == 1);
+    CHECK(r.logged("Assigned address 192.0.2.1 for interface eth0"));
+    // keepalived's line: the interface's, before the instances start.
+    CHECK(r.line_of("Assigned address") < r.line_of("(VI_1) Entering BACKUP STATE (init)"));
+  }
+  {
+    Rig r;  // without -D keepalived does not say it
+    REQUIRE(r.rt->start(parse(conf("192.0.2.100/24", second))));
+    REQUIRE(r.run_until([&] { return r.transitions.size() >= 2; }));
+    CHECK(count(r) == 0);
+  }
 }
 
 TEST_CASE("runtime: a master with a higher priority advert steps down and says from whom") {
@@ -155,6 +206,10 @@ TEST_CASE("runtime: a master with a higher priority advert steps down and says f
   CHECK(t.peer_priority == 200);
   CHECK(r.world.netlink_ops == std::vector<std::string>{"del 192.0.2.100/24 dev 2"});
   CHECK(r.logged("(VI_1) Master received advert from 192.0.2.2 with higher priority 200, ours 100"));
+  // Leaving Master, keepalived removes the VIPs first and then says where it went.
+  const auto entering = r.last_line_is("(VI_1) Entering BACKUP STATE");
+  CHECK(entering < r.sink->lines.size());
+  CHECK(r.last_line_is("(VI_1) removing VIPs.") < entering);
 }
 
 TEST_CASE("runtime: a master losing its interface enters FAULT, removes its VIP and names the fault") {
