@@ -125,7 +125,7 @@ TEST_CASE("from_config: smtp_alert follows the global defaults") {
   CHECK_FALSE(d.virtual_servers[0].smtp_alert);
 }
 
-TEST_CASE("from_config: FILE_CHECK takes its file and weight from the track_file; BFD is left out") {
+TEST_CASE("from_config: FILE_CHECK takes its file and weight from the track_file, BFD is left out") {
   cfg::Config c = sample();
   cfg::TrackFile tf;
   tf.name = "maint";
@@ -151,7 +151,7 @@ TEST_CASE("from_config: FILE_CHECK takes its file and weight from the track_file
   CHECK(warnings.size() == 2);
 }
 
-TEST_CASE("from_config: UDP reply masks become wildcard nibbles; DNS types map") {
+TEST_CASE("from_config: UDP reply masks become wildcard nibbles, DNS types map") {
   cfg::Config c = sample();
   auto& rs = c.virtual_servers[0].real_servers[0];
   cfg::UdpCheck u;
@@ -170,7 +170,7 @@ TEST_CASE("from_config: UDP reply masks become wildcard nibbles; DNS types map")
   CHECK(dns.name == "example.org");
 }
 
-TEST_CASE("from_config: groups suspend on their addresses; fwmark services are keyed by mark") {
+TEST_CASE("from_config: groups suspend on their addresses, fwmark services are keyed by mark") {
   cfg::Config c;
   cfg::VirtualServerGroup g;
   g.name = "web";

@@ -120,7 +120,7 @@ TEST_CASE("reducer: retry 0 takes the server down at the first failure") {
   CHECK(st.next_check == t0 + seconds(6));
 }
 
-TEST_CASE("reducer: alpha starts down; one success brings it up; failures while down change nothing") {
+TEST_CASE("reducer: alpha starts down, one success brings it up, failures while down change nothing") {
   const CheckTiming t = timing(3, /*alpha=*/true);
   CheckerState s = CheckerState::initial(t);
   CHECK_FALSE(s.up);
@@ -152,7 +152,7 @@ TEST_CASE("reducer: cancelled results change nothing") {
   CHECK(st.state == s);
 }
 
-TEST_CASE("reducer: misc_dynamic weight reports; exit 0 keeps the weight") {
+TEST_CASE("reducer: misc_dynamic weight reports, exit 0 keeps the weight") {
   const CheckTiming t = timing(0);
   CheckResult w10 = ok();
   w10.weight.misc_weight = 10;
@@ -171,7 +171,7 @@ TEST_CASE("reducer: misc_dynamic weight reports; exit 0 keeps the weight") {
   CHECK_FALSE(st.state.weight.misc_weight.has_value());
 }
 
-TEST_CASE("real server: alive iff every checker is up; dynamic weights apply") {
+TEST_CASE("real server: alive iff every checker is up, dynamic weights apply") {
   CheckerState up;
   CheckerState down;
   down.up = false;

@@ -167,7 +167,7 @@ TEST_CASE("DNS_CHECK: NOERROR answers pass, rcodes and silence fail, strangers a
   CHECK(check_once(io, def_for(soa, endpoint("127.0.0.1", loopback::closed_port(io)))).outcome == Outcome::ConnectRefused);
 }
 
-TEST_CASE("UDP_CHECK: require_reply checks the reply; without it, only ICMP errors fail") {
+TEST_CASE("UDP_CHECK: require_reply checks the reply, without it, only ICMP errors fail") {
   asio::io_context io;
   loopback::UdpServer echo(io, [](const Bytes& d) { return std::vector<Bytes>{d}; });
   loopback::UdpServer silent(io, [](const Bytes&) { return std::vector<Bytes>{}; });

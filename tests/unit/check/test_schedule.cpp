@@ -32,7 +32,7 @@ auto none = [](const Schedule::Entry&) { return false; };
 
 }  // namespace
 
-TEST_CASE("schedule: due times in time order across FIFOs and the heap; the earliest arms the timer") {
+TEST_CASE("schedule: due times in time order across FIFOs and the heap, the earliest arms the timer") {
   Schedule s;
   s.add_after({at(100), 1, 1, false}, std::chrono::milliseconds(100));  // now + delay_loop
   s.add_after({at(150), 2, 1, false}, std::chrono::milliseconds(100));
@@ -48,7 +48,7 @@ TEST_CASE("schedule: due times in time order across FIFOs and the heap; the earl
   CHECK(s.earliest(none) == TimePoint::max());
 }
 
-TEST_CASE("schedule: checks due within the early window share a wake-up; deadlines never fire early") {
+TEST_CASE("schedule: checks due within the early window share a wake-up, deadlines never fire early") {
   Schedule s;
   s.add_after({at(105), 1, 1, false}, std::chrono::milliseconds(105));
   s.add_after({at(105), 2, 1, true}, std::chrono::milliseconds(105));   // a deadline at the same time

@@ -8,7 +8,7 @@ using namespace stayalived::config;
 using testcfg::has;
 using testcfg::load;
 
-TEST_CASE("braces are tokens even inside a word; blocks may open on the next line or be one line") {
+TEST_CASE("braces are tokens even inside a word, blocks may open on the next line or be one line") {
   const auto r = load("virtual_server 192.0.2.1 80{\n protocol TCP\n lb_algo rr\n lb_kind DR\n"
                       " real_server 192.0.2.2 80\n {\n  TCP_CHECK { connect_timeout 3 }\n }\n}\n"
                       "vrrp_instance V { interface eth0 virtual_router_id 1 }\n");
@@ -56,7 +56,7 @@ TEST_CASE("a block keyword without '{' still opens its block (warning)") {
   CHECK(v.priority == 50);
 }
 
-TEST_CASE("blocks left open at the end are closed with a warning; stray braces are warnings") {
+TEST_CASE("blocks left open at the end are closed with a warning, stray braces are warnings") {
   const auto r = load("global_defs {\n router_id a\n");
   CHECK(has(r, 1, "not closed at the end of the input"));
   REQUIRE(r.config);
@@ -67,7 +67,7 @@ TEST_CASE("blocks left open at the end are closed with a warning; stray braces a
   CHECK(s.config_test_exit_code() == 5);
 }
 
-TEST_CASE("quoted strings keep spaces, braces and comment characters; quotes split words") {
+TEST_CASE("quoted strings keep spaces, braces and comment characters, quotes split words") {
   const auto r = load("global_defs {\n router_id \"a b {c} #d !e\"\n smtp_helo_name x\"y z\"w\n"
                       " notification_email_from \"unterminated x\n}\n");
   REQUIRE(r.config);

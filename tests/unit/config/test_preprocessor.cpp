@@ -86,7 +86,7 @@ TEST_CASE("$NAME=value parameters: $NAME before white space, ${NAME} anywhere, u
   CHECK(s.config->global.router_id == "$A.x");
 }
 
-TEST_CASE("parameters expand at use time, recursively; empty values are allowed") {
+TEST_CASE("parameters expand at use time, recursively, empty values are allowed") {
   // keepalived.conf(5): ADDRESS_BASE=10.2.${ADDRESS_BASE_SUB}, changed in between.
   CHECK(vips("$BASE=192.0.${SUB}\n$SUB=2\n${BASE}.100\n$SUB=3\n${BASE}.100") ==
         std::vector<std::string>{"192.0.2.100/32", "192.0.3.100/32"});

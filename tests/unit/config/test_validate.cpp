@@ -31,7 +31,7 @@ TEST_CASE("missing interfaces are warnings and do not hide the other diagnostics
   CHECK(has(load("vrrp_instance A {\n interface lo\n virtual_router_id 1\n}\n"), 2, "loopback"));
 }
 
-TEST_CASE("duplicate VRID on one interface and family; same VRID on another family is fine") {
+TEST_CASE("duplicate VRID on one interface and family, same VRID on another family is fine") {
   const auto r = load(instance("A", 7) + instance("B", 7) + instance("C", 7, "", "2001:db8::1"));
   CHECK(has(r, 8, "vrrp_instance A and B both use virtual_router_id 7 with inet on interface eth0"));
   CHECK_FALSE(has(r, "and C"));
@@ -80,7 +80,7 @@ TEST_CASE("a sync group member dropped by the instance checks leaves the group t
   CHECK(r.config->sync_groups[0].group == std::vector<std::string>{"A"});
 }
 
-TEST_CASE("initial state MASTER: nopreempt and AH are cleared; strict mode conflicts") {
+TEST_CASE("initial state MASTER: nopreempt and AH are cleared, strict mode conflicts") {
   const auto r = load(instance("A", 1, " state MASTER\n nopreempt\n authentication {\n  auth_type AH\n  auth_pass x\n }\n"));
   CHECK(has(r, 1, "nopreempt does not work with state MASTER"));
   CHECK(has(r, 1, "incompatible with AH"));
@@ -123,7 +123,7 @@ TEST_CASE("virtual servers: group reference, real server family, fwmark ports, q
   CHECK(r.config->virtual_servers[0].hysteresis == 0);
 }
 
-TEST_CASE("scripts: root without enable_script_security is exit 6; missing scripts; users") {
+TEST_CASE("scripts: root without enable_script_security is exit 6, missing scripts, users") {
   auto fs = std::make_shared<testcfg::MemFiles>();
   fs->add("/usr/bin/true", "", 0755);
   fs->add("/opt/open/check.sh", "", 0777);
@@ -159,7 +159,7 @@ TEST_CASE("scripts: root without enable_script_security is exit 6; missing scrip
   CHECK(unsafe.config_test_exit_code() == 6);
 }
 
-TEST_CASE("exit codes: 0 clean, 5 warnings, 6 security, 2 fatal; notes do not count") {
+TEST_CASE("exit codes: 0 clean, 5 warnings, 6 security, 2 fatal, notes do not count") {
   CHECK(load(instance("A", 1)).config_test_exit_code() == 0);
   CHECK(load(instance("A", 1) + "bogus\n").config_test_exit_code() == 5);
   CHECK(load(instance("A", 1) + "include /none/x.conf\n").config_test_exit_code() == 0);

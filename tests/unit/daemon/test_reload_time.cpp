@@ -43,7 +43,7 @@ TEST_CASE("reload time formats are exactly keepalived's") {
   }
 }
 
-TEST_CASE("a time alone is its next occurrence; a date is taken as written") {
+TEST_CASE("a time alone is its next occurrence, a date is taken as written") {
   // 2026-11-22 12:00:00 UTC
   const std::time_t now = 1795348800;
   auto later = parse_reload_time("13:30:00Z");
@@ -107,7 +107,7 @@ TEST_CASE("the watcher reloads at the time written, then removes the file") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("reload_repeat keeps the file; deleting it cancels; garbage and past times are ignored") {
+TEST_CASE("reload_repeat keeps the file, deleting it cancels, garbage and past times are ignored") {
   const fs::path dir = fs::temp_directory_path() / ("sa-rt2-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / "reload.time";

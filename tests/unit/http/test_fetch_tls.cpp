@@ -60,7 +60,7 @@ TEST_CASE("tls: a page over TLS, with SNI, ended by close_notify") {
   CHECK(server.request() == build_request(spec.request, "127.0.0.1", server.endpoint().port()));
 }
 
-TEST_CASE("tls: no SNI unless asked; a close without close_notify still ends the page") {
+TEST_CASE("tls: no SNI unless asked, a close without close_notify still ends the page") {
   asio::io_context io;
   auto sctx = server_context();
   TestServer server(io, {Act::send(kPage)}, &sctx);  // then closes TCP without close_notify
@@ -73,7 +73,7 @@ TEST_CASE("tls: no SNI unless asked; a close without close_notify still ends the
   CHECK(server.sni().empty());
 }
 
-TEST_CASE("tls: a reset before the response ends fails SSL_GET as it fails HTTP_GET; after its end it does not") {
+TEST_CASE("tls: a reset before the response ends fails SSL_GET as it fails HTTP_GET, after its end it does not") {
   asio::io_context io;
   auto sctx = server_context();
   TestServer cut(io, {Act::send("HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\npartial"), Act::wait(50ms), Act::reset()},
@@ -107,7 +107,7 @@ TEST_CASE("tls: handshake with a server that says nothing") {
   CHECK(run(io, fetch(spec, cctx.get())).outcome == Outcome::TlsHandshakeTimeout);
 }
 
-TEST_CASE("tls: tls_compliant sends close_notify; by default the socket is just closed") {
+TEST_CASE("tls: tls_compliant sends close_notify, by default the socket is just closed") {
   for (const bool compliant : {true, false}) {
     CAPTURE(compliant);
     asio::io_context io;

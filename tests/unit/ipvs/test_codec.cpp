@@ -150,7 +150,7 @@ TEST_CASE("codec: add service carries every setting") {
   CHECK(std::vector<std::uint8_t>(nm.data.begin(), nm.data.end()) == std::vector<std::uint8_t>{255, 255, 255, 0});
 }
 
-TEST_CASE("codec: IPv6 service netmask is a prefix length; no PE attribute when unset") {
+TEST_CASE("codec: IPv6 service netmask is a prefix length, no PE attribute when unset") {
   auto s = service(ServiceKey::make(Protocol::Sctp, ip("fd00::1"), 443), "lblcr");
   s.netmask = 64;
   auto top = top_attrs(genl::encode_op(Op{.kind = OpKind::EditService, .service = s, .dest = {}}, kHdr),

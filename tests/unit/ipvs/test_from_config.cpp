@@ -62,7 +62,7 @@ TEST_CASE("from_config: an address virtual server with keepalived's settings") {
   CHECK(spec.real_servers[1].lower_threshold == 10);
 }
 
-TEST_CASE("from_config: IPv6 granularity is a prefix length; persistence engine") {
+TEST_CASE("from_config: IPv6 granularity is a prefix length, persistence engine") {
   cfg::Config c;
   cfg::VirtualServer vs;
   vs.key = cfg::VsAddress{cip("fd00::1"), 443};
@@ -80,7 +80,7 @@ TEST_CASE("from_config: IPv6 granularity is a prefix length; persistence engine"
   CHECK(r->virtual_servers[0].services[0] == ServiceKey::make(Protocol::Sctp, ip("fd00::1"), 443));
 }
 
-TEST_CASE("from_config: groups expand; fwmark family follows the real servers or ip_family") {
+TEST_CASE("from_config: groups expand, fwmark family follows the real servers or ip_family") {
   cfg::Config c;
   cfg::VirtualServerGroup g;
   g.name = "G1";

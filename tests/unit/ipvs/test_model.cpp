@@ -29,7 +29,7 @@ TEST_CASE("ServiceKey names objects like ipvsadm") {
   CHECK(ServiceKey::fwmark_service(5, Family::Inet6).to_string() == "FWM 5 IPv6");
 }
 
-TEST_CASE("fwmark keys ignore protocol, address and port; families differ") {
+TEST_CASE("fwmark keys ignore protocol, address and port, families differ") {
   auto a = ServiceKey::fwmark_service(7);
   auto b = ServiceKey::fwmark_service(7);
   CHECK(a == b);

@@ -144,7 +144,7 @@ TEST_CASE("reconciler: lvs_timeouts are set at start and restored at stop, even 
   }
 }
 
-TEST_CASE("reconciler: a missing scheduler is named once; the rest continues") {
+TEST_CASE("reconciler: a missing scheduler is named once, the rest continues") {
   Fixture f;
   Reconciler r(f.kernel, f.channel());
   State want = one_service({dest("10.0.1.1", 80)}, "twos");
@@ -329,7 +329,7 @@ TEST_CASE("reconciler: a failed start-up dump is reported, not fatal") {
   CHECK(s.error().code == EPERM);
 }
 
-TEST_CASE("reconciler: confirmed counts only what the kernel acknowledged; a lost ack is re-read") {
+TEST_CASE("reconciler: confirmed counts only what the kernel acknowledged, a lost ack is re-read") {
   Fixture f;
   Reconciler r(f.kernel, f.channel());
   // Two destinations' acks are lost, although the kernel made the change.

@@ -89,7 +89,7 @@ NotifyFifo::Options at(const std::string& path, std::optional<Credentials> owner
 
 }  // namespace
 
-TEST_CASE("fifo: created if missing; lines wait for a reader that comes later") {
+TEST_CASE("fifo: created if missing, lines wait for a reader that comes later") {
   TempDir dir;
   const std::string path = dir.path + "/vrrp.fifo";
   NotifyFifo fifo(at(path));

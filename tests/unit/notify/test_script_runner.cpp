@@ -192,7 +192,7 @@ TEST_CASE("runner: no descriptor of ours leaks into the child") {
   CHECK(lines(t.output) == std::vector<std::string>{"/dev/null", "pipe:"});
 }
 
-TEST_CASE("runner: signal mask and dispositions are not inherited; own process group") {
+TEST_CASE("runner: signal mask and dispositions are not inherited, own process group") {
   sigset_t block, old;
   sigemptyset(&block);
   sigaddset(&block, SIGUSR1);

@@ -251,7 +251,7 @@ TEST_CASE("hostile IPv4 adverts are refused with a named reason") {
   }
 }
 
-TEST_CASE("unicast adverts may arrive with a TTL below 255 (routed); multicast may not") {
+TEST_CASE("unicast adverts may arrive with a TTL below 255 (routed), multicast may not") {
   auto p = fixture("v3-inet-none-ucast-vrid14-prio150").bytes;
   p[8] = 64;
   fix_checksums(p);

@@ -123,7 +123,7 @@ TEST_CASE("tracking_of: own lists, the primary interface, script/file defaults, 
   CHECK(sync_group_of(cfg, "VI_9") == nullptr);
 }
 
-TEST_CASE("read_track_file: a leading integer; missing or junk reads as 0") {
+TEST_CASE("read_track_file: a leading integer, missing or junk reads as 0") {
   const std::string path = std::string("/tmp/sa_track_file_test_") + std::to_string(::getpid());
   CHECK(read_track_file(path) == 0);
   std::ofstream(path) << "  -42\n";

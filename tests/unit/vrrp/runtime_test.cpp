@@ -117,7 +117,7 @@ std::string conf(const std::string& vip = "192.0.2.100/24", const std::string& e
 
 }  // namespace
 
-TEST_CASE("runtime: a backup hearing a higher priority master stays backup; when it falls silent, takes over") {
+TEST_CASE("runtime: a backup hearing a higher priority master stays backup, when it falls silent, takes over") {
   Rig r;
   REQUIRE(r.rt->start(parse(conf())));
   REQUIRE(r.run_until([&] { return !r.transitions.empty(); }));

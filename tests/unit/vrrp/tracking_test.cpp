@@ -13,7 +13,7 @@ TrackInput script(int w, bool ok, bool reverse = false) { return {TrackKind::Scr
 TrackInput file(int w, std::int64_t v, bool reverse = false) { return {TrackKind::File, w, reverse, true, v}; }
 }  // namespace
 
-TEST_CASE("weight 0: down means FAULT; reverse: up means FAULT") {
+TEST_CASE("weight 0: down means FAULT, reverse: up means FAULT") {
   CHECK(effect(iface(0, true)) == TrackEffect{false, 0});
   CHECK(effect(iface(0, false)) == TrackEffect{true, 0});
   CHECK(effect(iface(0, true, true)) == TrackEffect{true, 0});
@@ -43,7 +43,7 @@ TEST_CASE("track_file: value x weight, FAULT below -253, weight 0 means non-zero
   CHECK(effect(file(254, 1000)) == TrackEffect{false, 253});
 }
 
-TEST_CASE("effective priority is clamped to [1, 254]; an owner keeps 255") {
+TEST_CASE("effective priority is clamped to [1, 254], an owner keeps 255") {
   std::vector<TrackInput> in{script(20, true), iface(-30, false), file(2, 5)};
   CHECK(evaluate(100, in) == TrackingUpdate{false, 100});
   std::vector<TrackInput> up{script(200, true)};
