@@ -52,10 +52,13 @@ struct CheckResult {
   Outcome outcome = Outcome::Ok;
   std::int32_t code = 0;   ///< errno, SMTP reply code, DNS rcode, exit status: what failed
   WeightReport weight{};     ///< dynamic weight, for MISC_CHECK and FILE_CHECK
+  /// What the outcome does not say (an HTTP head too large, OpenSSL's reason): static text,
+  /// never owned, for the line that takes a server down; null when the outcome says it all.
+  const char* detail = nullptr;
 
   bool ok() const { return outcome == Outcome::Ok; }
   static CheckResult success() { return {}; }
-  static CheckResult failure(Outcome o, std::int32_t c = 0) { return {o, c, {}}; }
+  static CheckResult failure(Outcome o, std::int32_t c = 0, const char* detail = nullptr) { return {o, c, {}, detail}; }
 };
 
 }  // namespace stayalived::check

@@ -10,8 +10,10 @@
 // fast_recovery is set; here a check always tries every url (fast_recovery's behaviour).
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
 
 #include <mutex>
+#include <openssl/err.h>
 #include <unordered_map>
 
 #include "sockio.hpp"
@@ -51,6 +53,30 @@ Outcome outcome_of(http::Outcome o) {
     case http::Outcome::RegexMismatch: return Outcome::RegexMismatch;
   }
   return Outcome::ProtocolError;
+}
+
+// What the line that takes the server down adds to the outcome: the HTTP-level reason that
+// outcome_of() folds away, or OpenSSL's for a failed handshake. Static text only.
+const char* detail_of(const http::FetchResult& r) {
+  switch (r.outcome) {
+    case http::Outcome::TlsHandshakeTimeout: return "TLS handshake timeout";
+    case http::Outcome::TlsHandshakeFailed:
+      if (r.error.category() == asio::error::get_ssl_category()) {
+        if (const char* why = ERR_reason_error_string(static_cast<unsigned long>(r.error.value()))) return why;
+      }
+      return nullptr;
+    case http::Outcome::WriteTimeout: return "request not sent in time";
+    case http::Outcome::ResponseTimeout: return "no response";
+    case http::Outcome::DeadlineExceeded: return "response not complete within 3 x connect_timeout";
+    case http::Outcome::NoResponse: return "closed without a response";
+    case http::Outcome::Truncated: return "response cut short";
+    case http::Outcome::HeadersTooLarge:
+      static_assert(http::ResponseLimits{}.max_head_bytes == 4095, "the text below says the limit");
+      return "response head over 4095 bytes";
+    case http::Outcome::Malformed: return "malformed response";
+    case http::Outcome::BadChunking: return "bad chunked encoding";
+    default: return nullptr;
+  }
 }
 
 // What the checkers of one HTTP_GET/SSL_GET definition share, made once per distinct
@@ -160,7 +186,7 @@ class HttpProbe final : public Probe {
       if (ctx.expired() && sh.spec.tls) co_return CheckResult::failure(Outcome::ReadTimeout);
       if (r.outcome != http::Outcome::Ok) {
         const int code = r.outcome == http::Outcome::StatusMismatch ? r.response.head.status : r.error.value();
-        co_return CheckResult::failure(outcome_of(r.outcome), code);
+        co_return CheckResult::failure(outcome_of(r.outcome), code, detail_of(r));
       }
     }
     co_return CheckResult::success();

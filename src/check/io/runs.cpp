@@ -287,7 +287,9 @@ void Runtime::Impl::log_change(std::uint32_t id, const Step& step, const CheckRe
     else
       log_.info("{} on service {} failed.", kind, svc);
     // keepalived's line above does not say why; this one does (the last attempt's outcome).
-    if (r.code != 0)
+    if (r.detail != nullptr)
+      log_.info("{} on service {} is down: {} ({})", kind, svc, to_string(r.outcome), r.detail);
+    else if (r.code != 0)
       log_.info("{} on service {} is down: {} (code {})", kind, svc, to_string(r.outcome), r.code);
     else
       log_.info("{} on service {} is down: {}", kind, svc, to_string(r.outcome));

@@ -44,6 +44,8 @@ CheckResult get(asio::io_context& io, const CheckerDef& def, Duration timeout = 
   return loopback::check_once(io, def, timeout);
 }
 
+std::string detail(const CheckResult& r) { return r.detail ? r.detail : ""; }
+
 const std::string kOk = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello";
 
 }  // namespace
@@ -91,7 +93,7 @@ TEST_CASE("HTTP_GET: wrong status, wrong digest, regex") {
   CHECK(get(io, http_def(d.endpoint(), {ud})).ok());
 }
 
-TEST_CASE("HTTP_GET: every url must pass; the first failure decides") {
+TEST_CASE("HTTP_GET: every url must pass, the first failure decides") {
   asio::io_context io;
   TestServer s1(io, {Act::send(kOk)});
   // One server per connection: the second url reaches a server that answers 404.
@@ -122,9 +124,13 @@ TEST_CASE("HTTP_GET: connection refused, connect timeout") {
 TEST_CASE("HTTP_GET: silence, a stall mid-body, a slow body within each step") {
   asio::io_context io;
   TestServer silent(io, {Act::hold()});
-  CHECK(get(io, http_def(silent.endpoint(), {url()})).outcome == Outcome::ReadTimeout);
+  const CheckResult s = get(io, http_def(silent.endpoint(), {url()}));
+  CHECK(s.outcome == Outcome::ReadTimeout);
+  CHECK(detail(s) == "no response");  // the down line's reason
   TestServer stall(io, {Act::send("HTTP/1.0 200 OK\r\n\r\npart"), Act::hold()});
-  CHECK(get(io, http_def(stall.endpoint(), {url()})).outcome == Outcome::ReadTimeout);
+  const CheckResult st = get(io, http_def(stall.endpoint(), {url()}));
+  CHECK(st.outcome == Outcome::ReadTimeout);
+  CHECK(detail(st).empty());  // a step timeout: the outcome says it
   TestServer slow(io, {Act::send("HTTP/1.0 200 OK\r\n\r\nab"), Act::wait(100ms), Act::send("cd"), Act::wait(100ms),
                        Act::send("ef")});
   HttpUrl u = url();
@@ -142,7 +148,9 @@ TEST_CASE("HTTP_GET: a trickling or endless body costs the total deadline") {
     trickle.push_back(Act::send("x"));
   }
   TestServer t(io, trickle);
-  CHECK(get(io, http_def(t.endpoint(), {url()})).outcome == Outcome::ReadTimeout);
+  const CheckResult r = get(io, http_def(t.endpoint(), {url()}));
+  CHECK(r.outcome == Outcome::ReadTimeout);
+  CHECK(detail(r) == "response not complete within 3 x connect_timeout");
 
   TestServer e(io, {Act::send("HTTP/1.0 200 OK\r\n\r\n"), Act::endless(1ms)});  // 64 MB/s, never idle for a step
   HttpUrl u = url();
@@ -156,7 +164,9 @@ TEST_CASE("HTTP_GET: reset mid-response, oversized headers, garbage, a close wit
   TestServer reset(io, {Act::send("HTTP/1.0 200 OK\r\n\r\npartial"), Act::wait(50ms), Act::reset()});
   CHECK(get(io, http_def(reset.endpoint(), {url()})).outcome == Outcome::Reset);
   TestServer big(io, {Act::send("HTTP/1.0 200 OK\r\nX: " + std::string(100000, 'a')), Act::hold()});
-  CHECK(get(io, http_def(big.endpoint(), {url()})).outcome == Outcome::ProtocolError);
+  const CheckResult b = get(io, http_def(big.endpoint(), {url()}));
+  CHECK(b.outcome == Outcome::ProtocolError);
+  CHECK(detail(b) == "response head over 4095 bytes");
   std::string garbage;
   for (int i = 0; i < 1000; ++i) garbage += static_cast<char>((i * 37) & 0xff);
   TestServer g(io, {Act::send(garbage)});
@@ -187,7 +197,7 @@ TEST_CASE("HTTP_GET: a large body in many reads, digest over all of it") {
   CHECK(get(io, http_def(server.endpoint(), {u}), milliseconds(1000)).ok());
 }
 
-TEST_CASE("HTTP_GET: bindto chooses the source; an address that is not ours fails locally") {
+TEST_CASE("HTTP_GET: bindto chooses the source, an address that is not ours fails locally") {
   asio::io_context io;
   TestServer server(io, {Act::send(kOk)});
   CheckerDef def = http_def(server.endpoint(), {url()});
