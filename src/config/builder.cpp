@@ -38,6 +38,17 @@ std::string Builder::block_label() const {
 
 void Builder::warn(const Stmt& s, std::size_t i, std::string msg) { diags.warn(s.arg_loc(i), std::move(msg)); }
 
+bool Builder::repeated(const Stmt& s, bool already_set) {
+  if (!already_set) return false;
+  std::string words;
+  for (const auto& a : s.args) words += (words.empty() ? "" : " ") + a.text;
+  const std::string label = block_label();
+  warn(s, 0, fmt::format("{}{}'{}' already specified; {} ignored (the first is kept, as keepalived does)",
+                         label.empty() ? "" : label, label.empty() ? "" : ": ", s.head.text,
+                         words.empty() ? std::string("this one") : fmt::format("'{}'", words)));
+  return true;
+}
+
 void Builder::extra_args(const Stmt& s, std::size_t used) {
   if (s.args.size() <= used) return;
   std::string extra;
@@ -97,6 +108,15 @@ std::optional<IpAddress> Builder::address(const Stmt& s, std::size_t i, std::str
   if (auto a = IpAddress::parse(s.args[i].text)) return a;
   warn(s, i, fmt::format("'{}' value '{}' is not a valid IP address ({}); ignored", s.head.text, s.args[i].text, what));
   return std::nullopt;
+}
+
+std::optional<IpAddress> Builder::sockaddr(std::string_view text, const Loc& loc) {
+  const auto cut = text.find_first_of("-/");
+  if (cut == std::string_view::npos) return IpAddress::parse(std::string(text));
+  auto a = IpAddress::parse(std::string(text.substr(0, cut)));
+  if (a)
+    diags.note(loc, fmt::format("'{}': '{}' after the address is ignored, as keepalived ignores it", text, text.substr(cut)));
+  return a;
 }
 
 std::optional<Port> Builder::port(const Stmt& s, std::size_t i) {

@@ -129,12 +129,19 @@ class Builder {
   std::optional<bool> boolean(const Stmt& s, std::size_t i);
   std::optional<IpAddress> address(const Stmt& s, std::size_t i, std::string_view what);
   std::optional<Port> port(const Stmt& s, std::size_t i);
+  /// An address where keepalived takes a socket address (inet_stosockaddr): anything from
+  /// the first '-' or '/' on is dropped, silently there; here with a note. `text` is the
+  /// word at `loc`.
+  std::optional<IpAddress> sockaddr(std::string_view text, const Loc& loc);
   /// A script and its optional [username [groupname]].
   std::optional<Script> script(const Stmt& s, std::size_t i = 0);
   /// Warning at argument i (or the keyword when i is past the end).
   void warn(const Stmt& s, std::size_t i, std::string msg);
   /// Warning about extra words after what a keyword takes.
   void extra_args(const Stmt& s, std::size_t used);
+  /// keepalived keeps the first of a script or FIFO keyword given twice in one block, and
+  /// says "already specified - ignoring": true (and the warning) when `s` is such a repeat.
+  bool repeated(const Stmt& s, bool already_set);
 
   struct RsDefaults {
     std::optional<microseconds> connect_timeout, delay_before_retry, warmup, delay_loop;

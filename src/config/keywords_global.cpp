@@ -81,14 +81,17 @@ void opt_string_or_empty(Builder& b, const Stmt& s) {
   b.cfg.global.*M = s.args.empty() ? std::string() : s.args[0].text;
 }
 
+// The FIFOs, their scripts and the startup/shutdown scripts: the first one given is kept.
 template <std::optional<Script> G::*M>
 void g_script(Builder& b, const Stmt& s) {
   if (s.args.empty()) return b.warn(s, 0, fmt::format("'{}' needs a script; ignored", s.head.text));
+  if (b.repeated(s, (b.cfg.global.*M).has_value())) return;
   if (auto sc = b.script(s, 0)) b.cfg.global.*M = std::move(*sc);
 }
 template <std::optional<Fifo> G::*M>
 void g_fifo(Builder& b, const Stmt& s) {
   if (s.args.empty()) return b.warn(s, 0, fmt::format("'{}' needs a FIFO path; ignored", s.head.text));
+  if (b.repeated(s, (b.cfg.global.*M).has_value())) return;
   Fifo f;
   f.path = s.args[0].text;
   f.loc = s.loc;

@@ -123,7 +123,7 @@ void h_virtual_server(Builder& b, const Stmt& s) {
     if (s.args.size() < 2) return skip("'virtual_server group' needs a virtual_server_group name; block skipped");
     v.key = VsGroup{s.args[1].text};
   } else {
-    auto a = IpAddress::parse(first);
+    auto a = b.sockaddr(first, s.arg_loc(0));
     std::int64_t port = 0;
     if (!a) return skip(fmt::format("virtual_server address '{}' is not an IP address; block skipped", first));
     if (s.args.size() > 1 && parse_int(s.args[1].text, 0, 65535, port) != NumError::Ok)
@@ -321,16 +321,16 @@ void h_smtp_alert(Builder& b, const Stmt& s) {
 }
 void h_vs_script(Builder& b, const Stmt& s) {
   if (!b.vs) return;
-  auto sc = b.script(s, 0);
-  if (!sc) return;
-  (s.head.text == "quorum_up" ? b.vs->quorum_up : b.vs->quorum_down) = std::move(sc);
+  auto& slot = s.head.text == "quorum_up" ? b.vs->quorum_up : b.vs->quorum_down;
+  if (b.repeated(s, slot.has_value())) return;
+  if (auto sc = b.script(s, 0)) slot = std::move(sc);
 }
 
 // --- real_server -------------------------------------------------------------------------
 
 void h_real_server(Builder& b, const Stmt& s) {
   if (!b.vs) return b.skip_block();
-  auto a = IpAddress::parse(s.args.empty() ? std::string() : s.args[0].text);
+  auto a = s.args.empty() ? std::nullopt : b.sockaddr(s.args[0].text, s.arg_loc(0));
   std::int64_t port = 0;
   if (!a || (s.args.size() > 1 && parse_int(s.args[1].text, 0, 65535, port) != NumError::Ok)) {
     b.warn(s, 0, fmt::format("real_server '{}{}{}' is not an IP address [and port 0..65535]; block skipped",
@@ -357,9 +357,9 @@ void h_rs_method(Builder& b, const Stmt& s) {
 }
 void h_rs_script(Builder& b, const Stmt& s) {
   if (!b.rs) return;
-  auto sc = b.script(s, 0);
-  if (!sc) return;
-  (s.head.text == "notify_up" ? b.rs->notify_up : b.rs->notify_down) = std::move(sc);
+  auto& slot = s.head.text == "notify_up" ? b.rs->notify_up : b.rs->notify_down;
+  if (b.repeated(s, slot.has_value())) return;
+  if (auto sc = b.script(s, 0)) slot = std::move(sc);
 }
 void h_rs_threshold(Builder& b, const Stmt& s) {
   if (!b.rs) return;

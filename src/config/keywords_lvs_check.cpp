@@ -77,7 +77,7 @@ void h_conn(Builder& b, const Stmt& s) {
   if (!c) return;
   const auto& k = s.head.text;
   if (k == "connect_ip" || k == "bindto") {
-    auto a = IpAddress::parse(s.args[0].text);
+    auto a = b.sockaddr(s.args[0].text, s.arg_loc(0));
     if (!a) return b.warn(s, 0, fmt::format("{}: {} '{}' is not an IP address; ignored", b.block_label(), k, s.args[0].text));
     (k == "connect_ip" ? c->connect_ip : c->bindto) = a;
   } else if (k == "connect_port" || k == "bind_port") {

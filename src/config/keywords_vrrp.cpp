@@ -28,19 +28,20 @@ VrrpNotify* notify(Builder& b) { return b.vi ? &b.vi->notify : b.sg ? &b.sg->not
 void h_notify(Builder& b, const Stmt& s) {
   auto* n = notify(b);
   if (!n) return;
-  auto sc = b.script(s, 0);
-  if (!sc) return;
   const auto& k = s.head.text;
-  if (k == "notify_master") n->master = std::move(sc);
-  else if (k == "notify_backup") n->backup = std::move(sc);
-  else if (k == "notify_fault") n->fault = std::move(sc);
-  else if (k == "notify_stop") n->stop = std::move(sc);
-  else if (k == "notify_master_rx_lower_pri") n->master_rx_lower_pri = std::move(sc);
-  else n->any = std::move(sc);
+  std::optional<Script>& slot = k == "notify_master"                ? n->master
+                                : k == "notify_backup"              ? n->backup
+                                : k == "notify_fault"               ? n->fault
+                                : k == "notify_stop"                ? n->stop
+                                : k == "notify_master_rx_lower_pri" ? n->master_rx_lower_pri
+                                                                    : n->any;
+  if (b.repeated(s, slot.has_value())) return;
+  if (auto sc = b.script(s, 0)) slot = std::move(sc);
 }
 void h_notify_deleted(Builder& b, const Stmt& s) {
   auto* n = notify(b);
   if (!n) return;
+  if (b.repeated(s, n->deleted_set)) return;  // a bare notify_deleted counts as given
   n->deleted_set = true;
   if (!s.args.empty()) n->deleted = b.script(s, 0);
 }
@@ -179,7 +180,7 @@ void h_use_ipvlan(Builder& b, const Stmt& s) {
 }
 void h_src_ip(Builder& b, const Stmt& s) {
   if (!b.vi) return;
-  auto a = IpAddress::parse(s.args[0].text);
+  auto a = b.sockaddr(s.args[0].text, s.arg_loc(0));
   if (!a) return b.warn(s, 0, fmt::format("vrrp_instance {}: '{}' value '{}' is not an IP address; ignored", b.vi->name, s.head.text, s.args[0].text));
   b.vi->source_ip = a;
 }
@@ -361,7 +362,7 @@ void h_unicast_peer(Builder& b, const Stmt& s) {
 }
 void h_unicast_peer_item(Builder& b, const Stmt& s) {
   if (!b.vi) return;
-  auto a = IpAddress::parse(s.head.text);
+  auto a = b.sockaddr(s.head.text, s.loc);
   if (!a)
     return b.diags.warn(s.loc, fmt::format("vrrp_instance {}: unicast peer '{}' is not an IP address; ignored", b.vi->name, s.head.text));
   UnicastPeer p;

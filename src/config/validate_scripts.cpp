@@ -1,5 +1,5 @@
 // The validation pass, scripts: every configured script (vrrp_script, notify scripts,
-// MISC_CHECK, notify_up/down, quorum_up/down) is looked up on the search path, given the
+// MISC_CHECK, notify_up/down, quorum_up/down, the FIFOs' scripts, startup/shutdown) is looked up on the search path, given the
 // user it runs as (script_user, keepalived_script or root) and, with
 // enable_script_security, checked for safe ownership and modes (keepalived.conf(5)).
 #include <fmt/format.h>
@@ -18,10 +18,15 @@ namespace stayalived::config::detail {
 
 namespace {
 
+// Which of keepalived's script-security summaries a script counts towards: the VRRP
+// process's, the checker process's (MISC_CHECK, notify_up/down, quorum_*, the LVS FIFO's
+// script) or the parent's start/shutdown scripts.
+enum class Side : std::uint8_t { Vrrp, Checker, StartStop };
+
 struct ScriptRef {
   Script* script;
   std::string what;   // "vrrp_script chk", "notify_master of vrrp_instance VI_1", ...
-  bool checker_side;  // keepalived's checker process (MISC_CHECK, notify_up/down, quorum_*)
+  Side side;
   bool is_vrrp_script;
   std::size_t vrrp_script_index;
 };
@@ -80,31 +85,48 @@ void validate_scripts(VCtx& c) {
   GlobalDefs& g = c.cfg.global;
   std::vector<ScriptRef> refs;
   for (std::size_t i = 0; i < c.cfg.vrrp_scripts.size(); ++i)
-    refs.push_back({&c.cfg.vrrp_scripts[i].script, fmt::format("vrrp_script {}", c.cfg.vrrp_scripts[i].name), false, true, i});
+    refs.push_back({&c.cfg.vrrp_scripts[i].script, fmt::format("vrrp_script {}", c.cfg.vrrp_scripts[i].name), Side::Vrrp, true, i});
   const auto add_notify = [&](VrrpNotify& n, const std::string& owner) {
     const std::pair<std::optional<Script>*, std::string_view> list[] = {
         {&n.master, "notify_master"}, {&n.backup, "notify_backup"}, {&n.fault, "notify_fault"},
         {&n.stop, "notify_stop"},     {&n.deleted, "notify_deleted"}, {&n.master_rx_lower_pri, "notify_master_rx_lower_pri"},
         {&n.any, "notify"}};
     for (auto& [s, name] : list)
-      if (*s) refs.push_back({&**s, fmt::format("{} of {}", name, owner), false, false, 0});
+      if (*s) refs.push_back({&**s, fmt::format("{} of {}", name, owner), Side::Vrrp, false, 0});
   };
   for (auto& v : c.cfg.vrrp_instances) add_notify(v.notify, fmt::format("vrrp_instance {}", v.name));
   for (auto& sg : c.cfg.sync_groups) add_notify(sg.notify, fmt::format("vrrp_sync_group {}", sg.name));
   for (auto& vs : c.cfg.virtual_servers) {
     const std::string who = vs_label(vs);
-    if (vs.quorum_up) refs.push_back({&*vs.quorum_up, "quorum_up of " + who, true, false, 0});
-    if (vs.quorum_down) refs.push_back({&*vs.quorum_down, "quorum_down of " + who, true, false, 0});
+    if (vs.quorum_up) refs.push_back({&*vs.quorum_up, "quorum_up of " + who, Side::Checker, false, 0});
+    if (vs.quorum_down) refs.push_back({&*vs.quorum_down, "quorum_down of " + who, Side::Checker, false, 0});
     for (auto& rs : vs.real_servers) {
       const std::string rwho = fmt::format("real_server {} of {}", rs.address.to_string(), who);
-      if (rs.notify_up) refs.push_back({&*rs.notify_up, "notify_up of " + rwho, true, false, 0});
-      if (rs.notify_down) refs.push_back({&*rs.notify_down, "notify_down of " + rwho, true, false, 0});
+      if (rs.notify_up) refs.push_back({&*rs.notify_up, "notify_up of " + rwho, Side::Checker, false, 0});
+      if (rs.notify_down) refs.push_back({&*rs.notify_down, "notify_down of " + rwho, Side::Checker, false, 0});
       for (auto& ck : rs.checkers)
         if (auto* m = std::get_if<MiscCheck>(&ck.spec); m && !m->path.argv.empty())
-          refs.push_back({&m->path, "MISC_CHECK of " + rwho, true, false, 0});
+          refs.push_back({&m->path, "MISC_CHECK of " + rwho, Side::Checker, false, 0});
     }
   }
-  if (refs.empty() && !g.startup_script && !g.shutdown_script) return;
+  // A FIFO's script belongs to the process that writes the FIFO: the VRRP process (its own
+  // FIFO's and the shared notify_fifo's) when there is an instance, the checker process (its
+  // own and the shared one) when there is a virtual server. keepalived 2.2.7 counts it
+  // towards the script-security summary then, FIFO or not (measured).
+  const auto add_fifo_script = [&](std::optional<Script>& script, std::string_view name, Side side) {
+    if (script && !script->argv.empty()) refs.push_back({&*script, std::string(name), side, false, 0});
+  };
+  if (!c.cfg.vrrp_instances.empty()) {
+    add_fifo_script(g.notify_fifo_script, "notify_fifo_script", Side::Vrrp);
+    add_fifo_script(g.vrrp_notify_fifo_script, "vrrp_notify_fifo_script", Side::Vrrp);
+  }
+  if (!c.cfg.virtual_servers.empty()) {
+    add_fifo_script(g.notify_fifo_script, "notify_fifo_script", Side::Checker);
+    add_fifo_script(g.lvs_notify_fifo_script, "lvs_notify_fifo_script", Side::Checker);
+  }
+  if (g.startup_script) refs.push_back({&*g.startup_script, "startup_script", Side::StartStop, false, 0});
+  if (g.shutdown_script) refs.push_back({&*g.shutdown_script, "shutdown_script", Side::StartStop, false, 0});
+  if (refs.empty()) return;
 
   // The default user (keepalived.conf(5) script_user): script_user, else keepalived_script
   // if it exists, else root -- except that enable_script_security refuses root as a default.
@@ -133,7 +155,7 @@ void validate_scripts(VCtx& c) {
     for (const auto& t : v.track.scripts) tracked.insert(t.name);
   for (const auto& sg : c.cfg.sync_groups)
     for (const auto& t : sg.track.scripts) tracked.insert(t.name);
-  bool vrrp_root = false, checker_root = false, told_no_default = false;
+  bool vrrp_root = false, checker_root = false, start_root = false, told_no_default = false;
   std::vector<std::size_t> drop_vrrp_scripts;
   for (auto& r : refs) {
     Script& s = *r.script;
@@ -174,7 +196,7 @@ void validate_scripts(VCtx& c) {
       continue;
     }
     if (!root) continue;
-    (r.checker_side ? checker_root : vrrp_root) = true;
+    (r.side == Side::Checker ? checker_root : r.side == Side::StartStop ? start_root : vrrp_root) = true;
     if (g.enable_script_security) {
       if (auto why = insecure_path(c, path)) {
         c.diags.add(Severity::Warning, DiagClass::ScriptSecurity, s.loc,
@@ -198,6 +220,9 @@ void validate_scripts(VCtx& c) {
       clear_empty(*s);
   for (auto& sg : c.cfg.sync_groups)
     for (auto* s : {&sg.notify.master, &sg.notify.backup, &sg.notify.fault, &sg.notify.stop, &sg.notify.any}) clear_empty(*s);
+  for (auto* s : {&g.notify_fifo_script, &g.vrrp_notify_fifo_script, &g.lvs_notify_fifo_script, &g.startup_script,
+                  &g.shutdown_script})
+    clear_empty(*s);
   for (auto& vs : c.cfg.virtual_servers) {
     clear_empty(vs.quorum_up);
     clear_empty(vs.quorum_down);
@@ -218,6 +243,10 @@ void validate_scripts(VCtx& c) {
       c.diags.add(Severity::Warning, DiagClass::ScriptSecurity, Loc{},
                   "checker scripts run as root but enable_script_security is not set (set it in global_defs, or set "
                   "script_user to a non-root user)");
+    if (start_root)
+      c.diags.add(Severity::Warning, DiagClass::ScriptSecurity, Loc{},
+                  "startup/shutdown scripts run as root but enable_script_security is not set (set it in global_defs, or "
+                  "set script_user to a non-root user)");
   }
 }
 

@@ -131,3 +131,66 @@ TEST_CASE("nesting deeper than the limit is reported, not recursed into") {
   CHECK(has(r, 3, "nested more than 2 deep"));
   CHECK(r.has_errors());
 }
+
+TEST_CASE("a script or FIFO keyword given twice in one block: the first is kept, with keepalived's warning") {
+  // keepalived 2.2.7: "(VI_1) notify_master script already specified - ignoring /bin/false";
+  // the same for the sync group's, the real server's and the virtual server's scripts, the
+  // FIFOs and their scripts, startup and shutdown scripts (measured with keepalived -t).
+  const auto r = load("global_defs {\n notify_fifo /tmp/a\n notify_fifo /tmp/b\n startup_script /bin/true\n"
+                      " startup_script /bin/false\n}\n"
+                      "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n notify_master /bin/true\n"
+                      " notify_master /bin/false\n notify_deleted\n notify_deleted /bin/false\n"
+                      " virtual_ipaddress {\n  192.0.2.100\n }\n}\n"
+                      "virtual_server 192.0.2.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n quorum_up /bin/true\n"
+                      " quorum_up /bin/false\n real_server 192.0.2.2 80 {\n  notify_down /bin/true\n  notify_down /bin/false\n"
+                      " }\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  CHECK(has(r, 3, "'notify_fifo' already specified; '/tmp/b' ignored (the first is kept"));
+  CHECK(has(r, 5, "'startup_script' already specified; '/bin/false' ignored"));
+  CHECK(has(r, 11, "vrrp_instance VI_1: 'notify_master' already specified; '/bin/false' ignored"));
+  CHECK(has(r, 13, "vrrp_instance VI_1: 'notify_deleted' already specified; '/bin/false' ignored"));
+  CHECK(has(r, 23, "virtual_server 192.0.2.1 80: 'quorum_up' already specified"));
+  CHECK(has(r, 26, "real_server 192.0.2.2: 'notify_down' already specified"));
+  const auto& g = r.config->global;
+  CHECK(g.notify_fifo->path == "/tmp/a");
+  CHECK(g.startup_script->argv == std::vector<std::string>{"/bin/true"});
+  const auto& vi = r.config->vrrp_instances.at(0);
+  CHECK(vi.notify.master->argv == std::vector<std::string>{"/bin/true"});
+  CHECK(vi.notify.deleted_set);
+  CHECK(!vi.notify.deleted);  // the bare one came first
+  const auto& vs = r.config->virtual_servers.at(0);
+  CHECK(vs.quorum_up->argv == std::vector<std::string>{"/bin/true"});
+  CHECK(vs.real_servers.at(0).notify_down->argv == std::vector<std::string>{"/bin/true"});
+  // A value keepalived silently takes the last of stays so (priority: last wins, no word).
+  const auto p = load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n priority 120\n}\n");
+  REQUIRE(p.config);
+  CHECK(p.config->vrrp_instances.at(0).priority == 120);
+}
+
+TEST_CASE("an address where keepalived takes a socket address: '/prefix' or '-range' is dropped, with a note") {
+  // keepalived's inet_stosockaddr cuts the word at the first '-' or '/': unicast_src_ip,
+  // mcast_src_ip, unicast_peer, virtual_server, real_server, connect_ip and bindto all take
+  // 10.0.0.1/24 as 10.0.0.1 without a word (measured with keepalived -t: exit 0).
+  const auto r = load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n unicast_src_ip 10.0.0.1/24\n"
+                      " unicast_peer {\n  10.0.0.2/24\n  10.0.0.3-5\n }\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n"
+                      "virtual_server 192.0.2.1/32 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n"
+                      " real_server 192.0.2.2/24 80 {\n  TCP_CHECK {\n   connect_ip 192.0.2.7/24\n  }\n }\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  CHECK(r.config_test_exit_code() == 0);  // notes only
+  CHECK(has(r, 4, "'/24' after the address is ignored"));
+  CHECK(has(r, 7, "'-5' after the address is ignored"));
+  const auto& vi = r.config->vrrp_instances.at(0);
+  CHECK(vi.source_ip->to_string() == "10.0.0.1");
+  REQUIRE(vi.unicast_peers.size() == 2);
+  CHECK(vi.unicast_peers[0].address.to_string() == "10.0.0.2");
+  CHECK(vi.unicast_peers[1].address.to_string() == "10.0.0.3");
+  const auto& vs = r.config->virtual_servers.at(0);
+  CHECK(std::get<VsAddress>(vs.key).address.to_string() == "192.0.2.1");
+  CHECK(vs.real_servers.at(0).address.to_string() == "192.0.2.2");
+  CHECK(vs.real_servers.at(0).checkers.at(0).connection.connect_ip->to_string() == "192.0.2.7");
+  // Not an address before the cut: still refused.
+  CHECK(has(load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n unicast_src_ip foo/24\n}\n"), 4,
+            "is not an IP address; ignored"));
+}

@@ -159,6 +159,31 @@ TEST_CASE("scripts: root without enable_script_security is exit 6, missing scrip
   CHECK(unsafe.config_test_exit_code() == 6);
 }
 
+TEST_CASE("scripts: FIFO and startup/shutdown scripts count towards keepalived's script-security summary") {
+  // keepalived 2.2.7, measured with keepalived -t: a FIFO's script counts in the process that
+  // runs it (VRRP with an instance, checkers with a virtual server), FIFO or not; startup and
+  // shutdown scripts have their own summary line. All run as root here: exit status 6.
+  auto fs = std::make_shared<testcfg::MemFiles>();
+  fs->add("/usr/bin/true", "", 0755);
+  auto opts = testcfg::options(fs);
+  const std::string vs =
+      "virtual_server 192.0.2.9 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n real_server 192.0.2.2 80 {\n }\n}\n";
+  const auto g = [](const std::string& lines) { return "global_defs {\n" + lines + "}\n"; };
+  CHECK(load(g(" vrrp_notify_fifo_script /usr/bin/true\n") + instance("A", 1), opts).config_test_exit_code() == 6);
+  CHECK(load(g(" notify_fifo_script /usr/bin/true\n") + instance("A", 1), opts).config_test_exit_code() == 6);
+  CHECK(load(g(" vrrp_notify_fifo /tmp/f\n vrrp_notify_fifo_script /usr/bin/true\n"), opts).config_test_exit_code() == 0);
+  const auto lvs = load(g(" lvs_notify_fifo_script /usr/bin/true\n") + vs, opts);
+  CHECK(has(lvs, "checker scripts run as root but enable_script_security is not set"));
+  CHECK(lvs.config_test_exit_code() == 6);
+  CHECK(load(g(" notify_fifo_script /usr/bin/true\n") + vs, opts).config_test_exit_code() == 6);
+  CHECK(load(g(" lvs_notify_fifo_script /usr/bin/true\n") + instance("A", 1), opts).config_test_exit_code() == 0);
+  const auto start = load(g(" startup_script /usr/bin/true\n"), opts);
+  CHECK(has(start, "startup/shutdown scripts run as root but enable_script_security is not set"));
+  CHECK(start.config_test_exit_code() == 6);
+  CHECK(load(g(" shutdown_script /usr/bin/true\n"), opts).config_test_exit_code() == 6);
+  CHECK(load(g(" script_user nobody\n startup_script /usr/bin/true\n"), opts).config_test_exit_code() == 0);
+}
+
 TEST_CASE("exit codes: 0 clean, 5 warnings, 6 security, 2 fatal, notes do not count") {
   CHECK(load(instance("A", 1)).config_test_exit_code() == 0);
   CHECK(load(instance("A", 1) + "bogus\n").config_test_exit_code() == 5);
