@@ -341,6 +341,21 @@ void validate_static(VCtx& c) {
   for (const auto& l : c.cfg.linkbeat_interfaces)
     if (!c.iface_exists(l.name)) c.diags.warn(l.loc, fmt::format("linkbeat interface {} does not exist", l.name));
   for (const auto& a : c.cfg.static_ipaddresses) check_address_dev(c, a);
+  // keepalived 2.2.7 (measured): a static route without 'dev' (whatever its nexthops say)
+  // "cannot track route ... with no interface specified, not tracking"; a missing interface
+  // of the route or of a nexthop is reported too. Both are warnings (exit status 5).
+  for (const auto& r : c.cfg.static_routes) {
+    const std::string dest = r.destination.to_string();
+    if (!r.dev)
+      c.diags.warn(r.loc, fmt::format("static route {}: no 'dev'; keepalived cannot track (restore) a route without an "
+                                      "interface",
+                                      dest));
+    else if (!c.iface_exists(*r.dev))
+      c.diags.warn(r.loc, fmt::format("static route {}: interface {} does not exist", dest, *r.dev));
+    for (const auto& nh : r.nexthops)
+      if (nh.dev && !c.iface_exists(*nh.dev))
+        c.diags.warn(r.loc, fmt::format("static route {}: interface {} of a nexthop does not exist", dest, *nh.dev));
+  }
   if (c.cfg.global.lvs_sync_daemon && c.cfg.global.lvs_sync_daemon->vrrp_instance &&
       !c.cfg.find_vrrp_instance(*c.cfg.global.lvs_sync_daemon->vrrp_instance))
     c.diags.warn(c.cfg.global.lvs_sync_daemon->loc,

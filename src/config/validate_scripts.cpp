@@ -159,6 +159,12 @@ void validate_scripts(VCtx& c) {
   std::vector<std::size_t> drop_vrrp_scripts;
   for (auto& r : refs) {
     Script& s = *r.script;
+    if (r.is_vrrp_script && s.argv.empty()) {
+      // keepalived: "No script set for vrrp_script X - removing".
+      c.diags.warn(c.cfg.vrrp_scripts[r.vrrp_script_index].end_loc, fmt::format("{}: no script set; removed", r.what));
+      drop_vrrp_scripts.push_back(r.vrrp_script_index);
+      continue;
+    }
     bool root = false;
     bool found = false;
     const std::string path = s.argv.empty() ? std::string() : resolve_program(c, s.argv[0], found);

@@ -190,3 +190,22 @@ TEST_CASE("exit codes: 0 clean, 5 warnings, 6 security, 2 fatal, notes do not co
   CHECK(load(instance("A", 1) + "include /none/x.conf\n").config_test_exit_code() == 0);
   CHECK(load(instance("A", 1, " priority\n")).config_test_exit_code() == 2);
 }
+
+TEST_CASE("a vrrp_script without a script is removed, and static routes name their interface") {
+  // keepalived 2.2.7 (measured): "No script set for vrrp_script chk - removing", and the
+  // instance's "track script chk not found, ignoring"; "cannot track route ... with no
+  // interface specified", "interface X for VROUTE nexthop doesn't exist": exit status 5.
+  const auto r = load("vrrp_script chk {\n interval 2\n}\n" + instance("A", 1, " track_script {\n  chk\n }\n") +
+                      "static_routes {\n 10.8.0.0/16 via 192.0.2.1\n 10.9.0.0/16 via 192.0.2.1 dev nosuch\n"
+                      " 10.4.0.0/16 dev eth0 nexthop via 192.0.2.1 dev nosuch2\n 10.3.0.0/16 dev eth0\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  CHECK(has(r, 3, "vrrp_script chk: no script set; removed"));
+  CHECK(r.config->vrrp_scripts.empty());
+  CHECK(has(r, "track_script 'chk' is not defined"));
+  CHECK(has(r, 15, "static route 10.8.0.0/16: no 'dev'"));
+  CHECK(has(r, 16, "static route 10.9.0.0/16: interface nosuch does not exist"));
+  CHECK(has(r, 17, "interface nosuch2 of a nexthop does not exist"));
+  for (const auto& d : r.diagnostics) CHECK(d.loc.line != 18);  // a route with its interface: clean
+  CHECK(r.config_test_exit_code() == 5);
+}
