@@ -190,24 +190,16 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
   if (v.use_ipvlan && fam == Family::Inet && !v.use_ipvlan->address)
     c.diags.warn(v.loc, fmt::format("{}: an IPv4 use_ipvlan needs an address", who));
 
-  // Initial state MASTER (keepalived.conf(5) nopreempt: "the initial state must not be
-  // MASTER"; AH authentication cannot start as MASTER).
-  if (v.state == VrrpState::Master && v.nopreempt) {
-    c.diags.warn(v.loc, fmt::format("{}: nopreempt does not work with state MASTER; nopreempt is cleared (use state BACKUP)", who));
-    v.nopreempt = false;
-  }
-  if (v.state == VrrpState::Master && v.authentication && v.authentication->type == AuthType::Ah) {
-    c.diags.warn(v.loc, fmt::format("{}: state MASTER is incompatible with AH authentication; BACKUP is used", who));
-    v.state = VrrpState::Backup;
-  }
-  // An unknown auth_type was reported where it was read; the instance runs without one.
-  if (v.authentication && v.authentication->type == AuthType::None) v.authentication.reset();
-
   // vrrp_strict / strict_mode (keepalived.conf(5) vrrp_strict list).
   if (v.strict_mode) {
-    if (v.state == VrrpState::Master && v.priority != 255)
-      c.diags.warn(v.loc, fmt::format("{}: strict mode: state MASTER requires priority 255 (address owner)", who));
-    if (v.authentication) {
+    // keepalived: "State MASTER must match being address owner", and it starts as BACKUP
+    // (before the nopreempt and AH checks below, which then do not apply).
+    if (v.state == VrrpState::Master && v.priority != 255) {
+      c.diags.warn(v.loc, fmt::format("{}: strict mode: state MASTER requires priority 255 (address owner); BACKUP is used",
+                                      who));
+      v.state = VrrpState::Backup;
+    }
+    if (v.authentication && v.authentication->type != AuthType::None) {
       c.diags.warn(v.authentication->loc, fmt::format("{}: strict mode does not support authentication; ignored", who));
       v.authentication.reset();
     }
@@ -223,6 +215,19 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
     }
     if (!v.accept) v.accept = v.priority == 255;
   }
+
+  // Initial state MASTER (keepalived.conf(5) nopreempt: "the initial state must not be
+  // MASTER"; AH authentication cannot start as MASTER).
+  if (v.state == VrrpState::Master && v.nopreempt) {
+    c.diags.warn(v.loc, fmt::format("{}: nopreempt does not work with state MASTER; nopreempt is cleared (use state BACKUP)", who));
+    v.nopreempt = false;
+  }
+  if (v.state == VrrpState::Master && v.authentication && v.authentication->type == AuthType::Ah) {
+    c.diags.warn(v.loc, fmt::format("{}: state MASTER is incompatible with AH authentication; BACKUP is used", who));
+    v.state = VrrpState::Backup;
+  }
+  // An unknown auth_type was reported where it was read; the instance runs without one.
+  if (v.authentication && v.authentication->type == AuthType::None) v.authentication.reset();
 
   const std::string label = v.name;
   validate_tracking(c, v.track, who, v.loc, v.interface, v.priority == 255);

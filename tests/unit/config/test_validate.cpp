@@ -98,6 +98,19 @@ TEST_CASE("initial state MASTER: nopreempt and AH are cleared, strict mode confl
   REQUIRE(s.config);
   REQUIRE(s.config->vrrp_instances.size() == 1);
   CHECK_FALSE(s.config->vrrp_instances[0].authentication);
+  // keepalived 2.2.7 (measured): strict mode turns state MASTER below 255 into BACKUP first
+  // ("State MASTER must match being address owner"), so nopreempt then stays, silently.
+  CHECK(s.config->vrrp_instances[0].state == VrrpState::Backup);
+  const auto n = load("global_defs {\n vrrp_strict\n}\n" + instance("N", 1, " state MASTER\n nopreempt\n"));
+  CHECK(has(n, 4, "state MASTER requires priority 255 (address owner); BACKUP is used"));
+  CHECK_FALSE(has(n, "nopreempt does not work"));
+  REQUIRE(n.config);
+  CHECK(n.config->vrrp_instances[0].nopreempt);
+  CHECK(n.config->vrrp_instances[0].state == VrrpState::Backup);
+  // The owner may start as MASTER.
+  const auto o = load("global_defs {\n vrrp_strict\n}\n" + instance("O", 1, " state MASTER\n priority 255\n"));
+  REQUIRE(o.config);
+  CHECK(o.config->vrrp_instances[0].state == VrrpState::Master);
 }
 
 TEST_CASE("virtual servers: group reference, real server family, fwmark ports, quorum, hysteresis") {
