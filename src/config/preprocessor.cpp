@@ -232,6 +232,14 @@ bool Preprocessor::pull(Frame& frame, Raw& out) {
     out.depth = 0;
     out.from_file = true;
     order_.record(f->file, f->line);
+    // keepalived reads a line as a C string: a NUL byte ends it there. So here, with a
+    // note, as keepalived says nothing (a NUL kept in a word would cut diagnostics and the
+    // -d dump short).
+    if (const auto nul = out.text.find('\0'); nul != std::string::npos) {
+      out.text.resize(nul);
+      diags_.note(Loc{f->file, f->line, static_cast<std::uint32_t>(nul + 1)},
+                  "NUL byte in the line; the rest of the line is ignored, as keepalived ignores it");
+    }
     return true;
   }
   if (auto* s = std::get_if<SeqFrame>(&frame)) {

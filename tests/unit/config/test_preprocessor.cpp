@@ -60,6 +60,18 @@ TEST_CASE("CRLF line ends are accepted, and a missing final newline") {
   CHECK(r.config->vrrp_instances.at(0).virtual_router_id == 9);
 }
 
+TEST_CASE("a NUL byte ends its line, as in keepalived (a note, not a warning: keepalived is silent)") {
+  using namespace std::string_literals;
+  const auto r = load("global_defs {\n router_id ab\0cd\n bogus\0 word\n}\n"s);
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  CHECK(r.config->global.router_id == "ab");
+  CHECK(has(r, 2, "NUL byte in the line; the rest of the line is ignored"));
+  CHECK(has(r, 3, "unknown keyword 'bogus' in global_defs; line ignored"));  // the whole message
+  for (const auto& d : r.diagnostics) CHECK(d.message.find('\0') == std::string::npos);
+  CHECK(load("global_defs {\n router_id ab\0cd\n}\n"s).config_test_exit_code() == 0);
+}
+
 TEST_CASE("@id and @^id lines follow the config id (-i), before and after substitution") {
   auto opts = testcfg::options();
   opts.config_id = "lb1";
