@@ -87,6 +87,15 @@ void validate_lvs(VCtx& c) {
     std::int64_t total_weight = 0;
     for (auto rit = vs.real_servers.begin(); rit != vs.real_servers.end();) {
       auto& rs = *rit;
+      // The port as IPVS will have it first, so that a repeat is seen whatever was written
+      // (a fwmark service's real server on 443 and on no port are the same one).
+      if (fwmark && rs.port != 0) {
+        c.diags.warn(rs.loc, fmt::format("{}: a fwmark service has no ports; the port of real_server {} is ignored", who,
+                                         rs.address.to_string()));
+        rs.port = 0;
+      }
+      if (!fwmark && rs.port == 0)
+        if (const auto* a = std::get_if<VsAddress>(&vs.key)) rs.port = a->port;
       if (!seen.emplace(rs.address, rs.port).second) {
         c.diags.warn(rs.loc, fmt::format("{}: real_server {} {} is listed twice; the second is ignored", who, rs.address.to_string(),
                                          rs.port));
@@ -100,13 +109,6 @@ void validate_lvs(VCtx& c) {
         rit = vs.real_servers.erase(rit);
         continue;
       }
-      if (fwmark && rs.port != 0) {
-        c.diags.warn(rs.loc, fmt::format("{}: a fwmark service has no ports; the port of real_server {} is ignored", who,
-                                         rs.address.to_string()));
-        rs.port = 0;
-      }
-      if (!fwmark && rs.port == 0)
-        if (const auto* a = std::get_if<VsAddress>(&vs.key)) rs.port = a->port;
       for (auto cit = rs.checkers.begin(); cit != rs.checkers.end();) {
         bool keep = true;
         validate_checker(c, who, rs, *cit, keep);

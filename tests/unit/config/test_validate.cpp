@@ -113,6 +113,22 @@ TEST_CASE("initial state MASTER: nopreempt and AH are cleared, strict mode confl
   CHECK(o.config->vrrp_instances[0].state == VrrpState::Master);
 }
 
+TEST_CASE("real servers are compared with the port IPVS gives them: a fwmark service's 443 and no port are one") {
+  // Found by the fuzzer's round trip: the repeat was looked for before the port was reset,
+  // so both were kept, and the dump (two equal lines) loaded back as one.
+  const auto r = load("virtual_server fwmark 1 {\n lb_algo rr\n lb_kind NAT\n real_server 192.0.2.2 {\n }\n"
+                      " real_server 192.0.2.2 443 {\n }\n}\n"
+                      "virtual_server 192.0.2.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n real_server 192.0.2.3 {\n }\n"
+                      " real_server 192.0.2.3 80 {\n }\n}\n");
+  INFO(testcfg::all(r));
+  REQUIRE(r.config);
+  CHECK(has(r, 6, "the port of real_server 192.0.2.2 is ignored"));
+  CHECK(has(r, 6, "real_server 192.0.2.2 0 is listed twice; the second is ignored"));
+  CHECK(has(r, 15, "real_server 192.0.2.3 80 is listed twice; the second is ignored"));
+  CHECK(r.config->virtual_servers.at(0).real_servers.size() == 1);
+  CHECK(r.config->virtual_servers.at(1).real_servers.size() == 1);
+}
+
 TEST_CASE("virtual servers: group reference, real server family, fwmark ports, quorum, hysteresis") {
   const auto r = load("virtual_server group nope {\n protocol TCP\n lb_algo rr\n lb_kind DR\n real_server 192.0.2.2 80 {\n }\n}\n"
                       "virtual_server 192.0.2.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind DR\n quorum 5\n hysteresis 7\n"
