@@ -76,7 +76,9 @@ expect_up() {
 # Round 1: SMTP 554, DNS NXDOMAIN, UDP reply that does not match, ICMP dropped.
 T0=$(now)
 echo refuse >"$SA_TMP/smtp.mode"; echo refuse >"$SA_TMP/dns.mode"; echo garbage >"$SA_TMP/udp.mode"
-nft_in ping meta l4proto icmp drop
+# Protocol numbers, not names: a minimal Debian (an image, a debootstrap root) has no
+# /etc/protocols, and nft cannot resolve 'ipv6-icmp' without it.
+nft_in ping meta l4proto 1 drop
 expect_down smtp "bad reply" fast
 expect_down dns "bad reply" fast
 expect_down udp "bad reply" fast
@@ -90,7 +92,7 @@ sa_log "round 1 done"
 T0=$(now)
 echo garbage >"$SA_TMP/smtp.mode"; echo silent >"$SA_TMP/dns.mode"
 nft_in udp udp dport 9 drop
-nft_in ping meta l4proto ipv6-icmp icmpv6 type echo-request drop
+nft_in ping meta l4proto 58 icmpv6 type echo-request drop
 expect_down smtp "protocol error" fast
 expect_down dns "read timeout" timeout
 expect_down udp "no reply" timeout
