@@ -15,7 +15,6 @@ bin="$SA_BIN_DIR/stayalived"
 sa_need_file "$bin"
 servers="$(dirname "$0")/hostile_http.py"
 fail=0
-check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
 
 # The timers, and the bound they give. An HTTP exchange may take connect_timeout per step
 # and 3 x connect_timeout (at least 1 s) in all (stayalived.conf(5), HTTP_GET); a server is
@@ -78,7 +77,7 @@ all_down() {
   local i
   for i in $(seq 1 $(( ${#modes[@]} - 1 ))); do down_line $((base + i)) >/dev/null || return 1; done
 }
-check 'sa_wait $DOWN_BOUND all_down' "every hostile server is down within ${DOWN_BOUND} s"
+sa_check 'sa_wait $DOWN_BOUND all_down' "every hostile server is down within ${DOWN_BOUND} s"
 sa_log "down after $(( $(date +%s) - t0 )) s from the start"
 # Why each went down, as the line after keepalived's says it (a glob).
 declare -A why=(
@@ -92,9 +91,9 @@ declare -A why=(
 for i in $(seq 1 $(( ${#modes[@]} - 1 ))); do
   m=${modes[$i]}
   line=$(down_line $((base + i)) | head -1)
-  check '[[ "${line#*is down: }" == ${why[$m]} ]]' "$m: ${line#*: }"
+  sa_check '[[ "${line#*is down: }" == ${why[$m]} ]]' "$m: ${line#*: }"
 done
-check '! down_line $base' "the proper server is never down"
+sa_check '! down_line $base' "the proper server is never down"
 
 conns() { wc -l <"$SA_TMP/srv/$1.conns" 2>/dev/null || echo 0; }
 fds() { ls "/proc/$lb/fd" 2>/dev/null | wc -l; }
@@ -108,26 +107,26 @@ good0=$(conns good) fds0=$(fds) rss0=$(rss_kb)
 sleep 12
 good1=$(conns good) fds1=$(fds) rss1=$(rss_kb)
 want=$(( 12 / DELAY / LOAD ))
-check '[ $((good1 - good0)) -ge $want ]' "the proper server is checked on schedule: $((good1 - good0)) checks in 12 s (delay_loop $DELAY, at least $want)"
+sa_check '[ $((good1 - good0)) -ge $want ]' "the proper server is checked on schedule: $((good1 - good0)) checks in 12 s (delay_loop $DELAY, at least $want)"
 for m in "${modes[@]:1}"; do
-  check '[ "$(conns "$m")" -ge 2 ]' "$m: checked again after it went down ($(conns "$m") connections)"
+  sa_check '[ "$(conns "$m")" -ge 2 ]' "$m: checked again after it went down ($(conns "$m") connections)"
 done
 held=$(open_to_hostile)
-check '[ "$held" -le $(( ${#modes[@]} - 1 )) ]' "at most one connection per hostile server open at a time (now $held)"
-check '[ "$fds1" -le $((fds0 + ${#modes[@]})) ]' "descriptors bounded: $fds0 then $fds1"
-check '[ "$rss1" -le $((rss0 + 65536)) ]' "memory bounded: RSS $((rss0 / 1024)) MB then $((rss1 / 1024)) MB"
+sa_check '[ "$held" -le $(( ${#modes[@]} - 1 )) ]' "at most one connection per hostile server open at a time (now $held)"
+sa_check '[ "$fds1" -le $((fds0 + ${#modes[@]})) ]' "descriptors bounded: $fds0 then $fds1"
+sa_check '[ "$rss1" -le $((rss0 + 65536)) ]' "memory bounded: RSS $((rss0 / 1024)) MB then $((rss1 / 1024)) MB"
 for m in headers body; do
   per=$(awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }' "$SA_TMP/srv/$m.bytes" 2>/dev/null)
   sa_log "$m: the server got rid of $per bytes per connection on average"
 done
-check 'kill -0 $lb' "the daemon is still running"
+sa_check 'kill -0 $lb' "the daemon is still running"
 
 sa_term "$lb" 20; ms=$SA_TERM_MS
-check '! kill -0 $lb 2>/dev/null' "TERM with checks in flight: the daemon exits"
-check '[ "$ms" -lt 10000 ]' "it exits within 10 s (took $ms ms)"
-check 'grep -q "Stopped Stayalived" "$log"' "a clean stop"
+sa_check '! kill -0 $lb 2>/dev/null' "TERM with checks in flight: the daemon exits"
+sa_check '[ "$ms" -lt 10000 ]' "it exits within 10 s (took $ms ms)"
+sa_check 'grep -q "Stopped Stayalived" "$log"' "a clean stop"
 no_conns() { [ "$(sa_in lb ss -Htn state established | wc -l)" -eq 0 ]; }
-check 'sa_wait 5 no_conns' "no connection left behind"
+sa_check 'sa_wait 5 no_conns' "no connection left behind"
 sa_stop_pid "$lb"
 sa_stop_pid "$srv"
 [ -n "${SA_KEEP_LOG:-}" ] && cp "$log" "$SA_KEEP_LOG"

@@ -13,7 +13,6 @@ sa_host d 1
 bin="$SA_BIN_DIR/stayalived"
 sa_need_file "$bin"
 fail=0
-check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
 conf="$SA_TMP/keepalived.conf"
 log="$SA_TMP/daemon.log"
 left="saleft$(( $$ % 100000 ))"   # the children left behind (at most 15 characters)
@@ -70,22 +69,22 @@ left_pids() { pgrep -x "$left"; }   # read-only; those are killed below by PID, 
 sa_start d "$bin" -n -l -G -P -f "$conf" -p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" 2>"$log"
 dpid=$SA_LAST_PID
 # Master_Down_Interval of 3 s (+ skew) and the first script results: well within 15 s.
-check 'sa_wait 15 sa_has_addr d 192.0.2.161' "the instance becomes MASTER with its VIP"
-check 'grep -q "no-such-dir/notify.sh" "$log"' "the missing notify_master is logged: $(grep -m1 "no-such-dir" "$log" | cut -d: -f4-)"
+sa_check 'sa_wait 15 sa_has_addr d 192.0.2.161' "the instance becomes MASTER with its VIP"
+sa_check 'grep -q "no-such-dir/notify.sh" "$log"' "the missing notify_master is logged: $(grep -m1 "no-such-dir" "$log" | cut -d: -f4-)"
 f0=$(ticks fork) n0=$(ticks noisy) r0=$(rss_kb)
 sleep 6
 f1=$(ticks fork) n1=$(ticks noisy) r1=$(rss_kb)
-check '[ $((f1 - f0)) -ge 3 ]' "the script that leaves a child behind runs on schedule: $((f1 - f0)) runs in 6 s (interval 1)"
-check '[ $((n1 - n0)) -ge 3 ]' "the noisy script runs on schedule: $((n1 - n0)) runs in 6 s"
-check '[ "$r1" -le $((r0 + 32768)) ]' "40 MB of output a run costs no memory: RSS $((r0 / 1024)) MB then $((r1 / 1024)) MB"
-check '! grep -qE "VRRP_Script\((fork|noisy)\) failed" "$log"' "neither script is judged failed (or timed out)"
-check '[ "$(grep -cE "VRRP_Script\((fork|noisy)\) succeeded" "$log")" = 2 ]' "both are reported succeeded, once"
-check '! grep -q "Entering FAULT" "$log"' "the instance never goes to FAULT"
-check 'sa_has_addr d 192.0.2.161' "the VIP is still there"
-check '[ "$(left_pids | wc -l)" -ge 3 ]' "the children left behind are still running ($(left_pids | wc -l)): nothing waited for them"
+sa_check '[ $((f1 - f0)) -ge 3 ]' "the script that leaves a child behind runs on schedule: $((f1 - f0)) runs in 6 s (interval 1)"
+sa_check '[ $((n1 - n0)) -ge 3 ]' "the noisy script runs on schedule: $((n1 - n0)) runs in 6 s"
+sa_check '[ "$r1" -le $((r0 + 32768)) ]' "40 MB of output a run costs no memory: RSS $((r0 / 1024)) MB then $((r1 / 1024)) MB"
+sa_check '! grep -qE "VRRP_Script\((fork|noisy)\) failed" "$log"' "neither script is judged failed (or timed out)"
+sa_check '[ "$(grep -cE "VRRP_Script\((fork|noisy)\) succeeded" "$log")" = 2 ]' "both are reported succeeded, once"
+sa_check '! grep -q "Entering FAULT" "$log"' "the instance never goes to FAULT"
+sa_check 'sa_has_addr d 192.0.2.161' "the VIP is still there"
+sa_check '[ "$(left_pids | wc -l)" -ge 3 ]' "the children left behind are still running ($(left_pids | wc -l)): nothing waited for them"
 sa_term "$dpid"; ms=$SA_TERM_MS
-check '! kill -0 $dpid 2>/dev/null' "TERM: the daemon exits"
-check '[ "$ms" -lt 10000 ]' "within 10 s (took $ms ms)"
+sa_check '! kill -0 $dpid 2>/dev/null' "TERM: the daemon exits"
+sa_check '[ "$ms" -lt 10000 ]' "within 10 s (took $ms ms)"
 for p in $(left_pids); do kill "$p" 2>/dev/null; done
 sa_stop_pid "$dpid"
 exit $fail

@@ -22,7 +22,6 @@ cp /bin/sleep "$SA_TMP/$hang"
 printf '#!/bin/sh\necho tick >>%s/ticks\n' "$SA_TMP" >"$SA_TMP/tick.sh"
 chmod 755 "$SA_TMP/tick.sh" "$SA_TMP"
 fail=0
-check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
 hung() { pgrep -x "$hang" | wc -l; }   # read-only: counts, never signals
 hung_is() { [ "$(hung)" -eq "$1" ]; }
 ticks() { wc -l <"$SA_TMP/ticks" 2>/dev/null || echo 0; }
@@ -53,22 +52,22 @@ CONF
 
 TMPDIR=$SA_TMP sa_start d "$bin" -n -l -G -f "$conf" -p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid" 2>"$log"
 dpid=$SA_LAST_PID
-check 'sa_wait 30 hung_is 256' "256 notify scripts hang (the notify budget)"
-check 'grep -q "notify scripts are at their limit (256 running)" "$log"' "the log says the notify budget is full"
-check 'sa_has_addr d 10.77.1.61' "the 260th instance is MASTER with its VIP"
+sa_check 'sa_wait 30 hung_is 256' "256 notify scripts hang (the notify budget)"
+sa_check 'grep -q "notify scripts are at their limit (256 running)" "$log"' "the log says the notify budget is full"
+sa_check 'sa_has_addr d 10.77.1.61' "the 260th instance is MASTER with its VIP"
 t0=$(ticks)
 sleep 4
 t1=$(ticks)
-check '[ "$t1" -ge $((t0 + 2)) ]' "vrrp_script keeps its schedule while notify scripts hang ($t0 -> $t1 runs in 4 s)"
-check '! grep -q "vrrp_script checks are at their limit" "$log"' "the vrrp_script budget never filled"
-check 'hung_is 256' "still 256 hung notify scripts (the 4 others wait, none is lost)"
+sa_check '[ "$t1" -ge $((t0 + 2)) ]' "vrrp_script keeps its schedule while notify scripts hang ($t0 -> $t1 runs in 4 s)"
+sa_check '! grep -q "vrrp_script checks are at their limit" "$log"' "the vrrp_script budget never filled"
+sa_check 'hung_is 256' "still 256 hung notify scripts (the 4 others wait, none is lost)"
 fds=$(ls "/proc/$dpid/fd" | wc -l)
-check '[ "$fds" -lt 1024 ]' "descriptors bounded with 256 children: $fds"
+sa_check '[ "$fds" -lt 1024 ]' "descriptors bounded with 256 children: $fds"
 
 sa_term "$dpid"; ms=$SA_TERM_MS
-check '! kill -0 "$dpid" 2>/dev/null' "TERM with 256 hung notify scripts: the daemon exits"
-check '[ "$ms" -lt 10000 ]' "it exits within 10 s (took $ms ms)"
-check 'sa_wait 5 hung_is 0' "no hung script survives the stop ($(hung) left)"
-check 'grep -q "Stopped Stayalived" "$log"' "a clean stop"
+sa_check '! kill -0 "$dpid" 2>/dev/null' "TERM with 256 hung notify scripts: the daemon exits"
+sa_check '[ "$ms" -lt 10000 ]' "it exits within 10 s (took $ms ms)"
+sa_check 'sa_wait 5 hung_is 0' "no hung script survives the stop ($(hung) left)"
+sa_check 'grep -q "Stopped Stayalived" "$log"' "a clean stop"
 sa_stop_pid "$dpid"
 exit $fail

@@ -143,6 +143,10 @@ sa_is_ours() {
   return 1
 }
 
+# sa_check COND WHAT: evaluate COND; log "ok: WHAT", or "FAIL: WHAT" and set fail=1 (a
+# scenario that goes on after a failed check exits with $fail at its end).
+sa_check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
+
 # sa_wait SECONDS CMD...: poll CMD every 50 ms until it succeeds; fail after SECONDS.
 sa_wait() {
   local limit=$1; shift

@@ -23,7 +23,6 @@ sa_need_file "$bin"
 sa_setup
 T0=$(date +%s)
 fail=0
-check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
 
 # A namespace with eth0 = 192.0.2.1/24 and nothing on the other end.
 lone() {
@@ -80,7 +79,7 @@ TMPDIR="$SA_TMP/sa" sa_start sa "$bin" -n -l -G -f "$conf" -p "$SA_TMP/sa-k.pid"
 SA=$SA_LAST_PID
 
 for who in ka sa; do
-  check 'sa_wait 10 sa_has_addr $who 192.0.2.100 && sa_wait 10 sa_has_addr $who 192.0.2.110 && sa_wait 5 sa_has_addr $who 192.0.2.210' \
+  sa_check 'sa_wait 10 sa_has_addr $who 192.0.2.100 && sa_wait 10 sa_has_addr $who 192.0.2.110 && sa_wait 5 sa_has_addr $who 192.0.2.210' \
     "$who: both instances Master"
 done
 sleep 0.5
@@ -93,22 +92,22 @@ dump() {
   sa_wait 5 test -s "$SA_TMP/$1/$3"
 }
 for who in ka sa; do
-  check 'dump $who USR2 keepalived.stats' "$who: USR2 writes keepalived.stats"
-  check 'dump $who 36 keepalived.json' "$who: signal 36 writes keepalived.json"
-  check 'dump $who USR1 keepalived.data' "$who: USR1 writes keepalived.data"
+  sa_check 'dump $who USR2 keepalived.stats' "$who: USR2 writes keepalived.stats"
+  sa_check 'dump $who 36 keepalived.json' "$who: signal 36 writes keepalived.json"
+  sa_check 'dump $who USR1 keepalived.data' "$who: USR1 writes keepalived.data"
 done
 K="$SA_TMP/ka"; S="$SA_TMP/sa"
 
 # --- keepalived.stats ---
 shape() { sed -E 's/: [0-9]+$/: N/' "$1"; }
-check 'diff <(shape "$K/keepalived.stats") <(shape "$S/keepalived.stats") >&2' \
+sa_check 'diff <(shape "$K/keepalived.stats") <(shape "$S/keepalived.stats") >&2' \
   "keepalived.stats: the same lines as keepalived's ($(wc -l <"$K/keepalived.stats") lines)"
-check '! grep -v "^VRRP Instance: " "$S/keepalived.stats" | grep -Ev ":$|: [0-9]+$" >&2' "keepalived.stats: every value is an integer"
-check 'diff <(grep -E "Became master|Released master" "$K/keepalived.stats") <(grep -E "Became master|Released master" "$S/keepalived.stats") >&2' \
+sa_check '! grep -v "^VRRP Instance: " "$S/keepalived.stats" | grep -Ev ":$|: [0-9]+$" >&2' "keepalived.stats: every value is an integer"
+sa_check 'diff <(grep -E "Became master|Released master" "$K/keepalived.stats") <(grep -E "Became master|Released master" "$S/keepalived.stats") >&2' \
   "keepalived.stats: Became/Released master counts equal keepalived's"
 
 # --- keepalived.json ---
-check '[ "$(jq -r "map(.data.iname) | join(\" \")" "$K/keepalived.json")" = "$(jq -r "map(.data.iname) | join(\" \")" "$S/keepalived.json")" ]' \
+sa_check '[ "$(jq -r "map(.data.iname) | join(\" \")" "$K/keepalived.json")" = "$(jq -r "map(.data.iname) | join(\" \")" "$S/keepalived.json")" ]' \
   "keepalived.json: the same instances in the same order"
 missing=""
 for part in data stats; do
@@ -119,16 +118,16 @@ for part in data stats; do
   extra=$(comm -13 <(keys "$K/keepalived.json") <(keys "$S/keepalived.json") | awk '{ print $2 }' | sort -u | tr '\n' ' ')
   sa_log "note: keys we write in .$part beyond keepalived's: ${extra:-none}"
 done
-check '[ -z "$missing" ]' "keepalived.json: every key of data and stats keepalived writes is in ours with the same type"
+sa_check '[ -z "$missing" ]' "keepalived.json: every key of data and stats keepalived writes is in ours with the same type"
 for f in iname state wantstate vrid version base_priority effective_priority vipset vips evips adver_int \
          master_adver_int accept nopreempt ifp_ifname garp_delay garp_rep auth_type; do
   kv=$(jq -c "[.[] | .data.$f]" "$K/keepalived.json"); sv=$(jq -c "[.[] | .data.$f]" "$S/keepalived.json")
-  check '[ "$kv" = "$sv" ]' "keepalived.json: data.$f equal ($sv)"
+  sa_check '[ "$kv" = "$sv" ]' "keepalived.json: data.$f equal ($sv)"
 done
 for f in become_master release_master packet_len_err advert_interval_err ip_ttl_err invalid_type_rcvd \
          addr_list_err invalid_authtype authtype_mismatch auth_failure pri_zero_rcvd pri_zero_sent; do
   kv=$(jq -c "[.[] | .stats.$f]" "$K/keepalived.json"); sv=$(jq -c "[.[] | .stats.$f]" "$S/keepalived.json")
-  check '[ "$kv" = "$sv" ]' "keepalived.json: stats.$f equal ($sv)"
+  sa_check '[ "$kv" = "$sv" ]' "keepalived.json: stats.$f equal ($sv)"
 done
 
 # --- keepalived.data, VRRP Topology ---
@@ -146,14 +145,14 @@ label() {
 topology "$K/keepalived.data" >"$SA_TMP/k.topo"; topology "$S/keepalived.data" >"$SA_TMP/s.topo"
 label <"$SA_TMP/k.topo" | sort -u >"$SA_TMP/k.labels"; label <"$SA_TMP/s.topo" | sort -u >"$SA_TMP/s.labels"
 foreign=$(comm -13 "$SA_TMP/k.labels" "$SA_TMP/s.labels")
-check '[ -z "$foreign" ]' "keepalived.data: every Topology label we print is keepalived's ${foreign:+(not: $(echo "$foreign" | tr '\n' ';'))}"
+sa_check '[ -z "$foreign" ]' "keepalived.data: every Topology label we print is keepalived's ${foreign:+(not: $(echo "$foreign" | tr '\n' ';'))}"
 omitted=$(comm -23 "$SA_TMP/k.labels" "$SA_TMP/s.labels" | cut -d'|' -f2 | sed 's/^ *//' | sort -u | tr '\n' ';')
 sa_log "note: Topology lines of keepalived's we omit: ${omitted:-none}"
 # Lines whose value depends on the moment or the process.
 volatile='\|   (Last transition|Read timeout|fd_in)'
 differ=$(grep -Ev "$volatile" "$SA_TMP/s.topo" | grep -vxF -f "$SA_TMP/k.topo")
-check '[ -z "$differ" ]' "keepalived.data: our Topology lines equal keepalived's ${differ:+(differ: $(echo "$differ" | tr '\n' ';'))}"
-check 'grep -q "VI_1|   State = MASTER" "$SA_TMP/s.topo" && grep -q "VI_2|   Sync group = G1" "$SA_TMP/s.topo"' \
+sa_check '[ -z "$differ" ]' "keepalived.data: our Topology lines equal keepalived's ${differ:+(differ: $(echo "$differ" | tr '\n' ';'))}"
+sa_check 'grep -q "VI_1|   State = MASTER" "$SA_TMP/s.topo" && grep -q "VI_2|   Sync group = G1" "$SA_TMP/s.topo"' \
   "keepalived.data: state and sync group shown"
 
 # --- STATS_CLEAR ---
@@ -161,13 +160,13 @@ sent_vi1() { awk '/^VRRP Instance: VI_1/ { on = 1 } on && /^    Sent:/ { print $
 sleep 2   # a few adverts more to count
 for who in ka sa; do
   # STATS_CLEAR writes the counters as they are, then clears them.
-  check 'dump $who 63 keepalived.stats' "$who: STATS_CLEAR writes keepalived.stats"
+  sa_check 'dump $who 63 keepalived.stats' "$who: STATS_CLEAR writes keepalived.stats"
   before=$(sent_vi1 "$SA_TMP/$who/keepalived.stats")
   became_before=$(grep -c "Became master: 1" "$SA_TMP/$who/keepalived.stats")
-  check 'dump $who USR2 keepalived.stats' "$who: USR2 after STATS_CLEAR"
+  sa_check 'dump $who USR2 keepalived.stats' "$who: USR2 after STATS_CLEAR"
   after=$(sent_vi1 "$SA_TMP/$who/keepalived.stats")
   became=$(grep -c "Became master: 0" "$SA_TMP/$who/keepalived.stats")
-  check '[ "$became_before" -eq 2 ] && [ "$became" -eq 2 ] && [ "$before" -ge 3 ] && [ "$after" -le 1 ]' \
+  sa_check '[ "$became_before" -eq 2 ] && [ "$became" -eq 2 ] && [ "$before" -ge 3 ] && [ "$after" -le 1 ]' \
     "$who: STATS_CLEAR zeroes the counters (VI_1 sent $before -> $after; Became master 1 in $became_before, 0 in $became instances)"
 done
 jq -e 'all(.[]; .stats.become_master == 1)' "$S/keepalived.json" >/dev/null ||

@@ -14,7 +14,6 @@ conf="$SA_TMP/keepalived.conf"
 printf 'global_defs {\n  router_id LIFECYCLE\n}\n' >"$conf"
 pids=(-p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid")
 fail=0
-check() { if eval "$1"; then sa_log "ok: $2"; else sa_log "FAIL: $2"; fail=1; fi; }
 # holds FILE PID: the pid file names PID (read at each try of sa_wait).
 holds() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
 
@@ -26,65 +25,65 @@ sa_wait 5 test -S "$sock" || sa_fail "notify listener did not start"
 NOTIFY_SOCKET="$sock" WATCHDOG_USEC=400000 sa_start d "$bin" -n -l -G -f "$conf" "${pids[@]}" \
   2>"$SA_TMP/daemon.log"
 dpid=$SA_LAST_PID
-check 'sa_wait 10 grep -q "READY=1" "$msgs"' "READY=1 sent after start"
-check 'sa_wait 5 holds "$SA_TMP/k.pid" "$dpid"' "pid file holds the daemon's pid"
-check '[ "$(cat "$SA_TMP/v.pid")" = "$dpid" ] && [ "$(cat "$SA_TMP/c.pid")" = "$dpid" ]' \
+sa_check 'sa_wait 10 grep -q "READY=1" "$msgs"' "READY=1 sent after start"
+sa_check 'sa_wait 5 holds "$SA_TMP/k.pid" "$dpid"' "pid file holds the daemon's pid"
+sa_check '[ "$(cat "$SA_TMP/v.pid")" = "$dpid" ] && [ "$(cat "$SA_TMP/c.pid")" = "$dpid" ]' \
   "subsystem pid files name the daemon too"
 
 # A second daemon on the same pid file is refused, and leaves the first one's files alone.
 out=$(sa_in d "$bin" -n -l -G -f "$conf" "${pids[@]}" 2>&1); rc=$?
-check '[ "$rc" -ne 0 ]' "second daemon exits non-zero (status $rc)"
-check 'echo "$out" | grep -q "daemon is already running: pid $dpid holds the pid file $SA_TMP/k.pid"' \
+sa_check '[ "$rc" -ne 0 ]' "second daemon exits non-zero (status $rc)"
+sa_check 'echo "$out" | grep -q "daemon is already running: pid $dpid holds the pid file $SA_TMP/k.pid"' \
   "second daemon says who holds the pid file ($out)"
-check '[ "$(cat "$SA_TMP/k.pid")" = "$dpid" ] && kill -0 "$dpid"' "first daemon unaffected"
+sa_check '[ "$(cat "$SA_TMP/k.pid")" = "$dpid" ] && kill -0 "$dpid"' "first daemon unaffected"
 
 # Watchdog pings arrive about every 200 ms; none while the process is stopped.
 sleep 1
 before=$(grep -c WATCHDOG=1 "$msgs")
-check '[ "$before" -ge 4 ]' "watchdog pings while running ($before in ~1 s)"
+sa_check '[ "$before" -ge 4 ]' "watchdog pings while running ($before in ~1 s)"
 kill -STOP "$dpid"
 sleep 1.5
 t_stop=$(grep -c WATCHDOG=1 "$msgs")
 sleep 1
 t_still=$(grep -c WATCHDOG=1 "$msgs")
 kill -CONT "$dpid"
-check '[ "$t_still" -eq "$t_stop" ]' "no watchdog ping while the loop cannot run ($t_stop -> $t_still)"
-check 'sa_wait 3 test "$(grep -c WATCHDOG=1 "$msgs")" -gt "$t_still"' "pings resume after the stall"
+sa_check '[ "$t_still" -eq "$t_stop" ]' "no watchdog ping while the loop cannot run ($t_stop -> $t_still)"
+sa_check 'sa_wait 3 test "$(grep -c WATCHDOG=1 "$msgs")" -gt "$t_still"' "pings resume after the stall"
 
 # HUP: RELOADING=1 then READY=1 again; the daemon keeps running.
 n_ready=$(grep -c "READY=1" "$msgs")
 kill -HUP "$dpid"
-check 'sa_wait 5 grep -q "RELOADING=1" "$msgs"' "RELOADING=1 on HUP"
-check 'sa_wait 5 test "$(grep -c "READY=1" "$msgs")" -gt "$n_ready"' "READY=1 after the reload"
-check 'grep -q "MONOTONIC_USEC=" "$msgs"' "RELOADING carries MONOTONIC_USEC"
-check 'sa_wait 10 grep -q "Reload complete" "$SA_TMP/daemon.log"' "the reload completes"
+sa_check 'sa_wait 5 grep -q "RELOADING=1" "$msgs"' "RELOADING=1 on HUP"
+sa_check 'sa_wait 5 test "$(grep -c "READY=1" "$msgs")" -gt "$n_ready"' "READY=1 after the reload"
+sa_check 'grep -q "MONOTONIC_USEC=" "$msgs"' "RELOADING carries MONOTONIC_USEC"
+sa_check 'sa_wait 10 grep -q "Reload complete" "$SA_TMP/daemon.log"' "the reload completes"
 sleep 0.5
 n_after=$(grep -c "READY=1" "$msgs")
-check '[ "$n_after" -eq $((n_ready + 1)) ]' "exactly one READY=1 per reload ($n_ready before, $n_after after)"
+sa_check '[ "$n_after" -eq $((n_ready + 1)) ]' "exactly one READY=1 per reload ($n_ready before, $n_after after)"
 for s in USR1 USR2; do kill -"$s" "$dpid"; done
 sleep 0.3
-check 'kill -0 "$dpid"' "daemon survives HUP, USR1, USR2"
+sa_check 'kill -0 "$dpid"' "daemon survives HUP, USR1, USR2"
 
 # TERM twice: STOPPING=1, exit status 0, pid files gone.
 kill -TERM "$dpid"; kill -TERM "$dpid" 2>/dev/null
 wait "$dpid"; rc=$?
-check '[ "$rc" -eq 0 ]' "exit status 0 after TERM (got $rc)"
-check 'grep -q "STOPPING=1" "$msgs"' "STOPPING=1 sent"
-check '[ ! -e "$SA_TMP/k.pid" ] && [ ! -e "$SA_TMP/v.pid" ] && [ ! -e "$SA_TMP/c.pid" ]' "pid files removed"
-check 'grep -q "Stopping" "$SA_TMP/daemon.log" && grep -q "Stopped Stayalived" "$SA_TMP/daemon.log"' \
+sa_check '[ "$rc" -eq 0 ]' "exit status 0 after TERM (got $rc)"
+sa_check 'grep -q "STOPPING=1" "$msgs"' "STOPPING=1 sent"
+sa_check '[ ! -e "$SA_TMP/k.pid" ] && [ ! -e "$SA_TMP/v.pid" ] && [ ! -e "$SA_TMP/c.pid" ]' "pid files removed"
+sa_check 'grep -q "Stopping" "$SA_TMP/daemon.log" && grep -q "Stopped Stayalived" "$SA_TMP/daemon.log"' \
   "stop is logged"
 
 # --- daemonized (no -n): the parent returns at once, the child holds the pid file ---
 sa_in d "$bin" -G -f "$conf" "${pids[@]}"
 rc=$?
-check '[ "$rc" -eq 0 ]' "forking start returns 0"
-check 'sa_wait 5 test -s "$SA_TMP/k.pid"' "daemonized child wrote the pid file"
+sa_check '[ "$rc" -eq 0 ]' "forking start returns 0"
+sa_check 'sa_wait 5 test -s "$SA_TMP/k.pid"' "daemonized child wrote the pid file"
 child=$(cat "$SA_TMP/k.pid" 2>/dev/null)
-check '[ -n "$child" ] && kill -0 "$child"' "daemonized child $child is alive"
-check '[ "$(ip netns identify "$child")" = "$(sa_ns d)" ]' "daemonized child runs in our namespace"
+sa_check '[ -n "$child" ] && kill -0 "$child"' "daemonized child $child is alive"
+sa_check '[ "$(ip netns identify "$child")" = "$(sa_ns d)" ]' "daemonized child runs in our namespace"
 # The child was started through our namespace: it is ours to stop (and cleanup would too).
 [ -n "$child" ] && kill -TERM "$child"
-check 'sa_wait 5 test ! -e "$SA_TMP/k.pid"' "daemonized child removes its pid file on TERM"
+sa_check 'sa_wait 5 test ! -e "$SA_TMP/k.pid"' "daemonized child removes its pid file on TERM"
 [ -n "$child" ] && sa_wait 5 eval '! kill -0 "$child" 2>/dev/null'
 
 # --- HUPs during start-up ---
@@ -108,12 +107,12 @@ for _ in $(seq 1 400); do
   sleep 0.005
 done
 sa_log "$sent HUP(s) sent during start-up"
-check '[ "$sent" -ge 1 ]' "at least one HUP reached the daemon before its start completed"
-check 'sa_wait 10 grep -q "Startup complete" "$slog" && kill -0 "$spid"' "the daemon survives HUPs during start-up and starts"
-check '[ "$sent" -eq 0 ] || sa_wait 10 grep -q "Reload complete" "$slog"' "a HUP during start-up becomes a reload after it"
-check '[ "$(grep -c "Reload complete" "$slog")" -le 2 ]' "HUPs during start-up are folded ($(grep -c "Reload complete" "$slog") reload(s))"
+sa_check '[ "$sent" -ge 1 ]' "at least one HUP reached the daemon before its start completed"
+sa_check 'sa_wait 10 grep -q "Startup complete" "$slog" && kill -0 "$spid"' "the daemon survives HUPs during start-up and starts"
+sa_check '[ "$sent" -eq 0 ] || sa_wait 10 grep -q "Reload complete" "$slog"' "a HUP during start-up becomes a reload after it"
+sa_check '[ "$(grep -c "Reload complete" "$slog")" -le 2 ]' "HUPs during start-up are folded ($(grep -c "Reload complete" "$slog") reload(s))"
 kill -TERM "$spid"; wait "$spid"; rc=$?
-check '[ "$rc" -eq 0 ]' "clean exit after the start-up HUPs (status $rc)"
+sa_check '[ "$rc" -eq 0 ]' "clean exit after the start-up HUPs (status $rc)"
 
 # A TERM as soon as signals are taken care of: a clean exit, pid files removed.
 sa_start d "$bin" -n -l -G -f "$bconf" "${pids[@]}" 2>"$SA_TMP/early-term.log"
@@ -121,8 +120,8 @@ spid=$SA_LAST_PID
 for _ in $(seq 1 2000); do hupped "$spid" && break; done
 kill -TERM "$spid"; wait "$spid"; rc=$?
 grep -q "Startup complete" "$SA_TMP/early-term.log" || sa_log "the TERM came before the start: nothing was started"
-check '[ "$rc" -eq 0 ]' "TERM during start-up: exit status 0 (got $rc)"
-check '[ ! -e "$SA_TMP/k.pid" ]' "TERM during start-up: pid file removed"
+sa_check '[ "$rc" -eq 0 ]' "TERM during start-up: exit status 0 (got $rc)"
+sa_check '[ ! -e "$SA_TMP/k.pid" ]' "TERM during start-up: pid file removed"
 
 # --- a second TERM (and a HUP, a USR1) while a slow stop is under way ---
 # A Master whose notify_stop script takes a second: the stop lasts that long.
@@ -153,33 +152,33 @@ CONF
 tlog="$SA_TMP/twice.log"
 sa_start d "$bin" -n -l -G -f "$vconf" "${pids[@]}" 2>"$tlog"
 tpid=$SA_LAST_PID
-check 'sa_wait 10 sa_has_addr d 192.0.2.100' "VRRP daemon is Master"
+sa_check 'sa_wait 10 sa_has_addr d 192.0.2.100' "VRRP daemon is Master"
 kill -TERM "$tpid"
 sa_wait 5 grep -q "Stopping" "$tlog"
 sleep 0.2
 kill -TERM "$tpid" 2>/dev/null; kill -HUP "$tpid" 2>/dev/null; kill -USR1 "$tpid" 2>/dev/null
-check 'kill -0 "$tpid"' "still stopping (the stop script runs) when the second TERM arrives"
+sa_check 'kill -0 "$tpid"' "still stopping (the stop script runs) when the second TERM arrives"
 wait "$tpid"; rc=$?
-check '[ "$rc" -eq 0 ]' "exit status 0 after the second TERM during the stop (got $rc)"
-check '[ "$(grep -c "Stopping" "$tlog")" -eq 1 ]' "the stop ran once"
-check '[ "$(grep -c . "$SA_TMP/stop.calls" 2>/dev/null)" -eq 1 ]' "notify_stop ran once"
-check '! grep -q "Reloading" "$tlog"' "no reload during the stop"
-check '! sa_has_addr d 192.0.2.100' "the VIP was released"
-check '[ ! -e "$SA_TMP/k.pid" ]' "pid file removed"
-check '! grep -qi "AddressSanitizer\|runtime error" "$tlog"' "no sanitizer report"
+sa_check '[ "$rc" -eq 0 ]' "exit status 0 after the second TERM during the stop (got $rc)"
+sa_check '[ "$(grep -c "Stopping" "$tlog")" -eq 1 ]' "the stop ran once"
+sa_check '[ "$(grep -c . "$SA_TMP/stop.calls" 2>/dev/null)" -eq 1 ]' "notify_stop ran once"
+sa_check '! grep -q "Reloading" "$tlog"' "no reload during the stop"
+sa_check '! sa_has_addr d 192.0.2.100' "the VIP was released"
+sa_check '[ ! -e "$SA_TMP/k.pid" ]' "pid file removed"
+sa_check '! grep -qi "AddressSanitizer\|runtime error" "$tlog"' "no sanitizer report"
 
 # -P and -C as two daemons, each with its own main pid file (keepalived's way of running
 # VRRP and the checkers as two instances): each takes only the pid file of the subsystem it
 # runs, so the second starts beside the first.
 sa_start d "$bin" -n -l -G -P -f "$conf" -p "$SA_TMP/p.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid" 2>"$SA_TMP/vrrp-only.log"
 vpid=$SA_LAST_PID
-check 'sa_wait 5 holds "$SA_TMP/v.pid" "$vpid"' "-P daemon holds the VRRP pid file"
+sa_check 'sa_wait 5 holds "$SA_TMP/v.pid" "$vpid"' "-P daemon holds the VRRP pid file"
 sa_start d "$bin" -n -l -G -C -f "$conf" -p "$SA_TMP/q.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid" 2>"$SA_TMP/check-only.log"
 cpid=$SA_LAST_PID
-check 'sa_wait 5 holds "$SA_TMP/c.pid" "$cpid"' "-C daemon starts beside it and holds the checkers pid file"
-check '[ "$(cat "$SA_TMP/v.pid")" = "$vpid" ] && kill -0 "$vpid"' "the -P daemon keeps its pid file"
+sa_check 'sa_wait 5 holds "$SA_TMP/c.pid" "$cpid"' "-C daemon starts beside it and holds the checkers pid file"
+sa_check '[ "$(cat "$SA_TMP/v.pid")" = "$vpid" ] && kill -0 "$vpid"' "the -P daemon keeps its pid file"
 kill -TERM "$vpid" "$cpid" 2>/dev/null
 wait "$vpid"; wait "$cpid"
-check '[ ! -e "$SA_TMP/v.pid" ] && [ ! -e "$SA_TMP/c.pid" ]' "both pid files removed"
+sa_check '[ ! -e "$SA_TMP/v.pid" ] && [ ! -e "$SA_TMP/c.pid" ]' "both pid files removed"
 
 exit "$fail"
