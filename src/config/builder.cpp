@@ -38,10 +38,18 @@ std::string Builder::block_label() const {
 
 void Builder::warn(const Stmt& s, std::size_t i, std::string msg) { diags.warn(s.arg_loc(i), std::move(msg)); }
 
+namespace {
+// The words of `s` from argument `from` on, as written, one space apart.
+std::string words_from(const Stmt& s, std::size_t from) {
+  std::string out;
+  for (std::size_t i = from; i < s.args.size(); ++i) out += (out.empty() ? "" : " ") + s.args[i].text;
+  return out;
+}
+}  // namespace
+
 bool Builder::repeated(const Stmt& s, bool already_set) {
   if (!already_set) return false;
-  std::string words;
-  for (const auto& a : s.args) words += (words.empty() ? "" : " ") + a.text;
+  const std::string words = words_from(s, 0);
   const std::string label = block_label();
   warn(s, 0, fmt::format("{}{}'{}' already specified; {} ignored (the first is kept, as keepalived does)",
                          label.empty() ? "" : label, label.empty() ? "" : ": ", s.head.text,
@@ -51,8 +59,7 @@ bool Builder::repeated(const Stmt& s, bool already_set) {
 
 void Builder::extra_args(const Stmt& s, std::size_t used) {
   if (s.args.size() <= used) return;
-  std::string extra;
-  for (std::size_t i = used; i < s.args.size(); ++i) extra += (extra.empty() ? "" : " ") + s.args[i].text;
+  const std::string extra = words_from(s, used);
   warn(s, used, fmt::format("'{}' takes {} parameter{}; '{}' ignored", s.head.text, used, used == 1 ? "" : "s", extra));
 }
 
