@@ -307,7 +307,6 @@ std::string dump(const Config& cfg) {
     dump_notify(o, sg.notify);
     if (sg.notify_priority_changes) o.kv("notify_priority_changes {}", boolean(*sg.notify_priority_changes));
     if (sg.smtp_alert) o.kv("smtp_alert {}", boolean(*sg.smtp_alert));
-    if (sg.global_tracking) o.line("global_tracking");
     if (sg.sync_group_tracking_weight) o.line("sync_group_tracking_weight");
     o.close();
   }

@@ -75,7 +75,7 @@ void h_sg_group_item(Builder& b, const Stmt& s) {
 void h_sg_global_tracking(Builder& b, const Stmt& s) {
   if (!b.sg) return;
   b.warn(s, 0, fmt::format("vrrp_sync_group {}: 'global_tracking' is deprecated; use track_interface/track_script/track_file on the sync group", b.sg->name));
-  b.sg->global_tracking = true;
+  b.sg->sync_group_tracking_weight = true;  // what keepalived 2.2.7 does with it (its -d dump)
 }
 void h_sg_bool(Builder& b, const Stmt& s) {
   if (!b.sg) return;

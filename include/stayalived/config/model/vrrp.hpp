@@ -149,8 +149,7 @@ struct VrrpSyncGroup {
   VrrpNotify notify;                  ///< notify_* scripts
   std::optional<bool> notify_priority_changes;  ///< `notify_priority_changes <BOOL>`
   std::optional<bool> smtp_alert;     ///< `smtp_alert <BOOL>`
-  bool global_tracking = false;       ///< `global_tracking` (deprecated)
-  bool sync_group_tracking_weight = false;  ///< `sync_group_tracking_weight`
+  bool sync_group_tracking_weight = false;  ///< `sync_group_tracking_weight` (or the deprecated `global_tracking`)
   Loc loc;                            ///< the header line
   friend bool operator==(const VrrpSyncGroup&, const VrrpSyncGroup&) = default;
 };
