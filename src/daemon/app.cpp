@@ -161,6 +161,19 @@ void App::apply_global_runtime(const config::Config& cfg) {
 }
 
 void App::start() {
+  // keepalived runs startup_script before anything else and waits for it (bounded by
+  // startup_script_timeout); the loop keeps serving signals meanwhile.
+  if (config_ && config_->global.startup_script) {
+    hub_.run_once(*config_->global.startup_script, config_->global.startup_script_timeout, "startup script",
+                  [this] {
+                    if (!stopping_) start_subsystems();
+                  });
+    return;
+  }
+  start_subsystems();
+}
+
+void App::start_subsystems() {
   for (auto& s : subsystems_) s->start(config_);
   keep_lean();
   started_ = true;
@@ -311,19 +324,38 @@ void App::stop(std::function<void()> done) {
   reload_timer_.configure(std::nullopt, false);
   // Stop in reverse order of start; each one finishes before the next begins (VRRP sends
   // its priority-0 adverts and releases the VIPs before IPVS rules go).
-  auto remaining = std::make_shared<std::size_t>(subsystems_.size());
+  // Subsystems that never started (a stop during startup_script) have nothing to undo.
+  auto remaining = std::make_shared<std::size_t>(started_ ? subsystems_.size() : 0);
   auto next = std::make_shared<std::function<void()>>();
-  *next = [this, remaining, next, done = std::move(done)]() {
+  *next = [this, remaining, next, done = std::move(done)]() mutable {
     if (*remaining == 0) {
-      hub_.stop();
-      done();
-      *next = nullptr;  // break the self-reference
+      // Break the self-reference: this lambda and its captures are gone after it, so what
+      // is needed afterwards is taken out first.
+      auto finish = std::move(done);
+      App* self = this;
+      *next = nullptr;
+      self->finish_stop(std::move(finish));
       return;
     }
     auto& s = subsystems_[--*remaining];
     s->stop([next] { if (*next) (*next)(); });
   };
   (*next)();
+}
+
+// keepalived runs shutdown_script after everything else has stopped, and waits for it
+// (bounded by shutdown_script_timeout); then the scripts still running are ended.
+void App::finish_stop(std::function<void()> done) {
+  if (config_ && config_->global.shutdown_script && started_) {
+    const auto& g = config_->global;
+    hub_.run_once(*g.shutdown_script, g.shutdown_script_timeout, "shutdown script", [this, done = std::move(done)] {
+      hub_.stop();
+      done();
+    });
+    return;
+  }
+  hub_.stop();
+  done();
 }
 
 void App::write_data() {

@@ -1,6 +1,7 @@
 #include "stayalived/daemon/notify_hub.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "stayalived/notify/alert.hpp"
@@ -180,6 +181,29 @@ void NotifyHub::configure_fifo(FifoSlot& slot, const std::optional<config::Fifo>
                                     log.warning("FIFO script for {} ended: {}", path, r.describe());
                                 }));
   }
+}
+
+void NotifyHub::run_once(const config::Script& script, std::chrono::seconds timeout, std::string what,
+                         std::function<void()> done) {
+  auto who = resolve(script.run_as, default_credentials_);
+  if (!who || script.argv.empty()) {
+    log_.warning("Not running {} {}: no user to run it as", what, script.command_line());
+    boost::asio::post(io_, std::move(done));
+    return;
+  }
+  notify::ScriptSpec spec;
+  spec.argv = script.argv;
+  spec.run_as = who;
+  spec.timeout = timeout;
+  log_.info("Running {} {}", what, script.command_line());
+  notify_runner_.async_run(spec, [log = log_, what = std::move(what), cmd = script.command_line(),
+                                  done = std::move(done)](notify::ScriptResult r) {
+    if (r.outcome == notify::ScriptOutcome::TimedOut)
+      log.warning("{} {} timed out", what, cmd);
+    else if (!r.succeeded())
+      log.warning("{} {} {}", what, cmd, r.describe());
+    done();
+  });
 }
 
 void NotifyHub::stop_fifo_script(FifoSlot& slot) {

@@ -60,11 +60,13 @@ class App {
   /// Takes the first configuration, loaded (and found free of errors) before the loop
   /// started; logs its diagnostics (warnings).
   void adopt_initial(config::LoadResult initial);
-  /// Starts the subsystems from the loaded configuration. Runs on the loop.
+  /// Runs startup_script (if any) and, once it has ended, starts the subsystems from the
+  /// loaded configuration. Runs on the loop.
   void start();
   /// Starts a reload (see the file comment).
   void reload();
-  /// Stops every subsystem, in reverse order; `done` when all are finished.
+  /// Stops every subsystem, in reverse order, then runs shutdown_script (if any); `done`
+  /// when all are finished.
   void stop(std::function<void()> done);
 
   /// SIGUSR1: keepalived_parent.data, keepalived.data (VRRP) and keepalived_check.data.
@@ -88,6 +90,8 @@ class App {
 
  private:
   void log_diagnostics(const config::LoadResult& r) const;
+  void start_subsystems();
+  void finish_stop(std::function<void()> done);
   void finish_reload(config::LoadResult result);
   /// Replaces the held configuration by its copy without real servers (after start/reload).
   void keep_lean();

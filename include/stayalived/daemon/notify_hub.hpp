@@ -8,6 +8,8 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <optional>
@@ -35,6 +37,11 @@ class NotifyHub {
   void configure(const config::Config& cfg);
   /// Ends FIFO scripts and running scripts, drops queued mail (at shutdown).
   void stop();
+  /// Runs global_defs' startup_script or shutdown_script (`what`) once, as its user or the
+  /// default script user, killed after `timeout`; `done` runs on the loop once it has
+  /// ended, failed to start or been cancelled by stop(). The outcome is logged.
+  void run_once(const config::Script& script, std::chrono::seconds timeout, std::string what,
+                std::function<void()> done);
 
   /// notify_* scripts of VRRP and the checkers, and the FIFO reader scripts.
   notify::ScriptRunner& notify_runner() { return notify_runner_; }
