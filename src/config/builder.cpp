@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "no_effect.hpp"
 #include "values.hpp"
 
 namespace stayalived::config::detail {
@@ -184,6 +185,13 @@ void Builder::statement(const KeywordDef* kw, const Stmt& s) {
     return;
   }
   kw->handler(*this, s);
+  warn_no_effect(frames_.back().ctx, s);
+}
+
+void Builder::warn_no_effect(Ctx ctx, const Stmt& s) {
+  if (const NoEffect* e = no_effect(ctx, s))
+    diags.add(Severity::Warning, DiagClass::NoEffect, s.loc,
+              fmt::format("'{}' is accepted but has no effect in stayalived: {}", s.head.text, e->why));
 }
 
 void Builder::unknown(const Stmt& s) {
@@ -202,6 +210,7 @@ void Builder::unknown(const Stmt& s) {
 
 void Builder::open_block(const KeywordDef* kw, const Stmt& s) {
   if (frames_.size() > 1) ++frames_.back().items;
+  const Ctx parent = frames_.back().ctx;
   frames_.push_back(Frame{kw->child, s.loc, true, 0});
   if (s.args.size() < kw->min_args) {
     // keepalived stops reading the configuration here (exit 2); we skip the block.
@@ -210,6 +219,7 @@ void Builder::open_block(const KeywordDef* kw, const Stmt& s) {
     return;
   }
   kw->handler(*this, s);
+  warn_no_effect(parent, s);
 }
 
 void Builder::missing_brace(const Loc& at) {

@@ -175,6 +175,9 @@ class Builder {
   bool warned_rule_preference_ = false;                 // keepalived warns once
 
  private:
+  /// Warns when the line just handled has no effect in stayalived (no_effect.hpp).
+  void warn_no_effect(Ctx ctx, const Stmt& s);
+
   struct Frame {
     Ctx ctx;
     Loc loc;

@@ -47,7 +47,7 @@ class DiagSink {
 
   /// Adds a diagnostic at `loc` (line 0: about the whole config).
   void add(Severity sev, DiagClass klass, const Loc& loc, std::string msg) {
-    const unsigned kind = static_cast<unsigned>(sev) * 3 + static_cast<unsigned>(klass);
+    const unsigned kind = static_cast<unsigned>(sev) * 4 + static_cast<unsigned>(klass);
     const bool first_of_kind = !(seen_ & (1u << kind));
     seen_ |= 1u << kind;
     if (diags_.size() >= max_ && !first_of_kind) {

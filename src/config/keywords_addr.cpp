@@ -123,6 +123,12 @@ std::optional<VirtualAddress> parse_address_line(Builder& b, const Stmt& item, A
       a.no_track = true;
     } else if (opt == "use_vmac" && kind == AddressLine::Vip) {
       a.use_vmac = true;
+      Loc at = s.loc;
+      at.column = w[i].column;
+      b.diags.add(Severity::Warning, DiagClass::NoEffect, at,
+                  fmt::format("'use_vmac' on the address line of {} is accepted but has no effect in stayalived: "
+                              "VMAC interfaces are not created; the address goes on the instance's interface",
+                              first));
     } else if (opt == "track_group" && kind == AddressLine::Static) {
       if (const auto* v = need("a track_group name")) a.track_group = v->text;
     } else if (opt == "preferred_lft") {

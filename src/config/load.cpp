@@ -23,18 +23,27 @@
 
 namespace stayalived::config {
 
-int LoadResult::config_test_exit_code() const {
-  // keepalived 2.2.7, measured: 2 fatal, 6 script security / failed include checks,
-  // 5 any other warning, 0 clean.
+namespace {
+
+// keepalived 2.2.7, measured: 2 fatal, 6 script security / failed include checks,
+// 5 any other warning, 0 clean.
+int exit_code(const std::vector<Diagnostic>& diagnostics, bool count_no_effect) {
   bool fatal = false, six = false, warn = false;
   for (const auto& d : diagnostics) {
     if (d.severity == Severity::Note) continue;
-    if (d.klass != DiagClass::General) six = true;
+    if (d.klass == DiagClass::NoEffect && !count_no_effect) continue;
+    if (d.klass == DiagClass::ScriptSecurity || d.klass == DiagClass::IncludeCheck) six = true;
     else if (d.severity == Severity::Error) fatal = true;
     else warn = true;
   }
   return fatal ? 2 : six ? 6 : warn ? 5 : 0;
 }
+
+}  // namespace
+
+int LoadResult::config_test_exit_code() const { return exit_code(diagnostics, true); }
+
+int LoadResult::keepalived_exit_code() const { return exit_code(diagnostics, false); }
 
 bool LoadResult::has_errors() const {
   return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; });

@@ -21,6 +21,7 @@ enum class DiagClass : std::uint8_t {
   General,         ///< ordinary
   ScriptSecurity,  ///< scripts would run as root without enable_script_security, or unsafe
   IncludeCheck,    ///< an include failed an include_check / -e check
+  NoEffect,        ///< a keyword stayalived accepts but does not act on (exit 5; keepalived acts on it)
 };
 
 /// Where a diagnostic points: a file name and a 1-based line and column (0 = unknown).

@@ -125,8 +125,11 @@ struct LoadResult {
 
   /// keepalived 2.2.7's `-t` exit status for these diagnostics: 2 if any Error, else 6 if
   /// any ScriptSecurity/IncludeCheck warning, else 5 if any Warning, else 0 (Notes do not
-  /// count).
+  /// count). A keyword stayalived does not act on (DiagClass::NoEffect) is a Warning.
   int config_test_exit_code() const;
+  /// The same without the NoEffect warnings: what keepalived 2.2.7 returns for the file
+  /// (it acts on those keywords), for comparing with its verdicts.
+  int keepalived_exit_code() const;
   /// True if there is an Error.
   bool has_errors() const;
 };

@@ -1,0 +1,159 @@
+// The keywords stayalived accepts and checks but does not act on (see no_effect.hpp).
+// Remove an entry in the commit that makes its keyword work; the tests then ask for the
+// man page's IMPLEMENTATION STATUS to lose it too.
+#include "no_effect.hpp"
+
+#include <array>
+
+namespace stayalived::config::detail {
+
+namespace {
+
+bool with_argument(const Stmt& s) { return !s.args.empty(); }
+
+constexpr std::string_view kOneProcess = "stayalived runs one process";
+constexpr std::string_view kProcess =
+    "the scheduling settings of keepalived's processes are not applied to stayalived's one process";
+constexpr std::string_view kSnmp = "SNMP is not implemented";
+constexpr std::string_view kDbus = "D-Bus is not implemented";
+constexpr std::string_view kBfd = "BFD is not implemented";
+constexpr std::string_view kNft = "no nftables rules are installed";
+constexpr std::string_view kVmac = "VMAC and ipvlan interfaces are not created; VRRP runs on the base interface";
+constexpr std::string_view kStatic = "static addresses, routes and rules are not installed";
+constexpr std::string_view kNetlinkBufs = "the kernel's default socket buffer sizes are used";
+
+constexpr std::array kList = {
+    // --- keepalived's separate processes
+    NoEffect{Ctx::GlobalDefs, "process_names", kOneProcess},
+    NoEffect{Ctx::GlobalDefs, "process_name", kOneProcess},
+    NoEffect{Ctx::GlobalDefs, "vrrp_process_name", kOneProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_process_name", kOneProcess},
+    NoEffect{Ctx::GlobalDefs, "lvs_process_name", kOneProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_process_name", kOneProcess},
+    NoEffect{Ctx::Top, "child_wait_time", kOneProcess},
+    NoEffect{Ctx::GlobalDefs, "tmp_config_directory", "stayalived's one process reads the configuration itself"},
+    NoEffect{Ctx::GlobalDefs, "vrrp_priority", kProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_priority", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_priority", kProcess},
+    NoEffect{Ctx::GlobalDefs, "vrrp_no_swap", kProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_no_swap", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_no_swap", kProcess},
+    NoEffect{Ctx::GlobalDefs, "vrrp_cpu_affinity", kProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_cpu_affinity", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_cpu_affinity", kProcess},
+    NoEffect{Ctx::GlobalDefs, "vrrp_rt_priority", kProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_rt_priority", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_rt_priority", kProcess},
+    NoEffect{Ctx::GlobalDefs, "vrrp_rlimit_rttime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "vrrp_rlimit_rtime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_rlimit_rttime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "checker_rlimit_rtime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_rlimit_rttime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_rlimit_rtime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "max_auto_priority", "the process is not raised to real-time scheduling when it runs late"},
+    NoEffect{Ctx::GlobalDefs, "min_auto_priority_delay", "the process is not raised to real-time scheduling when it runs late"},
+
+    // --- start and stop
+    NoEffect{Ctx::GlobalDefs, "fifo_write_vrrp_states_on_reload", "the states are not written to the FIFOs after a reload"},
+    NoEffect{Ctx::GlobalDefs, "reload_check_config", "the check's messages are logged, not written to the file",
+             with_argument},
+
+    NoEffect{Ctx::GlobalDefs, "random_seed", "nothing stayalived does at random is seeded from it"},
+
+    // --- paths and namespaces
+    NoEffect{Ctx::Top, "instance", "the pid file names do not include the instance name"},
+    NoEffect{Ctx::Top, "use_pid_dir", "the pid files are not put in a directory of their own"},
+    NoEffect{Ctx::Top, "net_namespace_ipvs", "IPVS is programmed in stayalived's own network namespace"},
+    NoEffect{Ctx::Top, "namespace_with_ipsets", "ipsets are not used"},
+
+    // --- interfaces and sockets
+    NoEffect{Ctx::GlobalDefs, "dynamic_interfaces",
+             "interfaces are looked up once at start; one created later is not picked up until a reload"},
+    NoEffect{Ctx::Top, "linkbeat_use_polling", "link state comes from rtnetlink events"},
+    NoEffect{Ctx::VrrpInstance, "linkbeat_use_polling", "link state comes from rtnetlink events"},
+    NoEffect{Ctx::Top, "linkbeat_interfaces", "link state comes from rtnetlink events"},
+    NoEffect{Ctx::Top, "interface_up_down_delays", "an interface's state change takes effect at once"},
+    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_cmd_rcv_bufs", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_cmd_rcv_bufs_force", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_monitor_rcv_bufs", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_monitor_rcv_bufs_force", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "lvs_netlink_cmd_rcv_bufs", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "lvs_netlink_cmd_rcv_bufs_force", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "lvs_netlink_monitor_rcv_bufs", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "lvs_netlink_monitor_rcv_bufs_force", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "process_monitor_rcv_bufs", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "process_monitor_rcv_bufs_force", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "vrrp_rx_bufs_policy", kNetlinkBufs},
+    NoEffect{Ctx::GlobalDefs, "vrrp_rx_bufs_multiplier", kNetlinkBufs},
+    NoEffect{Ctx::VrrpInstance, "kernel_rx_buf_size", kNetlinkBufs},
+
+    // --- VRRP
+    NoEffect{Ctx::GlobalDefs, "log_unknown_vrids", "adverts for unknown VRIDs are not logged"},
+    NoEffect{Ctx::GlobalDefs, "vrrp_garp_extra_if", "no periodic gratuitous ARPs are sent on extra interfaces"},
+    NoEffect{Ctx::GlobalDefs, "vrrp_vmac_garp_intvl", "no periodic gratuitous ARPs are sent on extra interfaces"},
+    NoEffect{Ctx::VrrpInstance, "garp_extra_if", "no periodic gratuitous ARPs are sent on extra interfaces"},
+    NoEffect{Ctx::VrrpInstance, "vmac_garp_intvl", "no periodic gratuitous ARPs are sent on extra interfaces"},
+    NoEffect{Ctx::VrrpInstance, "vrf", "the instance's addresses and adverts are not bound to the VRF"},
+    NoEffect{Ctx::VrrpInstance, "track_src_ip", "a change of the source address does not put the instance in FAULT"},
+    NoEffect{Ctx::VrrpInstance, "unicast_fault_no_peer", "an instance without unicast peers runs with multicast"},
+    NoEffect{Ctx::VrrpInstance, "lvs_sync_daemon_interface", "use global_defs lvs_sync_daemon"},
+    NoEffect{Ctx::GlobalDefs, "vmac_prefix", kVmac},
+    NoEffect{Ctx::GlobalDefs, "vmac_addr_prefix", kVmac},
+    NoEffect{Ctx::GlobalDefs, "disable_local_igmp", kVmac},
+    NoEffect{Ctx::VrrpInstance, "use_vmac", kVmac},
+    NoEffect{Ctx::VrrpInstance, "use_vmac_addr", kVmac},
+    NoEffect{Ctx::VrrpInstance, "vmac_xmit_base", kVmac},
+    NoEffect{Ctx::VrrpInstance, "use_ipvlan", kVmac},
+
+    // --- firewall
+    NoEffect{Ctx::GlobalDefs, "vrrp_strict",
+             "keepalived drops traffic to the VIPs of a master that is not in accept mode with nftables rules; "
+             "stayalived installs no firewall rules, so the VIPs answer"},
+    NoEffect{Ctx::VrrpInstance, "no_accept",
+             "keepalived drops traffic to the VIPs while master with nftables rules; stayalived installs no "
+             "firewall rules, so the VIPs answer"},
+    NoEffect{Ctx::GlobalDefs, "vrrp_iptables", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_priority", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_counters", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_ifindex", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_ipvs", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_ipvs_priority", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_ipvs_start_fwmark", kNft},
+
+    // --- static addresses, routes and rules
+    NoEffect{Ctx::Top, "static_ipaddress", kStatic},
+    NoEffect{Ctx::Top, "static_routes", kStatic},
+    NoEffect{Ctx::Top, "static_rules", kStatic},
+    NoEffect{Ctx::Top, "track_group", kStatic},
+
+    // --- SNMP, D-Bus, BFD
+    NoEffect{Ctx::GlobalDefs, "snmp_socket", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_snmp_vrrp", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_snmp_keepalived", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_snmp_checker", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_snmp_rfc", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_snmp_rfcv2", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_snmp_rfcv3", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_traps", kSnmp},
+    NoEffect{Ctx::VirtualServer, "snmp_name", kSnmp},
+    NoEffect{Ctx::RealServer, "snmp_name", kSnmp},
+    NoEffect{Ctx::GlobalDefs, "enable_dbus", kDbus},
+    NoEffect{Ctx::GlobalDefs, "dbus_service_name", kDbus},
+    NoEffect{Ctx::Top, "bfd_instance", kBfd},
+    NoEffect{Ctx::VrrpInstance, "track_bfd", kBfd},
+    NoEffect{Ctx::SyncGroup, "track_bfd", kBfd},
+    NoEffect{Ctx::RealServer, "BFD_CHECK", "BFD is not implemented; the checker never fails"},
+};
+
+}  // namespace
+
+const NoEffect* no_effect(Ctx ctx, const Stmt& s) {
+  for (const auto& e : kList)
+    if (e.ctx == ctx && e.keyword == s.head.text) return !e.applies || e.applies(s) ? &e : nullptr;
+  return nullptr;
+}
+
+std::span<const NoEffect> no_effect_keywords() { return kList; }
+
+}  // namespace stayalived::config::detail
