@@ -41,6 +41,11 @@ if(NOT LIBNL_FOUND)
   _sa_missing("libnl-3 >= 3.7 (core, route, genl)" "libnl-3-dev libnl-route-3-dev libnl-genl-3-dev")
 endif()
 
+pkg_check_modules(NFTABLES QUIET IMPORTED_TARGET libnftables>=1.0.6)
+if(NOT NFTABLES_FOUND)
+  _sa_missing("libnftables >= 1.0.6" "libnftables-dev")
+endif()
+
 pkg_check_modules(PCRE2 QUIET IMPORTED_TARGET libpcre2-8>=10.40)
 if(NOT PCRE2_FOUND)
   _sa_missing("libpcre2-8 >= 10.40" "libpcre2-dev")

@@ -17,7 +17,7 @@ constexpr std::string_view kProcess =
 constexpr std::string_view kSnmp = "SNMP is not implemented";
 constexpr std::string_view kDbus = "D-Bus is not implemented";
 constexpr std::string_view kBfd = "BFD is not implemented";
-constexpr std::string_view kNft = "no nftables rules are installed";
+constexpr std::string_view kNftIpvs = "no nftables rules are installed for IPVS";
 constexpr std::string_view kVmac = "VMAC and ipvlan interfaces are not created; VRRP runs on the base interface";
 constexpr std::string_view kStatic = "static addresses, routes and rules are not installed";
 constexpr std::string_view kNetlinkBufs = "the kernel's default socket buffer sizes are used";
@@ -106,20 +106,10 @@ constexpr std::array kList = {
     NoEffect{Ctx::VrrpInstance, "use_ipvlan", kVmac},
 
     // --- firewall
-    NoEffect{Ctx::GlobalDefs, "vrrp_strict",
-             "keepalived drops traffic to the VIPs of a master that is not in accept mode with nftables rules; "
-             "stayalived installs no firewall rules, so the VIPs answer"},
-    NoEffect{Ctx::VrrpInstance, "no_accept",
-             "keepalived drops traffic to the VIPs while master with nftables rules; stayalived installs no "
-             "firewall rules, so the VIPs answer"},
-    NoEffect{Ctx::GlobalDefs, "vrrp_iptables", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables_priority", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables_counters", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables_ifindex", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables_ipvs", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables_ipvs_priority", kNft},
-    NoEffect{Ctx::GlobalDefs, "nftables_ipvs_start_fwmark", kNft},
+    NoEffect{Ctx::GlobalDefs, "nftables_ifindex", "link-local IPv6 VIPs are not filtered, by name or index"},
+    NoEffect{Ctx::GlobalDefs, "nftables_ipvs", kNftIpvs},
+    NoEffect{Ctx::GlobalDefs, "nftables_ipvs_priority", kNftIpvs},
+    NoEffect{Ctx::GlobalDefs, "nftables_ipvs_start_fwmark", kNftIpvs},
 
     // --- static addresses, routes and rules
     NoEffect{Ctx::Top, "static_ipaddress", kStatic},

@@ -109,6 +109,10 @@ void Runtime::Impl::set_addresses(Inst& in, bool add) {
   const auto routes = route_specs(in.conf);
   const auto& rules = in.conf.virtual_rules;
   if (add) {
+    if (firewalled(in.conf)) {
+      log.info("({}) setting firewall drop rule", nm);
+      firewall(in, in.conf, true);
+    }
     if (!vips.empty()) log.info("({}) setting VIPs.", nm);
     each(vips, [&](const AddressSpec& s) { return nl->add_address(s); }, "VIP");
     if (!evips.empty()) log.info("({}) setting E-VIPs.", nm);
@@ -126,7 +130,48 @@ void Runtime::Impl::set_addresses(Inst& in, bool add) {
     each(vips, [&](const AddressSpec& s) { return remove_address(in, s); }, "VIP");
     if (!evips.empty()) log.info("({}) removing E-VIPs.", nm);
     each(evips, [&](const AddressSpec& s) { return remove_address(in, s); }, "E-VIP");
+    if (firewalled(in.conf)) log.info("({}) removing firewall drop rule", nm);
+    firewall(in, in.conf, false);
   }
+}
+
+void Runtime::Impl::firewall(const Inst& in, const config::VrrpInstance& conf, bool master) {
+  std::vector<IpAddress> dropped;
+  if (master && firewalled(conf))
+    for (const auto* list : {&conf.virtual_ipaddress, &conf.virtual_ipaddress_excluded})
+      for (const auto& va : *list) dropped.push_back(va.address.address);
+  if (dropped.empty()) {
+    if (fw_dropped.erase(in.name()) == 0) return;
+  } else {
+    fw_dropped[in.name()] = std::move(dropped);
+  }
+  sync_firewall();
+}
+
+// Opens the firewall the first time an address must be dropped; then each family's set is
+// the union of what the instances drop.
+void Runtime::Impl::sync_firewall() {
+  if (cfg && fw && firewall_options(cfg->global) != fw_options) {
+    fw->close();  // a reload changed the table's name, priority or counters
+    fw.reset();
+  }
+  std::map<Family, std::vector<IpAddress>> want{{Family::Inet, {}}, {Family::Inet6, {}}};
+  for (const auto& [name, list] : fw_dropped)
+    for (const auto& a : list) want[a.family].push_back(a);
+  if (!fw) {
+    if (want[Family::Inet].empty() && want[Family::Inet6].empty()) return;
+    if (cfg) fw_options = firewall_options(cfg->global);
+    auto f = ports->open_firewall(fw_options);
+    if (!f) {
+      log.error("cannot open the firewall (nftables): {}; the VIPs of masters without accept mode are not filtered",
+                f.error().message);
+      return;
+    }
+    fw = std::move(*f);
+  }
+  for (const auto& [family, list] : want)
+    if (auto r = fw->sync(family, list); !r)
+      log.error("cannot update the firewall's {} VIPs: {}", family == Family::Inet ? "IPv4" : "IPv6", r.error().message);
 }
 
 // The kernel's report of the removal comes later, through the monitor; it is ours when the
@@ -322,7 +367,9 @@ void Runtime::Impl::reconcile_addresses(const std::vector<std::pair<Inst*, confi
     for (const auto& s : minus(route_specs(in->conf), route_specs(old), eq_r)) warn(*in, "add route", nl->add_route(s));
     for (const auto& r : minus(old.virtual_rules, in->conf.virtual_rules, eq_u)) warn(*in, "remove rule", nl->delete_rule(r));
     for (const auto& r : minus(in->conf.virtual_rules, old.virtual_rules, eq_u)) warn(*in, "add rule", nl->add_rule(r));
+    firewall(*in, in->conf, true);  // its VIPs, or its accept mode, may have changed
   }
+  sync_firewall();  // the table's options may have changed
 }
 
 }  // namespace stayalived::vrrp

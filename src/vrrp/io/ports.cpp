@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "garp.hpp"
+#include "nftables.hpp"
 #include "rtnetlink.hpp"
 #include "socket.hpp"
 
@@ -30,6 +31,11 @@ class SystemPorts final : public Ports {
     auto g = GratuitousSender::open(io_, ifindex, ifname);
     if (!g) return Unexpected(g.error());
     return std::unique_ptr<GarpPort>(std::move(*g));
+  }
+  Result<std::unique_ptr<FirewallPort>> open_firewall(const FirewallOptions& options) override {
+    auto f = Nftables::open(options);
+    if (!f) return Unexpected(f.error());
+    return std::unique_ptr<FirewallPort>(std::move(*f));
   }
 
  private:

@@ -17,6 +17,7 @@
 #include "stayalived/common/time.hpp"
 #include "stayalived/config/model.hpp"
 #include "stayalived/vrrp/codec.hpp"
+#include "stayalived/vrrp/firewall.hpp"
 #include "stayalived/vrrp/ip.hpp"
 
 namespace boost::asio {
@@ -135,6 +136,17 @@ class GarpPort {
   virtual const std::string& ifname() const = 0;
 };
 
+/// The VRRP firewall's nftables tables (stayalived/vrrp/firewall.hpp).
+class FirewallPort {
+ public:
+  virtual ~FirewallPort() = default;
+  /// Makes the set of dropped addresses of `family` exactly `addresses` (the family's table
+  /// is created the first time it is not empty).
+  virtual Result<> sync(Family family, const std::vector<IpAddress>& addresses) = 0;
+  /// Deletes the tables created (at stop).
+  virtual void close() = 0;
+};
+
 /// Opens the ports.
 class Ports {
  public:
@@ -143,6 +155,7 @@ class Ports {
                                                           const std::string& ifname) = 0;
   virtual Result<std::unique_ptr<NetlinkPort>> open_netlink() = 0;
   virtual Result<std::unique_ptr<GarpPort>> open_garp(int ifindex, const std::string& ifname) = 0;
+  virtual Result<std::unique_ptr<FirewallPort>> open_firewall(const FirewallOptions& options) = 0;
 };
 
 /// The system's ports: raw sockets, rtnetlink, AF_PACKET, on `io`.

@@ -245,6 +245,9 @@ void Runtime::Impl::stop(std::function<void()> done) {
   for (auto& [k, s] : socks) s.s->close();
   socks.clear();
   if (nl) nl->close();
+  if (fw) fw->close();
+  fw.reset();
+  fw_dropped.clear();
   running = false;
   if (done) boost::asio::post(io, std::move(done));
 }

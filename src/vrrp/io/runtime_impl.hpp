@@ -101,6 +101,11 @@ struct Runtime::Impl {
   std::vector<std::unique_ptr<Inst>> insts;  // by InstanceId
   std::map<std::tuple<int, int, int>, Sock> socks;
   std::map<int, std::unique_ptr<GarpPort>> garps;
+  // The VRRP firewall (firewall.hpp): opened with the first instance that needs it; the
+  // addresses it drops, by instance (a Master that does not accept).
+  std::unique_ptr<FirewallPort> fw;
+  FirewallOptions fw_options;
+  std::map<std::string, std::vector<IpAddress>> fw_dropped;
   std::map<std::string, ScriptState> scripts;
   std::unique_ptr<TrackFiles> files;
   std::map<std::string, std::int64_t> file_values;
@@ -153,6 +158,10 @@ struct Runtime::Impl {
   }
   std::vector<RouteSpec> route_specs(const config::VrrpInstance& conf) const;
   void set_addresses(Inst& in, bool add);
+  /// Records what `in` has dropped by the firewall (its VIPs and E-VIPs when `master` and it
+  /// does not accept; nothing otherwise) and brings the tables in line.
+  void firewall(const Inst& in, const config::VrrpInstance& conf, bool master);
+  void sync_firewall();
   Result<> remove_address(Inst& in, const AddressSpec& s);
   void address_removed(const AddrInfo& ai);
   void gratuitous(Inst& in, unsigned repeat);

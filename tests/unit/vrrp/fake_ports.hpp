@@ -35,6 +35,16 @@ struct FakeWorld {
   std::vector<Sent> adverts_sent;
   std::map<int, AdvertPort::Handler> advert_rx;  ///< by ifindex
   std::vector<std::string> garps;  ///< "eth0 192.0.2.100 x5"
+  /// The firewall: addresses dropped by family ("" when none), times opened, tables open.
+  std::map<Family, std::vector<IpAddress>> firewall;
+  std::vector<FirewallOptions> firewall_opened;
+  bool firewall_open = false;
+  std::string dropped(Family f = Family::Inet) const {
+    std::string out;
+    if (auto it = firewall.find(f); it != firewall.end())
+      for (const auto& a : it->second) out += (out.empty() ? "" : " ") + a.to_string();
+    return out;
+  }
 
   /// Delivers an advert packet to the socket of `ifindex`, as the kernel would.
   void receive(int ifindex, const std::vector<std::uint8_t>& bytes) {
@@ -134,6 +144,24 @@ class FakeGarp final : public GarpPort {
   std::string ifname_;
 };
 
+class FakeFirewall final : public FirewallPort {
+ public:
+  explicit FakeFirewall(FakeWorld& w) : w_(w) { w_.firewall_open = true; }
+  Result<> sync(Family family, const std::vector<IpAddress>& addresses) override {
+    auto sorted = addresses;
+    std::sort(sorted.begin(), sorted.end());
+    w_.firewall[family] = sorted;
+    return {};
+  }
+  void close() override {
+    w_.firewall.clear();
+    w_.firewall_open = false;
+  }
+
+ private:
+  FakeWorld& w_;
+};
+
 class FakePorts final : public Ports {
  public:
   explicit FakePorts(FakeWorld& w) : w_(w) {}
@@ -145,6 +173,10 @@ class FakePorts final : public Ports {
   }
   Result<std::unique_ptr<GarpPort>> open_garp(int, const std::string& ifname) override {
     return std::unique_ptr<GarpPort>(std::make_unique<FakeGarp>(w_, ifname));
+  }
+  Result<std::unique_ptr<FirewallPort>> open_firewall(const FirewallOptions& o) override {
+    w_.firewall_opened.push_back(o);
+    return std::unique_ptr<FirewallPort>(std::make_unique<FakeFirewall>(w_));
   }
 
  private:

@@ -318,3 +318,61 @@ TEST_CASE("runtime: a stop sends priority 0 and publishes the shutdown after it"
   CHECK(adverts_when_published == 1);  // the network work came first
   CHECK(r.transitions.back().cause == events::VrrpCause::Shutdown);
 }
+
+TEST_CASE("runtime: the firewall drops a non-accepting master's VIPs and E-VIPs, and only while it is master") {
+  Rig r;
+  // no_accept: the firewall is opened only when the instance first becomes master.
+  std::string first = conf();
+  first.replace(first.find("  version 3"), 0, "  no_accept\n");
+  REQUIRE(r.rt->start(parse(first)));
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.world.firewall_opened.empty());
+  CHECK(r.logged("(VI_1) removing firewall drop rule"));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  REQUIRE(r.world.firewall_opened.size() == 1);
+  CHECK(r.world.firewall_opened[0] == FirewallOptions{});
+  CHECK(r.world.dropped() == "192.0.2.100");
+  // keepalived's order: the drop rule before the VIPs.
+  CHECK(r.line_of("(VI_1) setting firewall drop rule") < r.line_of("(VI_1) setting VIPs."));
+  // A higher priority master: backup, the set is emptied (the table stays).
+  r.world.receive(2, r.advert(200));
+  REQUIRE(r.run_until([&] { return r.state() == State::Backup; }));
+  CHECK(r.world.firewall_open);
+  CHECK(r.world.dropped().empty());
+  // Master again; a reload that adds an excluded VIP and a second VIP.
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  CHECK(r.world.dropped() == "192.0.2.100");
+  std::string c = conf("192.0.2.100/24\n    192.0.2.101/24");
+  c.replace(c.find("  version 3"), 0, "  no_accept\n  virtual_ipaddress_excluded {\n    192.0.2.150/24\n  }\n");
+  REQUIRE(r.rt->apply(parse(c)));
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.world.dropped() == "192.0.2.100 192.0.2.101 192.0.2.150");
+  // accept mode by reload: nothing is dropped; the stop deletes the tables.
+  REQUIRE(r.rt->apply(parse(conf())));
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.world.dropped().empty());
+  r.rt->stop(nullptr);
+  r.io.poll();
+  CHECK_FALSE(r.world.firewall_open);
+}
+
+TEST_CASE("runtime: an instance in accept mode never opens the firewall, and the table options come from global_defs") {
+  {
+    Rig r;
+    REQUIRE(r.rt->start(parse(conf())));
+    REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+    CHECK(r.world.firewall_opened.empty());
+    CHECK_FALSE(r.logged("firewall"));
+  }
+  Rig r;
+  std::string c = conf();
+  c.replace(c.find("  version 3"), 0, "  no_accept\n");
+  c.replace(c.find("  router_id test"), 0, "  nftables ka2\n  nftables_priority -5\n  nftables_counters\n");
+  REQUIRE(r.rt->start(parse(c)));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  REQUIRE(r.world.firewall_opened.size() == 1);
+  CHECK(r.world.firewall_opened[0] == FirewallOptions{.table = "ka2", .priority = -5, .counters = true});
+}

@@ -1,0 +1,64 @@
+// The nft commands of the VRRP firewall (stayalived/vrrp/firewall.hpp).
+#include "stayalived/vrrp/firewall.hpp"
+
+#include <fmt/format.h>
+
+namespace stayalived::vrrp {
+
+namespace {
+
+const char* family_word(Family f) { return f == Family::Inet ? "ip" : "ip6"; }
+
+}  // namespace
+
+FirewallOptions firewall_options(const config::GlobalDefs& g) {
+  FirewallOptions o;
+  if (g.nftables && !g.nftables->empty()) o.table = *g.nftables;
+  if (g.nftables_priority) o.priority = *g.nftables_priority;
+  o.counters = g.nftables_counters;
+  return o;
+}
+
+bool firewalled(const config::VrrpInstance& v) { return v.accept == false; }
+
+std::string nft_create_table(Family family, const FirewallOptions& o) {
+  const char* f = family_word(family);
+  const std::string t = fmt::format("{} {}", f, o.table);
+  const char* counter = o.counters ? "counter " : "";
+  // `add` then `delete`: a table left behind is removed, and a missing one is no error.
+  std::string s = fmt::format("add table {t}\ndelete table {t}\nadd table {t}\n", fmt::arg("t", t));
+  s += fmt::format("add set {} vips {{ type {}; }}\n", t, family == Family::Inet ? "ipv4_addr" : "ipv6_addr");
+  if (family == Family::Inet6)
+    s += fmt::format("add set {} neighbor-discovery {{ type icmpv6_type; flags constant; "
+                     "elements = {{ nd-neighbor-solicit, nd-neighbor-advert }}; }}\n",
+                     t);
+  for (const char* dir : {"out", "in"})
+    s += fmt::format("add chain {} {} {{ type filter hook {} priority {}; policy accept; }}\n", t, dir,
+                     dir[0] == 'o' ? "output" : "input", o.priority);
+  if (family == Family::Inet6) {
+    s += fmt::format("add chain {} in_link_local\nadd chain {} out_link_local\n", t, t);
+    for (const char* dir : {"out", "in"}) {
+      const char* addr = dir[0] == 'o' ? "saddr" : "daddr";
+      s += fmt::format("add rule {} {} icmpv6 type @neighbor-discovery {}accept\n", t, dir, counter);
+      s += fmt::format("add rule {} {} ip6 {} fe80::/10 {}goto {}_link_local\n", t, dir, addr, counter, dir);
+      s += fmt::format("add rule {} {} ip6 {} @vips {}drop\n", t, dir, addr, counter);
+    }
+  } else {
+    s += fmt::format("add rule {} out ip saddr @vips {}drop\n", t, counter);
+    s += fmt::format("add rule {} in ip daddr @vips {}drop\n", t, counter);
+  }
+  return s;
+}
+
+std::string nft_elements(Family family, const FirewallOptions& o, bool add, const std::vector<IpAddress>& addresses) {
+  if (addresses.empty()) return {};
+  std::string list;
+  for (const auto& a : addresses) list += (list.empty() ? "" : ", ") + a.to_string();
+  return fmt::format("{} element {} {} vips {{ {} }}\n", add ? "add" : "delete", family_word(family), o.table, list);
+}
+
+std::string nft_delete_table(Family family, const FirewallOptions& o) {
+  return fmt::format("delete table {} {}\n", family_word(family), o.table);
+}
+
+}  // namespace stayalived::vrrp
