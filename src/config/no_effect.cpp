@@ -12,8 +12,7 @@ namespace {
 bool with_argument(const Stmt& s) { return !s.args.empty(); }
 
 constexpr std::string_view kOneProcess = "stayalived runs one process";
-constexpr std::string_view kProcess =
-    "the scheduling settings of keepalived's processes are not applied to stayalived's one process";
+constexpr std::string_view kBfdProcess = "BFD is not implemented; there is no BFD process";
 constexpr std::string_view kSnmp = "SNMP is not implemented";
 constexpr std::string_view kDbus = "D-Bus is not implemented";
 constexpr std::string_view kBfd = "BFD is not implemented";
@@ -32,24 +31,12 @@ constexpr std::array kList = {
     NoEffect{Ctx::GlobalDefs, "bfd_process_name", kOneProcess},
     NoEffect{Ctx::Top, "child_wait_time", kOneProcess},
     NoEffect{Ctx::GlobalDefs, "tmp_config_directory", "stayalived's one process reads the configuration itself"},
-    NoEffect{Ctx::GlobalDefs, "vrrp_priority", kProcess},
-    NoEffect{Ctx::GlobalDefs, "checker_priority", kProcess},
-    NoEffect{Ctx::GlobalDefs, "bfd_priority", kProcess},
-    NoEffect{Ctx::GlobalDefs, "vrrp_no_swap", kProcess},
-    NoEffect{Ctx::GlobalDefs, "checker_no_swap", kProcess},
-    NoEffect{Ctx::GlobalDefs, "bfd_no_swap", kProcess},
-    NoEffect{Ctx::GlobalDefs, "vrrp_cpu_affinity", kProcess},
-    NoEffect{Ctx::GlobalDefs, "checker_cpu_affinity", kProcess},
-    NoEffect{Ctx::GlobalDefs, "bfd_cpu_affinity", kProcess},
-    NoEffect{Ctx::GlobalDefs, "vrrp_rt_priority", kProcess},
-    NoEffect{Ctx::GlobalDefs, "checker_rt_priority", kProcess},
-    NoEffect{Ctx::GlobalDefs, "bfd_rt_priority", kProcess},
-    NoEffect{Ctx::GlobalDefs, "vrrp_rlimit_rttime", kProcess},
-    NoEffect{Ctx::GlobalDefs, "vrrp_rlimit_rtime", kProcess},
-    NoEffect{Ctx::GlobalDefs, "checker_rlimit_rttime", kProcess},
-    NoEffect{Ctx::GlobalDefs, "checker_rlimit_rtime", kProcess},
-    NoEffect{Ctx::GlobalDefs, "bfd_rlimit_rttime", kProcess},
-    NoEffect{Ctx::GlobalDefs, "bfd_rlimit_rtime", kProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_priority", kBfdProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_no_swap", kBfdProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_cpu_affinity", kBfdProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_rt_priority", kBfdProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_rlimit_rttime", kBfdProcess},
+    NoEffect{Ctx::GlobalDefs, "bfd_rlimit_rtime", kBfdProcess},
     NoEffect{Ctx::GlobalDefs, "max_auto_priority", "the process is not raised to real-time scheduling when it runs late"},
     NoEffect{Ctx::GlobalDefs, "min_auto_priority_delay", "the process is not raised to real-time scheduling when it runs late"},
 

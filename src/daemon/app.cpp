@@ -24,6 +24,7 @@
 
 #include "stayalived/config/dump.hpp"
 #include "stayalived/daemon/dump.hpp"
+#include "stayalived/daemon/process_tuning.hpp"
 
 namespace stayalived::daemon {
 
@@ -174,6 +175,9 @@ void App::start() {
 }
 
 void App::start_subsystems() {
+  // keepalived's processes take their scheduling settings as they start (after the start-up
+  // script); a reload does not change them.
+  if (config_) apply_process_settings(merge_process_settings(config_->global, opts_.runs_vrrp(), opts_.runs_checkers()), log_);
   for (auto& s : subsystems_) s->start(config_);
   keep_lean();
   started_ = true;

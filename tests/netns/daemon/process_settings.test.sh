@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# keepalived's process settings on stayalived's one process: a nice value, real-time
+# scheduling with its RLIMIT_RTTIME, locked memory and a CPU affinity, read back from /proc
+# and with chrt/taskset/prlimit; the scripts it runs do not inherit the real-time policy.
+set -u
+. "$(dirname "$0")/../../lib/netns.sh"
+sa_require_root
+sa_need chrt taskset prlimit
+sa_setup
+sa_ns_add d
+bin="$SA_BIN_DIR/stayalived"
+sa_need_file "$bin"
+fail=0
+conf="$SA_TMP/keepalived.conf"
+chmod 755 "$SA_TMP"
+cat >"$SA_TMP/policy.sh" <<SH
+#!/bin/sh
+chrt -p \$\$ >"$SA_TMP/script.policy"
+SH
+chmod 755 "$SA_TMP/policy.sh"
+cat >"$conf" <<CONF
+global_defs {
+  router_id TUNING
+  script_user root
+  enable_script_security
+  vrrp_priority -7
+  checker_priority 2
+  vrrp_rt_priority 5
+  vrrp_rlimit_rttime 50000
+  checker_no_swap
+  vrrp_cpu_affinity 0
+  shutdown_script $SA_TMP/policy.sh
+}
+CONF
+sa_start d "$bin" -n -l -G -f "$conf" -p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid" 2>"$SA_TMP/daemon.log"
+dpid=$SA_LAST_PID
+sa_check 'sa_wait 10 grep -q "Startup complete" "$SA_TMP/daemon.log"' "the daemon starts"
+nice=$(awk '{print $19}' "/proc/$dpid/stat")
+sa_check '[ "$nice" = -7 ]' "nice value -7, the lower of vrrp_priority and checker_priority (got $nice)"
+policy=$(chrt -p "$dpid")
+sa_check 'echo "$policy" | grep -q "SCHED_RR" && echo "$policy" | grep -q "priority: 5"' "SCHED_RR at priority 5 ($(echo $policy | tr '\n' ' '))"
+rtt=$(prlimit --pid "$dpid" --rttime --noheadings --output SOFT | tr -d ' ')
+sa_check '[ "$rtt" = 50000 ]' "RLIMIT_RTTIME 50000 us (got $rtt)"
+lck=$(awk '/^VmLck/ {print $2}' "/proc/$dpid/status")
+sa_check '[ "${lck:-0}" -gt 0 ]' "memory locked by checker_no_swap (VmLck $lck kB)"
+aff=$(taskset -pc "$dpid" | sed 's/.*: //')
+sa_check '[ "$aff" = 0 ]' "CPU affinity 0 (got $aff)"
+sa_check 'grep -q "Process settings: nice -7, SCHED_RR priority 5 (RLIMIT_RTTIME 50000 us), memory locked, CPUs 0" "$SA_TMP/daemon.log"' \
+  "the log says what was applied"
+sa_term "$dpid" 20
+sa_check '! kill -0 $dpid 2>/dev/null' "TERM: the daemon exits"
+sa_check 'grep -q "SCHED_OTHER" "$SA_TMP/script.policy" 2>/dev/null' \
+  "its shutdown script does not inherit the real-time policy ($(head -1 "$SA_TMP/script.policy" 2>/dev/null))"
+sa_stop_pid "$dpid"
+exit $fail
