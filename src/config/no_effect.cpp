@@ -75,7 +75,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::VrrpInstance, "kernel_rx_buf_size", kNetlinkBufs},
 
     // --- VRRP
-    NoEffect{Ctx::GlobalDefs, "log_unknown_vrids", "adverts for unknown VRIDs are not logged"},
     NoEffect{Ctx::GlobalDefs, "vrrp_garp_extra_if", "no periodic gratuitous ARPs are sent on extra interfaces"},
     NoEffect{Ctx::GlobalDefs, "vrrp_vmac_garp_intvl", "no periodic gratuitous ARPs are sent on extra interfaces"},
     NoEffect{Ctx::VrrpInstance, "garp_extra_if", "no periodic gratuitous ARPs are sent on extra interfaces"},

@@ -82,6 +82,15 @@ void Runtime::Impl::received(Sock& s, int ifindex, Family fam, std::span<const s
   }
   if (!target) {
     s.info.drops.count(DropReason::UnknownVrid);
+    if (cfg->global.log_unknown_vrids) {
+      // keepalived's line; rate-limited (it logs every one).
+      auto& limiter = s.log[static_cast<std::size_t>(DropReason::UnknownVrid)];
+      if (limiter.allow(Clock::now())) {
+        const auto it = links.find(ifindex);
+        log.info("Unknown VRID({}) received on interface({}). ignoring...{}", rx->advert.vrid,
+                 it != links.end() ? it->second.name : std::to_string(ifindex), suppressed_suffix(limiter.take_suppressed()));
+      }
+    }
     return;
   }
   Inst& in = *target;

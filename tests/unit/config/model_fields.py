@@ -85,7 +85,6 @@ NO_EFFECT = {
     "GlobalDefs.min_auto_priority_delay": "min_auto_priority_delay",
     "GlobalDefs.fifo_write_vrrp_states_on_reload": "fifo_write_vrrp_states_on_reload",
     "GlobalDefs.vrrp_garp_extra_if": "vrrp_garp_extra_if",
-    "GlobalDefs.log_unknown_vrids": "log_unknown_vrids",
     "GlobalDefs.vmac_prefix": "vmac_prefix",
     "GlobalDefs.vmac_addr_prefix": "vmac_addr_prefix",
     "GlobalDefs.disable_local_igmp": "disable_local_igmp",

@@ -376,3 +376,27 @@ TEST_CASE("runtime: an instance in accept mode never opens the firewall, and the
   REQUIRE(r.world.firewall_opened.size() == 1);
   CHECK(r.world.firewall_opened[0] == FirewallOptions{.table = "ka2", .priority = -5, .counters = true});
 }
+
+TEST_CASE("runtime: log_unknown_vrids logs an advert for a VRID no instance uses, in keepalived's words") {
+  for (bool on : {false, true}) {
+    Rig r;
+    std::string c = conf();
+    if (on) c.replace(c.find("  router_id test"), 0, "  log_unknown_vrids\n");
+    REQUIRE(r.rt->start(parse(c)));
+    r.io.poll();
+    r.io.restart();
+    Frame f;
+    f.advert.version = 3;
+    f.advert.vrid = 52;
+    f.advert.priority = 100;
+    f.advert.interval = centiseconds(100);
+    f.advert.addresses = {*IpAddress::parse("192.0.2.200")};
+    f.source = *IpAddress::parse("192.0.2.2");
+    f.destination = *IpAddress::parse("224.0.0.18");
+    r.world.receive(2, encode_ipv4(f));
+    r.io.poll();
+    r.io.restart();
+    CHECK(r.logged("Unknown VRID(52) received on interface(eth0). ignoring...") == on);
+    CHECK(r.state() == State::Backup);
+  }
+}
