@@ -41,7 +41,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::GlobalDefs, "min_auto_priority_delay", "the process is not raised to real-time scheduling when it runs late"},
 
     // --- start and stop
-    NoEffect{Ctx::GlobalDefs, "fifo_write_vrrp_states_on_reload", "the states are not written to the FIFOs after a reload"},
     NoEffect{Ctx::GlobalDefs, "reload_check_config", "the check's messages are logged, not written to the file",
              with_argument},
 

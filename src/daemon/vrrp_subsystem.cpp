@@ -129,7 +129,11 @@ void VrrpSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& full) 
   if (auto r = runtime_.apply(new_cfg); !r) {
     log_.error("VRRP reload failed: {}", r.error().message);
     cfg_ = previous;
+    return;
   }
+  // keepalived restarts its FIFO scripts on a reload, and with this option tells them the
+  // states; a reader of ours that missed the reload learns them the same way.
+  if (cfg_->global.fifo_write_vrrp_states_on_reload) vrrp::write_states_to_fifos(runtime_.instances(), *cfg_, host_);
 }
 
 void VrrpSubsystem::stop(std::function<void()> done) {

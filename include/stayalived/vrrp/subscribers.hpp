@@ -32,4 +32,8 @@ struct NotifyLookup {
 /// notify_priority_changes.
 void run_notify_scripts(events::Bus& bus, ScriptHost& host, NotifyLookup lookup);
 
+/// fifo_write_vrrp_states_on_reload: the state of every instance, then of every sync group
+/// (FAULT if a member is, MASTER if all are, else BACKUP), as FIFO lines.
+void write_states_to_fifos(const std::vector<InstanceInfo>& instances, const config::Config& cfg, ScriptHost& host);
+
 }  // namespace stayalived::vrrp

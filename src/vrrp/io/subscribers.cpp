@@ -1,5 +1,7 @@
 #include "stayalived/vrrp/subscribers.hpp"
 
+#include <algorithm>
+
 #include "stayalived/notify/events.hpp"
 #include "stayalived/vrrp/wording.hpp"
 
@@ -96,6 +98,35 @@ void run_notify_scripts(events::Bus& bus, ScriptHost& host, NotifyLookup lookup)
                                      master ? notify::VrrpEvent::MasterPriority : notify::VrrpEvent::BackupPriority,
                                      c.to));
   });
+}
+
+}  // namespace stayalived::vrrp
+
+namespace stayalived::vrrp {
+
+void write_states_to_fifos(const std::vector<InstanceInfo>& instances, const config::Config& cfg, ScriptHost& host) {
+  const auto event = [](State s) {
+    switch (s) {
+      case State::Master: return notify::VrrpEvent::Master;
+      case State::Backup: return notify::VrrpEvent::Backup;
+      case State::Fault: return notify::VrrpEvent::Fault;
+      case State::Init: break;
+    }
+    return notify::VrrpEvent::Stop;
+  };
+  for (const auto& i : instances)
+    host.fifo(notify::vrrp_fifo_line(notify::VrrpScope::Instance, i.name, event(i.state), i.effective_priority));
+  for (const auto& sg : cfg.sync_groups) {
+    bool fault = false, all_master = !sg.group.empty();
+    for (const auto& member : sg.group) {
+      const auto it = std::find_if(instances.begin(), instances.end(), [&](const InstanceInfo& i) { return i.name == member; });
+      if (it == instances.end()) continue;
+      fault = fault || it->state == State::Fault;
+      all_master = all_master && it->state == State::Master;
+    }
+    const auto ev = fault ? notify::VrrpEvent::Fault : all_master ? notify::VrrpEvent::Master : notify::VrrpEvent::Backup;
+    host.fifo(notify::vrrp_fifo_line(notify::VrrpScope::Group, sg.name, ev, 0));
+  }
 }
 
 }  // namespace stayalived::vrrp

@@ -83,7 +83,6 @@ NO_EFFECT = {
     "GlobalDefs.process_name": "process_name",
     "GlobalDefs.max_auto_priority": "max_auto_priority",
     "GlobalDefs.min_auto_priority_delay": "min_auto_priority_delay",
-    "GlobalDefs.fifo_write_vrrp_states_on_reload": "fifo_write_vrrp_states_on_reload",
     "GlobalDefs.vrrp_garp_extra_if": "vrrp_garp_extra_if",
     "GlobalDefs.vmac_prefix": "vmac_prefix",
     "GlobalDefs.vmac_addr_prefix": "vmac_addr_prefix",

@@ -400,3 +400,24 @@ TEST_CASE("runtime: log_unknown_vrids logs an advert for a VRID no instance uses
     CHECK(r.state() == State::Backup);
   }
 }
+
+TEST_CASE("fifo_write_vrrp_states_on_reload: every instance's state, then every sync group's, as FIFO lines") {
+  boost::asio::io_context io;
+  FakeScripts host(io);
+  const auto cfg = parse(
+      "vrrp_sync_group G {\n group {\n  A\n  B\n }\n}\n"
+      "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.10\n }\n}\n"
+      "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n  192.0.2.11\n }\n}\n"
+      "vrrp_instance C {\n interface eth0\n virtual_router_id 3\n virtual_ipaddress {\n  192.0.2.12\n }\n}\n");
+  std::vector<InstanceInfo> in(3);
+  in[0].name = "A", in[0].state = State::Master, in[0].effective_priority = 150;
+  in[1].name = "B", in[1].state = State::Master, in[1].effective_priority = 100;
+  in[2].name = "C", in[2].state = State::Fault, in[2].effective_priority = 100;
+  write_states_to_fifos(in, *cfg, host);
+  CHECK(host.fifo_lines == std::vector<std::string>{"INSTANCE \"A\" MASTER 150", "INSTANCE \"B\" MASTER 100",
+                                                     "INSTANCE \"C\" FAULT 100", "GROUP \"G\" MASTER 0"});
+  host.fifo_lines.clear();
+  in[1].state = State::Backup;
+  write_states_to_fifos(in, *cfg, host);
+  CHECK(host.fifo_lines.back() == "GROUP \"G\" BACKUP 0");
+}
