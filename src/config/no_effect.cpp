@@ -47,8 +47,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::GlobalDefs, "random_seed", "nothing stayalived does at random is seeded from it"},
 
     // --- paths and namespaces
-    NoEffect{Ctx::Top, "instance", "the pid file names do not include the instance name"},
-    NoEffect{Ctx::Top, "use_pid_dir", "the pid files are not put in a directory of their own"},
     NoEffect{Ctx::Top, "net_namespace_ipvs", "IPVS is programmed in stayalived's own network namespace"},
     NoEffect{Ctx::Top, "namespace_with_ipsets", "ipsets are not used"},
 

@@ -166,16 +166,46 @@ int main(int argc, char** argv) {
 
   // Load the configuration before forking, so that a broken one is reported where the
   // operator is looking and the start fails (exit 2, as keepalived).
-  auto initial = stayalived::config::load_file(opts.use_file, sd::system_load_options(opts));
-  if (initial.has_errors() || !initial.config) {
-    for (const auto& d : initial.diagnostics) {
+  const auto load = [&] { return stayalived::config::load_file(opts.use_file, sd::system_load_options(opts)); };
+  const auto refused = [&](const stayalived::config::LoadResult& r) {
+    if (!r.has_errors() && r.config) return false;
+    for (const auto& d : r.diagnostics) {
       if (!opts.log.to_console) std::fprintf(stderr, "%s\n", d.format().c_str());
       logger.write(slog::Source::Main, d.severity == stayalived::config::Severity::Error
                                            ? slog::Level::Err : slog::Level::Warning, d.format());
     }
     log.error("Configuration file {} has errors: not starting", opts.use_file);
-    return 2;
+    return true;
+  };
+  auto initial = load();
+  if (refused(initial)) return 2;
+  // net_namespace in the file is -s (which wins): enter it, and read the file again there,
+  // where its interfaces are.
+  if (opts.net_namespace.empty() && initial.config->global.net_namespace) {
+    opts.net_namespace = *initial.config->global.net_namespace;
+    if (!enter_namespace(opts.net_namespace)) return 2;
+    initial = load();
+    if (refused(initial)) return 2;
   }
+
+  // The pid files' places, keepalived's (instance, use_pid_dir, the namespace); the
+  // directories are created, and removed at exit if empty.
+  const auto& g = initial.config->global;
+  const auto paths =
+      sd::pid_paths(opts.pid, opts.vrrp_pid, opts.checkers_pid, opts.bfd_pid, g.instance, g.use_pid_dir, opts.net_namespace);
+  opts.pid = paths.parent;
+  opts.vrrp_pid = paths.vrrp;
+  opts.checkers_pid = paths.checkers;
+  opts.bfd_pid = paths.bfd;
+  for (const auto& d : paths.dirs)
+    if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST)
+      std::fprintf(stderr, "cannot create %s: %s\n", d.c_str(), std::strerror(errno));
+  struct RemoveDirs {
+    std::vector<std::string> dirs;
+    ~RemoveDirs() {
+      for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) ::rmdir(it->c_str());  // only if empty
+    }
+  } remove_dirs{paths.dirs};
 
   // Take the pid files before forking, so that "already running" reaches the terminal.
   auto pid_file = sd::PidFile::acquire(opts.pid);
@@ -185,10 +215,12 @@ int main(int argc, char** argv) {
   }
   // keepalived's monitoring scripts also look at the subsystems' pid files; we are one
   // process, so they all name us. Only those of the subsystems that run, as keepalived: a
-  // -P daemon and a -C daemon (two instances) each take their own.
+  // -P daemon and a -C daemon (two instances) each take their own, and keepalived starts
+  // no VRRP process without VRRP instances, no checker process without virtual servers.
   std::vector<sd::PidFile> subsystem_pid_files;
-  for (const std::string* p :
-       {opts.runs_vrrp() ? &opts.vrrp_pid : nullptr, opts.runs_checkers() ? &opts.checkers_pid : nullptr}) {
+  const bool vrrp_process = opts.runs_vrrp() && !initial.config->vrrp_instances.empty();
+  const bool checker_process = opts.runs_checkers() && !initial.config->virtual_servers.empty();
+  for (const std::string* p : {vrrp_process ? &opts.vrrp_pid : nullptr, checker_process ? &opts.checkers_pid : nullptr}) {
     if (p == nullptr) continue;
     auto f = sd::PidFile::acquire(*p);
     if (!f) {

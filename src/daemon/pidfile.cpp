@@ -106,4 +106,28 @@ void PidFile::release() {
   fd_ = -1;
 }
 
+PidPaths pid_paths(const std::string& given_parent, const std::string& given_vrrp, const std::string& given_checkers,
+                   const std::string& given_bfd, const std::optional<std::string>& instance, bool use_pid_dir,
+                   const std::string& net_namespace) {
+  PidPaths p;
+  std::string dir = "/run/";
+  if (instance || use_pid_dir || !net_namespace.empty()) {
+    dir = "/run/keepalived/";
+    p.dirs.push_back("/run/keepalived");
+    if (!net_namespace.empty()) {
+      dir += net_namespace + "/";
+      p.dirs.push_back("/run/keepalived/" + net_namespace);
+    }
+  }
+  const std::string suffix = instance ? "_" + *instance : "";
+  const auto path = [&](const std::string& given, const char* name) {
+    return given.empty() ? dir + name + suffix + ".pid" : given;
+  };
+  p.parent = path(given_parent, "keepalived");
+  p.vrrp = path(given_vrrp, "vrrp");
+  p.checkers = path(given_checkers, "checkers");
+  p.bfd = path(given_bfd, "bfd");
+  return p;
+}
+
 }  // namespace stayalived::daemon

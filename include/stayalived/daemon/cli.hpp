@@ -16,10 +16,8 @@ namespace stayalived::daemon {
 
 /// Where keepalived puts things by default.
 inline constexpr const char* kDefaultConfigFile = "/etc/keepalived/keepalived.conf";
-inline constexpr const char* kDefaultPidFile = "/run/keepalived.pid";
-inline constexpr const char* kDefaultVrrpPidFile = "/run/keepalived_vrrp.pid";
-inline constexpr const char* kDefaultCheckersPidFile = "/run/keepalived_checkers.pid";
-inline constexpr const char* kDefaultBfdPidFile = "/run/keepalived_bfd.pid";
+// The pid files' names and places: see pid_paths() in pidfile.hpp (keepalived(8) says
+// /run/keepalived_vrrp.pid; keepalived 2.2.7 writes /run/vrrp.pid, measured with strace).
 
 /// Every option of keepalived(8). Fields are named after the long option.
 struct Options {
@@ -36,10 +34,10 @@ struct Options {
   bool dont_respawn = false;                          ///< -R (one process: no effect)
   bool dont_fork = false;                             ///< -n
   bool dump_conf = false;                             ///< -d
-  std::string pid = kDefaultPidFile;                  ///< -p
-  std::string vrrp_pid = kDefaultVrrpPidFile;         ///< -r
-  std::string checkers_pid = kDefaultCheckersPidFile; ///< -c
-  std::string bfd_pid = kDefaultBfdPidFile;           ///< -b
+  std::string pid;                                    ///< -p ("": the default, pid_paths())
+  std::string vrrp_pid;                               ///< -r ("": the default)
+  std::string checkers_pid;                           ///< -c ("": the default)
+  std::string bfd_pid;                                ///< -b ("": the default)
   bool genhash = false;                               ///< -T (must come first)
   std::vector<std::string> genhash_args;              ///< -T: every argument after it, for genhash
   bool address_monitoring = false;                    ///< -a

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stayalived/common/expected.hpp"
 
@@ -39,6 +40,22 @@ class PidFile {
   std::string path_;
   int fd_ = -1;
 };
+
+/// Where the pid files go, as keepalived 2.2.7 puts them (measured): in /run, named
+/// keepalived.pid, vrrp.pid, checkers.pid and bfd.pid; with `instance NAME`, `use_pid_dir`
+/// or a network namespace (-s or net_namespace), in the directory /run/keepalived (its
+/// subdirectory NAMESPACE with a namespace), and with `instance NAME` named
+/// keepalived_NAME.pid, vrrp_NAME.pid... A file given on the command line (-p, -r, -c, -b)
+/// is used as given.
+struct PidPaths {
+  std::string parent, vrrp, checkers, bfd;
+  /// The directories to create, outermost first ("/run/keepalived", then the namespace's);
+  /// removed at exit when empty.
+  std::vector<std::string> dirs;
+};
+PidPaths pid_paths(const std::string& given_parent, const std::string& given_vrrp, const std::string& given_checkers,
+                   const std::string& given_bfd, const std::optional<std::string>& instance, bool use_pid_dir,
+                   const std::string& net_namespace);
 
 /// The pid recorded in `path`, if the file exists and holds a number.
 std::optional<pid_t> read_pid(const std::string& path);

@@ -11,7 +11,25 @@ sa_ns_add d   # run in a namespace of our own: nothing the daemon does reaches t
 
 bin="$SA_BIN_DIR/stayalived"
 conf="$SA_TMP/keepalived.conf"
-printf 'global_defs {\n  router_id LIFECYCLE\n}\n' >"$conf"
+# A VRRP instance (its interface missing here: it waits in FAULT) and a virtual server:
+# keepalived takes the VRRP and checker pid files only when it has those.
+cat >"$conf" <<'CONF'
+global_defs {
+  router_id LIFECYCLE
+}
+vrrp_instance VI_1 {
+  interface eth9
+  virtual_router_id 91
+  virtual_ipaddress {
+    192.0.2.191
+  }
+}
+virtual_server 192.0.2.191 80 {
+  protocol TCP
+  real_server 192.0.2.2 80 {
+  }
+}
+CONF
 pids=(-p "$SA_TMP/k.pid" -r "$SA_TMP/v.pid" -c "$SA_TMP/c.pid")
 fail=0
 # holds FILE PID: the pid file names PID (read at each try of sa_wait).

@@ -74,7 +74,6 @@ NO_EFFECT = {
     "ProcessTuning.process_name": "vrrp_process_name",
     "GlobalDefs.net_namespace_ipvs": "net_namespace_ipvs",
     "GlobalDefs.namespace_with_ipsets": "namespace_with_ipsets",
-    "GlobalDefs.use_pid_dir": "use_pid_dir",
     "GlobalDefs.linkbeat_use_polling": "linkbeat_use_polling",
     "GlobalDefs.child_wait_time": "child_wait_time",
     "GlobalDefs.tmp_config_directory": "tmp_config_directory",
