@@ -193,10 +193,10 @@ int main(int argc, char** argv) {
   const auto& g = initial.config->global;
   const auto paths =
       sd::pid_paths(opts.pid, opts.vrrp_pid, opts.checkers_pid, opts.bfd_pid, g.instance, g.use_pid_dir, opts.net_namespace);
-  opts.pid = paths.parent;
-  opts.vrrp_pid = paths.vrrp;
-  opts.checkers_pid = paths.checkers;
-  opts.bfd_pid = paths.bfd;
+  opts.pid = paths.parent_file;
+  opts.vrrp_pid = paths.vrrp_file;
+  opts.checkers_pid = paths.checkers_file;
+  opts.bfd_pid = paths.bfd_file;
   for (const auto& d : paths.dirs)
     if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST)
       std::fprintf(stderr, "cannot create %s: %s\n", d.c_str(), std::strerror(errno));

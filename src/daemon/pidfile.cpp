@@ -123,10 +123,10 @@ PidPaths pid_paths(const std::string& given_parent, const std::string& given_vrr
   const auto path = [&](const std::string& given, const char* name) {
     return given.empty() ? dir + name + suffix + ".pid" : given;
   };
-  p.parent = path(given_parent, "keepalived");
-  p.vrrp = path(given_vrrp, "vrrp");
-  p.checkers = path(given_checkers, "checkers");
-  p.bfd = path(given_bfd, "bfd");
+  p.parent_file = path(given_parent, "keepalived");
+  p.vrrp_file = path(given_vrrp, "vrrp");
+  p.checkers_file = path(given_checkers, "checkers");
+  p.bfd_file = path(given_bfd, "bfd");
   return p;
 }
 

@@ -48,7 +48,7 @@ class PidFile {
 /// keepalived_NAME.pid, vrrp_NAME.pid... A file given on the command line (-p, -r, -c, -b)
 /// is used as given.
 struct PidPaths {
-  std::string parent, vrrp, checkers, bfd;
+  std::string parent_file, vrrp_file, checkers_file, bfd_file;
   /// The directories to create, outermost first ("/run/keepalived", then the namespace's);
   /// removed at exit when empty.
   std::vector<std::string> dirs;

@@ -109,25 +109,25 @@ TEST_CASE("the lock survives a fork and is held by the child") {
 TEST_CASE("pid paths: keepalived 2.2.7's names and places, by instance, use_pid_dir and namespace") {
   using stayalived::daemon::pid_paths;
   const auto plain = pid_paths("", "", "", "", std::nullopt, false, "");
-  CHECK(plain.parent == "/run/keepalived.pid");
-  CHECK(plain.vrrp == "/run/vrrp.pid");
-  CHECK(plain.checkers == "/run/checkers.pid");
-  CHECK(plain.bfd == "/run/bfd.pid");
+  CHECK(plain.parent_file == "/run/keepalived.pid");
+  CHECK(plain.vrrp_file == "/run/vrrp.pid");
+  CHECK(plain.checkers_file == "/run/checkers.pid");
+  CHECK(plain.bfd_file == "/run/bfd.pid");
   CHECK(plain.dirs.empty());
   const auto inst = pid_paths("", "", "", "", std::string("inst1"), false, "");
-  CHECK(inst.parent == "/run/keepalived/keepalived_inst1.pid");
-  CHECK(inst.vrrp == "/run/keepalived/vrrp_inst1.pid");
+  CHECK(inst.parent_file == "/run/keepalived/keepalived_inst1.pid");
+  CHECK(inst.vrrp_file == "/run/keepalived/vrrp_inst1.pid");
   CHECK(inst.dirs == std::vector<std::string>{"/run/keepalived"});
   const auto dir = pid_paths("", "", "", "", std::nullopt, true, "");
-  CHECK(dir.parent == "/run/keepalived/keepalived.pid");
-  CHECK(dir.checkers == "/run/keepalived/checkers.pid");
+  CHECK(dir.parent_file == "/run/keepalived/keepalived.pid");
+  CHECK(dir.checkers_file == "/run/keepalived/checkers.pid");
   const auto ns = pid_paths("", "", "", "", std::string("i5"), false, "blue");
-  CHECK(ns.parent == "/run/keepalived/blue/keepalived_i5.pid");
-  CHECK(ns.vrrp == "/run/keepalived/blue/vrrp_i5.pid");
+  CHECK(ns.parent_file == "/run/keepalived/blue/keepalived_i5.pid");
+  CHECK(ns.vrrp_file == "/run/keepalived/blue/vrrp_i5.pid");
   CHECK(ns.dirs == std::vector<std::string>{"/run/keepalived", "/run/keepalived/blue"});
   // What the command line gives is used as given.
   const auto given = pid_paths("/tmp/k.pid", "", "/tmp/c.pid", "", std::string("x"), false, "");
-  CHECK(given.parent == "/tmp/k.pid");
-  CHECK(given.vrrp == "/run/keepalived/vrrp_x.pid");
-  CHECK(given.checkers == "/tmp/c.pid");
+  CHECK(given.parent_file == "/tmp/k.pid");
+  CHECK(given.vrrp_file == "/run/keepalived/vrrp_x.pid");
+  CHECK(given.checkers_file == "/tmp/c.pid");
 }
