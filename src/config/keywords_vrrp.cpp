@@ -317,6 +317,15 @@ void h_lvs_sync_daemon_interface(Builder& b, const Stmt& s) {
   if (!b.vi) return;
   b.warn(s, 0, fmt::format("vrrp_instance {}: 'lvs_sync_daemon_interface' is deprecated; use global_defs lvs_sync_daemon", b.vi->name));
   b.vi->lvs_sync_daemon_interface = s.args[0].text;
+  // keepalived 2.2.7 still runs the sync daemon on that interface for this instance,
+  // unless global_defs says otherwise (a later lvs_sync_daemon replaces this).
+  if (!b.cfg.global.lvs_sync_daemon) {
+    LvsSyncDaemon d;
+    d.interface = s.args[0].text;
+    d.vrrp_instance = b.vi->name;
+    d.loc = s.loc;
+    b.cfg.global.lvs_sync_daemon = std::move(d);
+  }
 }
 void h_authentication(Builder& b, const Stmt& s) {
   (void)s;  // keepalived ignores words after this block keyword

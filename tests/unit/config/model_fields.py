@@ -58,6 +58,7 @@ LOADING = {
     "InterfaceDelays.down_delay": "interface_up_down_delays (in no_effect.cpp)",
     "InterfaceDelays.up_delay": "interface_up_down_delays (in no_effect.cpp)",
     "VirtualAddress.use_vmac": "warned by keywords_addr.cpp as having no effect",
+    "VrrpInstance.lvs_sync_daemon_interface": "keywords_vrrp.cpp: becomes global_defs lvs_sync_daemon",
 }
 # Fields without effect, by the keyword that sets them (which no_effect.cpp must list).
 NO_EFFECT = {
@@ -125,7 +126,6 @@ NO_EFFECT = {
     "VrrpInstance.garp_extra_if": "garp_extra_if",
     "VrrpInstance.kernel_rx_buf_size": "kernel_rx_buf_size",
     "VrrpInstance.linkbeat_use_polling": "linkbeat_use_polling",
-    "VrrpInstance.lvs_sync_daemon_interface": "lvs_sync_daemon_interface",
 }
 
 RUNTIME_DIRS = ["src/vrrp", "src/check", "src/ipvs", "src/daemon", "src/notify", "src/common"]

@@ -119,3 +119,17 @@ TEST_CASE("no effect: keywords that work say nothing, and a block without effect
   CHECK(no_effect_count(bfd) == 1);
   CHECK(testcfg::has(bfd, 1, "'bfd_instance' is accepted but has no effect in stayalived: BFD is not implemented"));
 }
+
+TEST_CASE("lvs_sync_daemon_interface in an instance is global_defs lvs_sync_daemon for that instance, unless that is given") {
+  const std::string vi = "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n lvs_sync_daemon_interface eth0\n"
+                         " virtual_ipaddress {\n  192.0.2.1\n }\n}\n";
+  const auto r = testcfg::load(vi);
+  REQUIRE(r.config);
+  REQUIRE(r.config->global.lvs_sync_daemon);
+  CHECK(r.config->global.lvs_sync_daemon->interface == "eth0");
+  CHECK(r.config->global.lvs_sync_daemon->vrrp_instance == "V");
+  CHECK(testcfg::has(r, 4, "deprecated"));
+  const auto g = testcfg::load(vi + "global_defs {\n lvs_sync_daemon lo V2\n}\n");
+  REQUIRE(g.config);
+  CHECK(g.config->global.lvs_sync_daemon->interface == "lo");
+}
