@@ -18,7 +18,8 @@ constexpr std::string_view kDbus = "D-Bus is not implemented";
 constexpr std::string_view kBfd = "BFD is not implemented";
 constexpr std::string_view kNftIpvs = "no nftables rules are installed for IPVS";
 constexpr std::string_view kVmac = "VMAC and ipvlan interfaces are not created; VRRP runs on the base interface";
-constexpr std::string_view kStatic = "static addresses, routes and rules are not installed";
+constexpr std::string_view kStatic =
+    "an instance of the group is not put in FAULT when a static address, route or rule naming the group is deleted";
 constexpr std::string_view kNetlinkBufs = "the kernel's default socket buffer sizes are used";
 
 constexpr std::array kList = {
@@ -94,9 +95,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::GlobalDefs, "nftables_ipvs_start_fwmark", kNftIpvs},
 
     // --- static addresses, routes and rules
-    NoEffect{Ctx::Top, "static_ipaddress", kStatic},
-    NoEffect{Ctx::Top, "static_routes", kStatic},
-    NoEffect{Ctx::Top, "static_rules", kStatic},
     NoEffect{Ctx::Top, "track_group", kStatic},
 
     // --- SNMP, D-Bus, BFD

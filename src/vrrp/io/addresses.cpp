@@ -271,7 +271,9 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
     case NetEvent::Kind::LinkChanged: {
       auto old = links.find(ev.link.index);
       const bool was = old != links.end() && old->second.usable();
+      const bool appeared = old == links.end();
       links[ev.link.index] = ev.link;
+      if (appeared) static_link_appeared(ev.link);  // an interface (re-)created
       if (auto g = garps.find(ev.link.index); g != garps.end()) g->second->set_mac(ev.link.mac);
       if (was != ev.link.usable()) {
         if (uses_interface(ev.link.name)) log.info("Netlink reports {} {}", ev.link.name, ev.link.usable() ? "up" : "down");
@@ -292,7 +294,10 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
     case NetEvent::Kind::AddressRemoved: {
       std::erase_if(addrs, [&](const AddrInfo& a) { return a.index == ev.addr.index && a.address == ev.addr.address; });
       if (ev.kind == NetEvent::Kind::AddressAdded) addrs.push_back(ev.addr);
-      if (ev.kind == NetEvent::Kind::AddressRemoved) address_removed(ev.addr);
+      if (ev.kind == NetEvent::Kind::AddressRemoved) {
+        address_removed(ev.addr);
+        static_address_removed(ev.addr);
+      }
       for (auto& p : insts) {
         if (!p || p->ifindex != ev.addr.index) continue;
         const auto before = p->src;

@@ -15,7 +15,9 @@ bool Runtime::Impl::same_identity(const Inst& in, const config::VrrpInstance& vi
 
 Result<> Runtime::Impl::apply(std::shared_ptr<const config::Config> c) {
   if (!running) return start(std::move(c));
+  const auto previous = cfg;
   cfg = std::move(c);
+  install_statics(previous.get());
   // 1. Instances that are gone, or whose identity changed, stop (notify DELETED / FAULT).
   std::set<std::string> kept;
   for (auto& p : insts) {

@@ -194,6 +194,7 @@ Result<> Runtime::Impl::start(std::shared_ptr<const config::Config> c) {
   }
   if (auto a = nl->dump_addresses()) addrs = std::move(*a);
   if (auto r = nl->watch([this](const NetEvent& ev) { net_event(ev); }); !r) return r;
+  install_statics(nullptr);
 
   for (const auto& vi : cfg->vrrp_instances) {
     auto in = make_inst(vi);
@@ -242,6 +243,7 @@ void Runtime::Impl::stop(std::function<void()> done) {
       for (auto& t : p->timers) t->cancel();
   // Let queued gratuitous ARPs go? No: a stopping router must not announce VIPs it removed.
   garps.clear();
+  if (!opts.dont_release_vrrp) remove_statics();
   for (auto& [k, s] : socks) s.s->close();
   socks.clear();
   if (nl) nl->close();

@@ -170,6 +170,17 @@ struct Runtime::Impl {
   void resync();
   void reconcile_addresses(const std::vector<std::pair<Inst*, config::VrrpInstance>>& masters);
 
+  // --- statics.cpp ------------------------------------------------------------------------
+  std::vector<AddressSpec> static_address_specs(const config::Config& c) const;
+  std::vector<RouteSpec> static_route_specs(const config::Config& c) const;
+  /// Adds the static addresses, routes and rules of `cfg` (after removing those only `old`
+  /// had, on a reload).
+  void install_statics(const config::Config* old);
+  /// At the stop (unless -V): the static addresses, routes and rules go, as keepalived's.
+  void remove_statics();
+  void static_address_removed(const AddrInfo& ai);
+  void static_link_appeared(const LinkInfo& link);
+
   // --- tracker_host.cpp -----------------------------------------------------------------
   struct Observed {
     TrackInput input;

@@ -421,3 +421,39 @@ TEST_CASE("fifo_write_vrrp_states_on_reload: every instance's state, then every 
   write_states_to_fifos(in, *cfg, host);
   CHECK(host.fifo_lines.back() == "GROUP \"G\" BACKUP 0");
 }
+
+TEST_CASE("runtime: static addresses, routes and rules are installed at start, changed by reload, removed at stop, and a deleted static address is restored") {
+  Rig r;
+  const std::string statics =
+      "static_ipaddress {\n  192.0.2.50/24 dev eth0\n}\n"
+      "static_routes {\n  198.51.100.0/24 via 192.0.2.254 dev eth0\n}\n"
+      "static_rules {\n  from 192.0.2.50 table 100\n}\n";
+  REQUIRE(r.rt->start(parse(conf() + statics)));
+  r.io.poll();
+  r.io.restart();
+  INFO(fmt::format("{}", fmt::join(r.world.netlink_ops, " | ")));
+  // The statics first, then the instance's start (which removes its VIP, as keepalived).
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"add 192.0.2.50/24 dev 2", "route add 198.51.100.0/24", "rule add",
+                                                        "del 192.0.2.100/24 dev 2"});
+  // Someone deletes the static address: it comes back.
+  r.world.netlink_ops.clear();
+  r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressRemoved, {},
+                                 AddrInfo{.index = 2, .address = *IpAddress::parse("192.0.2.50"), .prefix = 24}});
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"add 192.0.2.50/24 dev 2"});
+  CHECK(r.logged("Restoring deleted static address 192.0.2.50/24 dev eth0"));
+  // A reload without the route: it goes; the others are applied again (no error if there).
+  r.world.netlink_ops.clear();
+  REQUIRE(r.rt->apply(parse(conf() + "static_ipaddress {\n  192.0.2.50/24 dev eth0\n}\n"
+                                      "static_rules {\n  from 192.0.2.50 table 100\n}\n")));
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"route del 198.51.100.0/24", "add 192.0.2.50/24 dev 2", "rule add"});
+  // The stop removes them, after the VIP (as keepalived 2.2.7).
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  r.world.netlink_ops.clear();
+  r.rt->stop(nullptr);
+  r.io.poll();
+  CHECK(r.world.netlink_ops == std::vector<std::string>{"del 192.0.2.100/24 dev 2", "rule del", "del 192.0.2.50/24 dev 2"});
+}
