@@ -172,7 +172,10 @@ class Builder {
   std::vector<RsDefaults> rs_defaults_;                 // per real server of the current vs
   std::vector<std::vector<std::uint32_t>> ck_bits_;     // per checker of each real server
   std::vector<CheckConnection> smtp_hosts_;             // `host` blocks of the current SMTP_CHECK
-  bool warned_rule_preference_ = false;                 // keepalived warns once
+  // The preference given to the next rule without one, per family: keepalived 2.2.7 counts
+  // down from 16384 in the order of the lines.
+  std::uint32_t next_rule_preference_v4_ = 16384;
+  std::uint32_t next_rule_preference_v6_ = 16384;
 
  private:
   /// Warns when the line just handled has no effect in stayalived (no_effect.hpp).

@@ -118,6 +118,7 @@ std::string route_line(const Route& r) {
   }
   if (r.vrf) l += " vrf " + word(*r.vrf);
   if (r.append) l += " append";
+  if (r.add) l += " add";
   if (r.no_track) l += " no_track";
   if (r.track_group) l += " track_group " + word(*r.track_group);
   return l;

@@ -315,10 +315,22 @@ std::optional<Rule> parse_rule_line(Builder& b, const Stmt& item, bool is_static
     }
   }
   // Rules need a preference, or their order depends on the order instances change state
-  // (keepalived.conf(5) "Static routes/addresses/rules"); keepalived picks one and warns.
-  if (!r.preference && !b.warned_rule_preference_) {
-    b.warned_rule_preference_ = true;
-    b.diags.warn(item.loc, "rule without 'preference': one is assigned, probably not the order you want; add 'preference N'");
+  // (keepalived.conf(5) "Static routes/addresses/rules"); keepalived 2.2.7 gives each rule
+  // without one the next of 16384, 16383, ... (one count per family) and warns.
+  if (!r.preference) {
+    auto& next = r.family == Family::Inet6 ? b.next_rule_preference_v6_ : b.next_rule_preference_v4_;
+    r.preference = next;
+    if (next > 0) --next;
+    b.diags.warn(item.loc, fmt::format("rule without 'preference': {} is assigned, probably not the order you want; "
+                                       "add 'preference N'",
+                                       *r.preference));
+  }
+  // keepalived 2.2.7 tracks its rules by their protocol: a tracked rule (a virtual rule
+  // without no_track, a static rule with a track_group) is always "proto keepalived".
+  constexpr std::uint8_t kRtprotKeepalived = 18;
+  if (r.protocol && *r.protocol != kRtprotKeepalived && (is_static ? r.track_group.has_value() : !r.no_track)) {
+    b.diags.warn(item.loc, "a tracked rule must have protocol keepalived (18); protocol reset (add no_track to keep it)");
+    r.protocol = kRtprotKeepalived;
   }
   return r;
 }

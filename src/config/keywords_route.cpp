@@ -15,21 +15,66 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
   Route r;
   r.loc = item.loc;
   bool have_dest = false, inet6 = false;
-  const auto metric = [&](std::size_t& i, std::optional<std::uint32_t>& field, RouteMetric m) -> bool {
+  // A metric: `NAME [lock] VALUE`; returns the value's word (i moves onto it). keepalived
+  // 2.2.7 takes `lock` only on mtu, rtt, rttvar, ssthresh, cwnd, advmss, reordering and
+  // rto_min, and drops the route for the others.
+  const auto metric_value = [&](std::size_t& i, std::optional<RouteMetric> lockable) -> const Word* {
     const auto opt = w[i].text;
+    std::uint32_t lock = 0;
     if (i + 1 < w.size() && w[i + 1].text == "lock") {
-      r.locked |= 1u << static_cast<unsigned>(m);
+      if (!lockable) {
+        b.warn(s, i + 1, fmt::format("route option '{}' cannot be locked; route ignored", opt));
+        return nullptr;
+      }
+      lock = 1u << static_cast<unsigned>(*lockable);
       ++i;
     }
     const Word* v = value_after(b, s, i + 1, opt);
-    if (!v) return false;
+    if (!v) return nullptr;
     ++i;
+    r.locked |= lock;
+    return v;
+  };
+  const auto metric = [&](std::size_t& i, std::optional<std::uint32_t>& field,
+                          std::optional<RouteMetric> lockable) -> bool {
+    const auto opt = w[i].text;
+    const Word* v = metric_value(i, lockable);
+    if (!v) return false;
     std::int64_t n = 0;
     if (parse_int(v->text, 0, kLifetimeForever, n) != NumError::Ok) {
       b.warn(s, i, fmt::format("route option '{}' needs a number, not '{}'; route ignored", opt, v->text));
       return false;
     }
     field = static_cast<std::uint32_t>(n);
+    return true;
+  };
+  // rtt, rttvar, rto_min: `NAME [lock] TIME`, kept as the kernel's value (1/per_ms ms). As
+  // keepalived 2.2.7 reads them: a bare number is the kernel's value as is, a number with
+  // s|sec|secs|ms|msec|msecs a time; anything under 200 ms becomes 200 ms.
+  const auto rtt_metric = [&](std::size_t& i, std::optional<std::uint32_t>& field, RouteMetric m,
+                              std::uint32_t per_ms) -> bool {
+    const auto opt = w[i].text;
+    const Word* v = metric_value(i, m);
+    if (!v) return false;
+    const std::string_view t = v->text;
+    std::size_t digits = 0;
+    while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+    const std::string_view unit = t.substr(digits);
+    std::uint64_t scale = 0;
+    if (unit.empty()) scale = 1;
+    else if (unit == "s" || unit == "sec" || unit == "secs") scale = 1000ull * per_ms;
+    else if (unit == "ms" || unit == "msec" || unit == "msecs") scale = per_ms;
+    std::int64_t n = 0;
+    if (!scale || digits == 0 || parse_int(t.substr(0, digits), 0, kLifetimeForever, n) != NumError::Ok ||
+        static_cast<std::uint64_t>(n) * scale > kLifetimeForever) {
+      b.warn(s, i, fmt::format("route option '{}' needs a time (N, Nms or Ns), not '{}'; route ignored", opt, t));
+      return false;
+    }
+    field = static_cast<std::uint32_t>(static_cast<std::uint64_t>(n) * scale);
+    if (*field < 200 * per_ms) {
+      b.warn(s, i, fmt::format("route option '{}' {} is below the minimum of 200ms; 200ms is used", opt, t));
+      field = 200 * per_ms;
+    }
     return true;
   };
   const auto addr = [&](std::size_t i, std::string_view what) -> std::optional<IpAddress> {
@@ -84,8 +129,7 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
       r.table = table_value(b, s, i, v->text, "route");
       if (!r.table) return std::nullopt;
     } else if (opt == "metric" || opt == "priority" || opt == "preference") {
-      if (!metric(i, r.metric, RouteMetric::Mtu)) return std::nullopt;
-      r.locked &= ~(1u << static_cast<unsigned>(RouteMetric::Mtu));
+      if (!metric(i, r.metric, std::nullopt)) return std::nullopt;
     } else if (opt == "tos" || opt == "dsfield") {
       const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
@@ -107,27 +151,27 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
     } else if (opt == "mtu") {
       if (!metric(i, r.mtu, RouteMetric::Mtu)) return std::nullopt;
     } else if (opt == "hoplimit") {
-      if (!metric(i, r.hoplimit, RouteMetric::Hoplimit)) return std::nullopt;
+      if (!metric(i, r.hoplimit, std::nullopt)) return std::nullopt;
     } else if (opt == "advmss") {
       if (!metric(i, r.advmss, RouteMetric::Advmss)) return std::nullopt;
     } else if (opt == "rtt") {
-      if (!metric(i, r.rtt, RouteMetric::Rtt)) return std::nullopt;
+      if (!rtt_metric(i, r.rtt, RouteMetric::Rtt, 8)) return std::nullopt;
     } else if (opt == "rttvar") {
-      if (!metric(i, r.rttvar, RouteMetric::Rttvar)) return std::nullopt;
+      if (!rtt_metric(i, r.rttvar, RouteMetric::Rttvar, 4)) return std::nullopt;
     } else if (opt == "reordering") {
       if (!metric(i, r.reordering, RouteMetric::Reordering)) return std::nullopt;
     } else if (opt == "window") {
-      if (!metric(i, r.window, RouteMetric::Window)) return std::nullopt;
+      if (!metric(i, r.window, std::nullopt)) return std::nullopt;
     } else if (opt == "cwnd") {
       if (!metric(i, r.cwnd, RouteMetric::Cwnd)) return std::nullopt;
     } else if (opt == "ssthresh") {
       if (!metric(i, r.ssthresh, RouteMetric::Ssthresh)) return std::nullopt;
     } else if (opt == "rto_min") {
-      if (!metric(i, r.rto_min, RouteMetric::RtoMin)) return std::nullopt;
+      if (!rtt_metric(i, r.rto_min, RouteMetric::RtoMin, 1)) return std::nullopt;
     } else if (opt == "initcwnd") {
-      if (!metric(i, r.initcwnd, RouteMetric::Initcwnd)) return std::nullopt;
+      if (!metric(i, r.initcwnd, std::nullopt)) return std::nullopt;
     } else if (opt == "initrwnd") {
-      if (!metric(i, r.initrwnd, RouteMetric::Initrwnd)) return std::nullopt;
+      if (!metric(i, r.initrwnd, std::nullopt)) return std::nullopt;
     } else if (opt == "realms") {
       const Word* v = take_value(b, s, i, opt);
       if (!v) return std::nullopt;
@@ -228,8 +272,9 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
               (k == "tos" || k == "tc" ? e.tos : e.ttl) = static_cast<std::uint8_t>(n);
             }
           } else if (k == "csum") {
-            e.csum = true;
-            ++i;
+            // keepalived 2.2.7 does not know csum after encap ip|ip6 and drops the route.
+            b.warn(s, i + 1, "route encap option 'csum' is not supported (as in keepalived 2.2.7); route ignored");
+            return std::nullopt;
           } else {
             break;
           }
@@ -291,6 +336,10 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
       r.vrf = v->text;
     } else if (opt == "append") {
       r.append = true;
+      r.add = false;
+    } else if (opt == "add") {
+      r.add = true;
+      r.append = false;
     } else if (opt == "no_track" && !is_static) {
       r.no_track = true;
     } else if (opt == "track_group" && is_static) {
@@ -327,6 +376,13 @@ std::optional<Route> parse_route_line(Builder& b, const Stmt& item, bool is_stat
     return std::nullopt;
   }
   if (inet6 && r.destination.address.is_v4() && r.destination.length == 0) r.destination.address = IpAddress::v6({});
+  // keepalived 2.2.7 tracks its routes by their protocol: a tracked route (a virtual route
+  // without no_track, a static route with a track_group) is always "proto keepalived".
+  constexpr std::uint8_t kRtprotKeepalived = 18;
+  if (r.protocol && *r.protocol != kRtprotKeepalived && (is_static ? r.track_group.has_value() : !r.no_track)) {
+    b.diags.warn(item.loc, "a tracked route must have protocol keepalived (18); protocol reset (add no_track to keep it)");
+    r.protocol = kRtprotKeepalived;
+  }
   return r;
 }
 

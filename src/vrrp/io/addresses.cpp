@@ -92,6 +92,8 @@ std::vector<RouteSpec> Runtime::Impl::route_specs(const config::VrrpInstance& co
     s.route = r;
     s.ifindex = ifindex_of(r.dev, 0);
     for (const auto& nh : r.nexthops) s.nexthop_ifindex.push_back(ifindex_of(nh.dev, 0));
+    if (r.vrf)
+      if (auto l = link_named(*r.vrf)) s.vrf_table = l->vrf_table;
     out.push_back(std::move(s));
   }
   return out;

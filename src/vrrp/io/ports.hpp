@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct LinkInfo {
   bool running = false;  ///< IFF_RUNNING (carrier)
   MacAddress mac{};
   bool has_mac = false;
+  std::optional<std::uint32_t> vrf_table;  ///< a VRF device: its routing table (IFLA_VRF_TABLE)
   /// keepalived's notion of a usable interface: administratively up with a carrier.
   bool usable() const { return up && running; }
 };
@@ -70,6 +72,7 @@ struct RouteSpec {
   config::Route route;
   int ifindex = 0;                  ///< dev, 0 if none
   std::vector<int> nexthop_ifindex; ///< dev of each nexthop
+  std::optional<std::uint32_t> vrf_table;  ///< `vrf NAME`: the VRF device's table, if it is one
   friend bool operator==(const RouteSpec&, const RouteSpec&) = default;
 };
 

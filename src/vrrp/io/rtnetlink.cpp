@@ -1,6 +1,8 @@
 // The one file that includes libnl-route (README.md "Layout": libnl stays in two files).
 #include "rtnetlink.hpp"
 
+#include "route_msg.hpp"
+
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -11,9 +13,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
-#include <netlink/route/nexthop.h>
-#include <netlink/route/route.h>
-#include <netlink/route/rule.h>
+#include <netlink/route/link/vrf.h>
 #include <netlink/socket.h>
 #include <sys/socket.h>
 
@@ -27,7 +27,6 @@ namespace stayalived::vrrp {
 
 namespace {
 
-constexpr std::uint8_t kRtprotKeepalived = 18;  // "proto keepalived", as keepalived marks its routes
 constexpr std::uint32_t kLifetimeForever = 0xffffffffu;
 
 
@@ -56,8 +55,6 @@ struct Handle {
 };
 using AddrH = Handle<nl_addr, nl_addr_put>;
 using RtAddrH = Handle<rtnl_addr, rtnl_addr_put>;
-using RouteH = Handle<rtnl_route, rtnl_route_put>;
-using RuleH = Handle<rtnl_rule, rtnl_rule_put>;
 using CacheH = Handle<nl_cache, nl_cache_free>;
 
 AddrH build(const config::IpAddress& a, int prefix) {
@@ -83,6 +80,7 @@ LinkInfo link_info(rtnl_link* l) {
     std::memcpy(li.mac.data(), nl_addr_get_binary_addr(mac), 6);
     li.has_mac = true;
   }
+  if (std::uint32_t table = 0; rtnl_link_is_vrf(l) && rtnl_link_vrf_get_tableid(l, &table) == 0) li.vrf_table = table;
   return li;
 }
 
@@ -146,110 +144,6 @@ Result<RtAddrH> make_addr(const AddressSpec& s) {
     rtnl_addr_set_preferred_lifetime(a.get(), preferred);
   }
   return a;
-}
-
-Result<RouteH> make_route(const RouteSpec& s) {
-  const auto& r = s.route;
-  RouteH rt(rtnl_route_alloc());
-  if (!rt.get()) return Unexpected(Error{"out of memory", ENOMEM});
-  rtnl_route_set_family(rt.get(), static_cast<std::uint8_t>(net::af(r.destination.address.family)));
-  auto dst = build(r.destination.network(), r.destination.length);
-  rtnl_route_set_dst(rt.get(), dst.get());
-  static constexpr std::uint8_t kTypes[] = {RTN_UNICAST,   RTN_LOCAL,       RTN_BROADCAST, RTN_ANYCAST,
-                                            RTN_MULTICAST, RTN_BLACKHOLE,   RTN_UNREACHABLE, RTN_PROHIBIT,
-                                            RTN_THROW,     RTN_NAT};
-  rtnl_route_set_type(rt.get(), kTypes[static_cast<int>(r.type)]);
-  rtnl_route_set_table(rt.get(), r.table.value_or(RT_TABLE_MAIN));
-  rtnl_route_set_protocol(rt.get(), r.protocol.value_or(kRtprotKeepalived));
-  if (r.scope) {
-    rtnl_route_set_scope(rt.get(), *r.scope);
-  } else if (r.type == config::RouteType::Unicast && !r.via && r.nexthops.empty()) {
-    rtnl_route_set_scope(rt.get(), RT_SCOPE_LINK);  // as `ip route add PREFIX dev IF`
-  } else {
-    rtnl_route_set_scope(rt.get(), RT_SCOPE_UNIVERSE);
-  }
-  if (r.metric) rtnl_route_set_priority(rt.get(), *r.metric);
-  if (r.tos) rtnl_route_set_tos(rt.get(), *r.tos);
-  if (r.src) {
-    auto src = build(*r.src, r.src->is_v4() ? 32 : 128);
-    rtnl_route_set_pref_src(rt.get(), src.get());
-  }
-  auto metric = [&](int id, const std::optional<std::uint32_t>& v) {
-    if (v) rtnl_route_set_metric(rt.get(), id, *v);
-  };
-  metric(RTAX_MTU, r.mtu);
-  metric(RTAX_HOPLIMIT, r.hoplimit);
-  metric(RTAX_ADVMSS, r.advmss);
-  metric(RTAX_RTT, r.rtt);
-  metric(RTAX_RTTVAR, r.rttvar);
-  metric(RTAX_REORDERING, r.reordering);
-  metric(RTAX_WINDOW, r.window);
-  metric(RTAX_CWND, r.cwnd);
-  metric(RTAX_SSTHRESH, r.ssthresh);
-  metric(RTAX_RTO_MIN, r.rto_min);
-  metric(RTAX_INITCWND, r.initcwnd);
-  metric(RTAX_INITRWND, r.initrwnd);
-  if (r.locked) rtnl_route_set_metric(rt.get(), RTAX_LOCK, r.locked);
-  if (r.type == config::RouteType::Unicast || r.type == config::RouteType::Local) {
-    if (r.nexthops.empty()) {
-      rtnl_nexthop* nh = rtnl_route_nh_alloc();
-      if (s.ifindex) rtnl_route_nh_set_ifindex(nh, s.ifindex);
-      if (r.via) {
-        auto gw = build(*r.via, r.via->is_v4() ? 32 : 128);
-        rtnl_route_nh_set_gateway(nh, gw.get());
-      }
-      if (r.onlink) rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
-      rtnl_route_add_nexthop(rt.get(), nh);
-    } else {
-      for (std::size_t i = 0; i < r.nexthops.size(); ++i) {
-        const auto& h = r.nexthops[i];
-        rtnl_nexthop* nh = rtnl_route_nh_alloc();
-        if (i < s.nexthop_ifindex.size() && s.nexthop_ifindex[i]) rtnl_route_nh_set_ifindex(nh, s.nexthop_ifindex[i]);
-        if (h.via) {
-          auto gw = build(*h.via, h.via->is_v4() ? 32 : 128);
-          rtnl_route_nh_set_gateway(nh, gw.get());
-        }
-        if (h.onlink) rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
-        if (h.weight) rtnl_route_nh_set_weight(nh, static_cast<std::uint8_t>(*h.weight - 1));
-        rtnl_route_add_nexthop(rt.get(), nh);
-      }
-    }
-  }
-  return rt;
-}
-
-Result<RuleH> make_rule(const config::Rule& r) {
-  RuleH ru(rtnl_rule_alloc());
-  if (!ru.get()) return Unexpected(Error{"out of memory", ENOMEM});
-  rtnl_rule_set_family(ru.get(), net::af(r.family));
-  if (r.from) {
-    auto a = build(r.from->network(), r.from->length);
-    rtnl_rule_set_src(ru.get(), a.get());
-  }
-  if (r.to) {
-    auto a = build(r.to->network(), r.to->length);
-    rtnl_rule_set_dst(ru.get(), a.get());
-  }
-  static constexpr std::uint8_t kActions[] = {FR_ACT_TO_TBL,    FR_ACT_GOTO,       FR_ACT_NOP,
-                                              FR_ACT_BLACKHOLE, FR_ACT_UNREACHABLE, FR_ACT_PROHIBIT};
-  rtnl_rule_set_action(ru.get(), kActions[static_cast<int>(r.action)]);
-  if (r.table) rtnl_rule_set_table(ru.get(), *r.table);
-  if (r.goto_target) rtnl_rule_set_goto(ru.get(), *r.goto_target);
-  if (r.iif) rtnl_rule_set_iif(ru.get(), r.iif->c_str());
-  if (r.oif) rtnl_rule_set_oif(ru.get(), r.oif->c_str());
-  if (r.tos) rtnl_rule_set_dsfield(ru.get(), *r.tos);
-  if (r.fwmark) rtnl_rule_set_mark(ru.get(), *r.fwmark);
-  if (r.fwmask) rtnl_rule_set_mask(ru.get(), *r.fwmask);
-  if (r.preference) rtnl_rule_set_prio(ru.get(), *r.preference);
-  if (r.realms) rtnl_rule_set_realms(ru.get(), *r.realms);
-  if (r.l3mdev) rtnl_rule_set_l3mdev(ru.get(), 1);
-  rtnl_rule_set_protocol(ru.get(), r.protocol.value_or(kRtprotKeepalived));
-  if (r.ip_proto) rtnl_rule_set_ipproto(ru.get(), *r.ip_proto);
-  if (r.sport)
-    rtnl_rule_set_sport_range(ru.get(), static_cast<std::uint16_t>(r.sport->start), static_cast<std::uint16_t>(r.sport->end));
-  if (r.dport)
-    rtnl_rule_set_dport_range(ru.get(), static_cast<std::uint16_t>(r.dport->start), static_cast<std::uint16_t>(r.dport->end));
-  return ru;
 }
 
 bool gone(int e) { return e == -NLE_NOADDR || e == -NLE_OBJ_NOTFOUND || e == -NLE_NODEV || e == -NLE_NOATTR; }
@@ -317,6 +211,10 @@ struct Rtnetlink::Impl {
     });
   }
 
+  /// Sends one request on the command socket and waits for its acknowledgement; on add,
+  /// "already there" is success, on delete "not there".
+  Result<> request(const std::vector<std::uint8_t>& bytes, bool add, const std::string& what);
+
   nl_sock* cmd = nullptr;
   nl_sock* monitor = nullptr;
   boost::asio::posix::stream_descriptor monitor_fd;
@@ -371,36 +269,42 @@ Result<bool> Rtnetlink::delete_address(const AddressSpec& s) {
   return e >= 0;
 }
 
+// Routes and rules: the message is built by route_msg.cpp; libnl only sends it, fills in the
+// sequence number and port, and waits for the kernel's acknowledgement.
+Result<> Rtnetlink::Impl::request(const std::vector<std::uint8_t>& bytes, bool add, const std::string& what) {
+  std::vector<std::uint8_t> copy(bytes);
+  nl_msg* msg = nlmsg_convert(reinterpret_cast<nlmsghdr*>(copy.data()));
+  if (!msg) return Unexpected(Error{"out of memory", ENOMEM});
+  const int e = nl_send_sync(cmd, msg);  // frees msg
+  if (e >= 0) return {};
+  if (add ? e == -NLE_EXIST : gone(e)) return {};
+  return Unexpected(nl_error(what, e));
+}
+
+namespace {
+std::string route_what(const RouteSpec& s, bool add) {
+  return std::string(add ? "add" : "delete") + " route " + s.route.destination.to_string();
+}
+}  // namespace
+
 Result<> Rtnetlink::add_route(const RouteSpec& s) {
-  auto r = make_route(s);
-  if (!r) return Unexpected(r.error());
-  const int e = rtnl_route_add(impl_->cmd, r->get(), NLM_F_CREATE | (s.route.append ? NLM_F_APPEND : 0));
-  if (e < 0 && e != -NLE_EXIST) return Unexpected(nl_error("add route " + s.route.destination.to_string(), e));
-  return {};
+  if (s.route.vrf && !s.vrf_table)
+    return Unexpected(Error{route_what(s, true) + ": " + *s.route.vrf + " is not a VRF device", ENODEV});
+  return impl_->request(encode_route(s, NlOp::Add), true, route_what(s, true));
 }
 
 Result<> Rtnetlink::delete_route(const RouteSpec& s) {
-  auto r = make_route(s);
-  if (!r) return Unexpected(r.error());
-  const int e = rtnl_route_delete(impl_->cmd, r->get(), 0);
-  if (e < 0 && !gone(e)) return Unexpected(nl_error("delete route " + s.route.destination.to_string(), e));
-  return {};
+  if (s.route.vrf && !s.vrf_table)
+    return Unexpected(Error{route_what(s, false) + ": " + *s.route.vrf + " is not a VRF device", ENODEV});
+  return impl_->request(encode_route(s, NlOp::Delete), false, route_what(s, false));
 }
 
 Result<> Rtnetlink::add_rule(const config::Rule& rule) {
-  auto r = make_rule(rule);
-  if (!r) return Unexpected(r.error());
-  const int e = rtnl_rule_add(impl_->cmd, r->get(), NLM_F_CREATE);
-  if (e < 0 && e != -NLE_EXIST) return Unexpected(nl_error("add rule", e));
-  return {};
+  return impl_->request(encode_rule(rule, NlOp::Add), true, "add rule");
 }
 
 Result<> Rtnetlink::delete_rule(const config::Rule& rule) {
-  auto r = make_rule(rule);
-  if (!r) return Unexpected(r.error());
-  const int e = rtnl_rule_delete(impl_->cmd, r->get(), 0);
-  if (e < 0 && !gone(e)) return Unexpected(nl_error("delete rule", e));
-  return {};
+  return impl_->request(encode_rule(rule, NlOp::Delete), false, "delete rule");
 }
 
 Result<> Rtnetlink::watch(std::function<void(const NetEvent&)> on_event) {

@@ -124,6 +124,12 @@ NO_EFFECT = {
     "VrrpInstance.linkbeat_use_polling": "linkbeat_use_polling",
 }
 
+# Fields the runtime does not read although a field of the same name elsewhere is read (the
+# match is by name): they are judged as unread.
+SHARED_NAME = {
+    "VrrpInstance.vrf": "Route.vrf is read (routes go into the VRF's table); an instance's vrf is not",
+}
+
 RUNTIME_DIRS = ["src/vrrp", "src/check", "src/ipvs", "src/daemon", "src/notify", "src/common"]
 NOT_ACTING = {"src/daemon/dump.cpp"}
 
@@ -170,7 +176,7 @@ def main():
     problems = []
     for f in fields:
         name = f.split(".")[1]
-        read = re.search(r"(\.|->)" + re.escape(name) + r"\b", code) is not None
+        read = f not in SHARED_NAME and re.search(r"(\.|->)" + re.escape(name) + r"\b", code) is not None
         if read and (f in LOADING or f in NO_EFFECT):
             problems.append(f"{f}: the runtime reads it now; remove it from this script's lists"
                             + (f" and '{NO_EFFECT[f]}' from no_effect.cpp and the man page" if f in NO_EFFECT else ""))

@@ -71,7 +71,7 @@ struct NextHop {
   std::optional<IpAddress> via;        ///< via ADDR
   std::optional<std::string> dev;      ///< dev IF
   bool onlink = false;                 ///< onlink
-  std::optional<std::uint8_t> weight;  ///< weight 1..256 (stored minus nothing: as written)
+  std::optional<std::uint8_t> weight;  ///< weight 1..256, stored minus one (as the kernel's rtnh_hops)
   std::optional<std::uint32_t> realms; ///< realms FROM/TO packed as the kernel does
   friend bool operator==(const NextHop&, const NextHop&) = default;
 };
@@ -93,7 +93,7 @@ struct RouteEncap {
 /// One line of `virtual_routes` or `static_routes`, with `ip route add` syntax:
 /// `[TYPE] [src ADDR] [to] PREFIX [via|gw ADDR] [or ADDR] [dev IF] [scope S] [table T]
 /// [metric|priority|preference N] [tos N] [protocol P] [mtu [lock] N] ... [nexthop ...]
-/// [onlink] [vrf NAME] [append] [no_track] [track_group GROUP] [inet6]`.
+/// [onlink] [vrf NAME] [add|append] [no_track] [track_group GROUP] [inet6]`.
 struct Route {
   RouteType type = RouteType::Unicast;     ///< leading TYPE word (blackhole, unreachable, ...)
   IpPrefix destination;                    ///< [to] PREFIX (`default` = 0.0.0.0/0 or ::/0)
@@ -109,13 +109,15 @@ struct Route {
   std::optional<std::uint32_t> mtu;        ///< mtu [lock] N
   std::optional<std::uint32_t> hoplimit;   ///< hoplimit [lock] N
   std::optional<std::uint32_t> advmss;     ///< advmss [lock] N
-  std::optional<std::uint32_t> rtt;        ///< rtt [lock] N (ms)
-  std::optional<std::uint32_t> rttvar;     ///< rttvar [lock] N (ms)
+  /// rtt [lock] TIME, as the kernel's RTAX_RTT (1/8 ms): a bare number is taken as is, a
+  /// time with a unit (s, ms) is converted; at least 200 ms (keepalived 2.2.7).
+  std::optional<std::uint32_t> rtt;
+  std::optional<std::uint32_t> rttvar;     ///< rttvar [lock] TIME, as RTAX_RTTVAR (1/4 ms); as rtt
   std::optional<std::uint32_t> reordering; ///< reordering [lock] N
   std::optional<std::uint32_t> window;     ///< window [lock] N
   std::optional<std::uint32_t> cwnd;       ///< cwnd [lock] N
   std::optional<std::uint32_t> ssthresh;   ///< ssthresh [lock] N
-  std::optional<std::uint32_t> rto_min;    ///< rto_min [lock] N (ms)
+  std::optional<std::uint32_t> rto_min;    ///< rto_min [lock] TIME, as RTAX_RTO_MIN (ms); as rtt
   std::optional<std::uint32_t> initcwnd;   ///< initcwnd [lock] N
   std::optional<std::uint32_t> initrwnd;   ///< initrwnd [lock] N
   std::uint32_t locked = 0;                ///< bit (1 << RouteMetric) set for `lock`ed metrics
@@ -133,6 +135,7 @@ struct Route {
   std::vector<NextHop> nexthops;           ///< nexthop ... (multipath)
   std::optional<std::string> vrf;          ///< vrf NAME
   bool append = false;                     ///< append (ip route append semantics)
+  bool add = false;                        ///< add (ip route add: fail if a matching route exists)
   bool no_track = false;                   ///< no_track
   std::optional<std::string> track_group;  ///< track_group GROUP (static routes only)
   Loc loc;                                 ///< the line
