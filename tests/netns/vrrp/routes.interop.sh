@@ -132,14 +132,15 @@ CONF
 keepalived -t -f "$conf" 2>"$SA_TMP/ka-t.log"
 grep -qi "error" "$SA_TMP/ka-t.log" && { cat "$SA_TMP/ka-t.log" >&2; sa_fail "keepalived -t reports errors"; }
 
-# The four tables, link-local addresses normalised.
+# The four tables, link-local addresses normalised, each sorted (two link-local routes
+# differ only by the random addresses that the normalisation hides, so their order does).
 snapshot() {
   local h=$1 c
   for c in "rule show" "-6 rule show" "route show table all" "-6 route show table all"; do
     echo "## ip $c"
     # shellcheck disable=SC2086
-    sa_in "$h" ip $c
-  done | sed -E 's/fe80::[0-9a-f:]+/fe80::LL/g'
+    sa_in "$h" ip $c | sed -E 's/fe80::[0-9a-f:]+/fe80::LL/g' | LC_ALL=C sort
+  done
 }
 
 # run DAEMON HOST: start it on the config, wait until it is master with everything in
