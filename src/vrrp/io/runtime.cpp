@@ -178,6 +178,11 @@ void Runtime::Impl::build_groups() {
 
 void Runtime::Impl::start_instance(Inst& in) {
   in.started = true;
+  if (no_peer_fault(in.conf))
+    log.info("({}) Cannot use unicast without any peers - going to fault state", in.name());
+  else if (in.conf.unicast_peers.empty() && (in.conf.unicast_peer_block || in.conf.unicast_ttl))
+    log.warning("({}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This "
+                "usage is deprecated - please update your configuration.", in.name());
   deliver(in.id, evaluate_tracking(in, false));
   deliver(in.id, Start{});
 }

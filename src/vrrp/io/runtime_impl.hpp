@@ -188,6 +188,7 @@ struct Runtime::Impl {
   };
   std::vector<Observed> observe(const Inst& in) const;
   TrackingUpdate evaluate_tracking(Inst& in, bool log_items);
+  static bool no_peer_fault(const config::VrrpInstance& v);
   std::vector<std::string> faults_of(const Inst& in);
   void retrack(Inst& in);
   void retrack_where(const std::function<bool(const TrackSpec&)>& pred);

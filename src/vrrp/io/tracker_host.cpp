@@ -65,13 +65,21 @@ TrackingUpdate Runtime::Impl::evaluate_tracking(Inst& in, bool log_items) {
   auto u = evaluate(in.conf.priority, inputs);
   // Nothing can be sent without a source address (keepalived: FAULT).
   if (!in.src || in.ifindex == 0) u.fault = true;
+  if (no_peer_fault(in.conf)) u.fault = true;
   return u;
+}
+
+// unicast_fault_no_peer: a unicast_peer block (or unicast_ttl) without peers is FAULT
+// rather than multicast, as keepalived 2.2.7 does.
+bool Runtime::Impl::no_peer_fault(const config::VrrpInstance& v) {
+  return v.unicast_fault_no_peer && v.unicast_peers.empty() && (v.unicast_peer_block || v.unicast_ttl);
 }
 
 std::vector<std::string> Runtime::Impl::faults_of(const Inst& in) {
   std::vector<std::string> out;
   if (in.ifindex == 0) out.push_back("interface " + in.ifname() + " missing");
   else if (!in.src) out.push_back("no source address on " + in.ifname());
+  if (no_peer_fault(in.conf)) out.push_back("no unicast peers");
   for (const auto& o : observe(in))
     if (effect(o.input).fault) out.push_back(o.failing);
   return out;

@@ -457,3 +457,21 @@ TEST_CASE("runtime: static addresses, routes and rules are installed at start, c
   r.io.poll();
   CHECK(r.world.netlink_ops == std::vector<std::string>{"del 192.0.2.100/24 dev 2", "rule del", "del 192.0.2.50/24 dev 2"});
 }
+
+TEST_CASE("runtime: an empty unicast_peer block is multicast (with keepalived's warning), or FAULT with unicast_fault_no_peer") {
+  for (bool fault : {false, true}) {
+    Rig r;
+    std::string c = conf();
+    c.replace(c.find("  version 3"), 0, std::string(fault ? "  unicast_fault_no_peer\n" : "") + "  unicast_peer {\n  }\n");
+    REQUIRE(r.rt->start(parse(c)));
+    if (fault) {
+      REQUIRE(r.run_until([&] { return r.state() == State::Fault; }));
+      CHECK(r.logged("(VI_1) Cannot use unicast without any peers - going to fault state"));
+      r.run_until([] { return false; }, std::chrono::milliseconds(2000));  // Master_Down_Interval is 1.6 s
+      CHECK(r.state() == State::Fault);
+    } else {
+      REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+      CHECK(r.logged("(VI_1) A unicast keyword has been specified without any unicast peers. Defaulting to multicast."));
+    }
+  }
+}
