@@ -28,7 +28,6 @@ LOADING = {
     "VrrpScript.end_loc": "bookkeeping: diagnostics",
     "VrrpSyncGroup.group_locs": "bookkeeping: diagnostics",
     "VrrpInstance.interface_loc": "bookkeeping: diagnostics",
-    "VrrpInstance.unicast_peer_block": "validate.cpp: an empty unicast_peer block",
     "Vmac.mac_from_vrid": "dump: the MAC as written",
     "Config.virtual_server_groups": "ipvs/check from_config resolve a group's entries through the model",
     "IncludeCheck.readable": "preprocessor: include checks",
