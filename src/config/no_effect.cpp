@@ -52,8 +52,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::Top, "namespace_with_ipsets", "ipsets are not used"},
 
     // --- interfaces and sockets
-    NoEffect{Ctx::GlobalDefs, "dynamic_interfaces",
-             "interfaces are looked up once at start; one created later is not picked up until a reload"},
     NoEffect{Ctx::Top, "linkbeat_use_polling", "link state comes from rtnetlink events"},
     NoEffect{Ctx::VrrpInstance, "linkbeat_use_polling", "link state comes from rtnetlink events"},
     NoEffect{Ctx::Top, "linkbeat_interfaces", "link state comes from rtnetlink events"},

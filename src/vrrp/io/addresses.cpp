@@ -275,7 +275,10 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
       const bool was = old != links.end() && old->second.usable();
       const bool appeared = old == links.end();
       links[ev.link.index] = ev.link;
-      if (appeared) static_link_appeared(ev.link);  // an interface (re-)created
+      if (appeared) {  // an interface (re-)created
+        static_link_appeared(ev.link);
+        if (cfg && cfg->global.dynamic_interfaces) follow_interface(ev.link.name, ev.link.index);
+      }
       if (auto g = garps.find(ev.link.index); g != garps.end()) g->second->set_mac(ev.link.mac);
       if (was != ev.link.usable()) {
         if (uses_interface(ev.link.name)) log.info("Netlink reports {} {}", ev.link.name, ev.link.usable() ? "up" : "down");
@@ -287,6 +290,8 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
     case NetEvent::Kind::LinkRemoved: {
       const auto nm = ev.link.name;
       links.erase(ev.link.index);
+      garps.erase(ev.link.index);
+      if (cfg && cfg->global.dynamic_interfaces) follow_interface(nm, 0);
       std::erase_if(assigned, [&](const auto& kv) { return kv.first.first == ev.link.index; });
       if (uses_interface(nm)) log.info("Netlink reports {} removed", nm);
       retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
@@ -312,6 +317,26 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
       resync();
       break;
   }
+}
+
+// dynamic_interfaces: the instances on interface `name` follow it as it appears (index),
+// disappears (0: FAULT) or is re-created with another index; their sockets move with it.
+void Runtime::Impl::follow_interface(const std::string& name, int index) {
+  bool moved = false;
+  for (auto& p : insts) {
+    if (!p || p->ifname() != name || p->ifindex == index) continue;
+    p->ifindex = index;
+    moved = true;
+    if (index != 0) {
+      log.info("({}) interface {} is now index {}", p->name(), name, index);
+      refresh_source(*p);
+      open_io(*p);
+    } else {
+      p->src.reset();
+    }
+    retrack(*p);
+  }
+  if (moved) close_unused_sockets();
 }
 
 void Runtime::Impl::resync() {

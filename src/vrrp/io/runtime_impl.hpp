@@ -168,6 +168,7 @@ struct Runtime::Impl {
   void ensure_garp(int ifindex);
   void net_event(const NetEvent& ev);
   void resync();
+  void follow_interface(const std::string& name, int index);
   void reconcile_addresses(const std::vector<std::pair<Inst*, config::VrrpInstance>>& masters);
 
   // --- statics.cpp ------------------------------------------------------------------------

@@ -84,7 +84,6 @@ NO_EFFECT = {
     "GlobalDefs.disable_local_igmp": "disable_local_igmp",
     "GlobalDefs.vrrp_rx_bufs_policy": "vrrp_rx_bufs_policy",
     "GlobalDefs.vrrp_rx_bufs_multiplier": "vrrp_rx_bufs_multiplier",
-    "GlobalDefs.dynamic_interfaces": "dynamic_interfaces",
     "GlobalDefs.nftables_ifindex": "nftables_ifindex",
     "GlobalDefs.nftables_ipvs": "nftables_ipvs",
     "GlobalDefs.nftables_ipvs_priority": "nftables_ipvs_priority",

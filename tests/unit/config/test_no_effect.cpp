@@ -73,7 +73,7 @@ TEST_CASE("no effect: a keyword without effect is a warning on its line, and -t 
       "global_defs {\n"
       " router_id A\n"
       " enable_snmp_vrrp\n"
-      " dynamic_interfaces\n"
+      " log_unknown_vrids\n enable_traps\n"
       "}\n"
       "vrrp_instance V {\n"
       " interface eth0\n"
@@ -86,9 +86,9 @@ TEST_CASE("no effect: a keyword without effect is a warning on its line, and -t 
       "}\n");
   INFO(testcfg::all(r));
   CHECK(testcfg::has(r, 3, "'enable_snmp_vrrp' is accepted but has no effect in stayalived: SNMP is not implemented"));
-  CHECK(testcfg::has(r, 4, "'dynamic_interfaces' is accepted but has no effect in stayalived"));
-  CHECK(testcfg::has(r, 10, "'use_vmac' is accepted but has no effect in stayalived"));
-  CHECK(testcfg::has(r, 12, "'use_vmac' on the address line of 192.0.2.1/24 is accepted but has no effect"));
+  CHECK(testcfg::has(r, 5, "'enable_traps' is accepted but has no effect in stayalived"));
+  CHECK(testcfg::has(r, 11, "'use_vmac' is accepted but has no effect in stayalived"));
+  CHECK(testcfg::has(r, 13, "'use_vmac' on the address line of 192.0.2.1/24 is accepted but has no effect"));
   CHECK(no_effect_count(r) == 4);
   CHECK(r.config != nullptr);
   CHECK(r.config_test_exit_code() == 5);

@@ -25,11 +25,9 @@ TEST_CASE("missing interfaces are warnings and do not hide the other diagnostics
   CHECK(has(r, 10, "not of the instance's address family"));
   CHECK(r.config);
   CHECK(r.config_test_exit_code() == 5);
-  // dynamic_interfaces: interfaces may appear later, nothing to say about eth8; but
-  // stayalived does not follow them, which it says.
+  // dynamic_interfaces: interfaces may appear later, nothing to say.
   const auto d = load("global_defs {\n dynamic_interfaces\n}\n" + instance("A", 1, " track_interface {\n  eth8\n }\n"));
-  CHECK(testcfg::problems(d) == 1);
-  CHECK(has(d, 2, "'dynamic_interfaces' is accepted but has no effect in stayalived"));
+  CHECK(testcfg::problems(d) == 0);
   CHECK(has(load("vrrp_instance A {\n interface lo\n virtual_router_id 1\n}\n"), 2, "loopback"));
 }
 

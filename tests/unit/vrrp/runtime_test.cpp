@@ -475,3 +475,36 @@ TEST_CASE("runtime: an empty unicast_peer block is multicast (with keepalived's 
     }
   }
 }
+
+TEST_CASE("runtime: with dynamic_interfaces an instance follows its interface as it appears, goes and is re-created") {
+  Rig r;
+  std::string c = conf();
+  c.replace(c.find("  interface eth0"), std::string("  interface eth0").size(), "  interface eth1");
+  c.replace(c.find("  router_id test"), 0, "  dynamic_interfaces\n");
+  REQUIRE(r.rt->start(parse(c)));
+  REQUIRE(r.run_until([&] { return r.state() == State::Fault; }));
+  const auto appear = [&](int index, const char* addr) {
+    const LinkInfo l{.index = index, .name = "eth1", .up = true, .running = true, .mac = {}, .has_mac = true};
+    r.world.links.push_back(l);
+    r.world.netlink_watch(NetEvent{NetEvent::Kind::LinkChanged, l, {}});
+    const AddrInfo a{.index = index, .address = *IpAddress::parse(addr), .prefix = 24, .scope = 0, .flags = 0};
+    r.world.addrs.push_back(a);
+    r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressAdded, {}, a});
+  };
+  appear(3, "192.0.2.3");
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  CHECK(r.logged("(VI_1) interface eth1 is now index 3"));
+  REQUIRE(!r.world.adverts_sent.empty());
+  CHECK(r.world.adverts_sent.back().ifindex == 3);
+  // Deleted: FAULT.
+  const LinkInfo gone{.index = 3, .name = "eth1", .up = false, .running = false, .mac = {}, .has_mac = true};
+  std::erase_if(r.world.links, [](const LinkInfo& l) { return l.index == 3; });
+  r.world.netlink_watch(NetEvent{NetEvent::Kind::LinkRemoved, gone, {}});
+  REQUIRE(r.run_until([&] { return r.state() == State::Fault; }));
+  // Re-created with another index: it runs there.
+  appear(7, "192.0.2.3");
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  r.world.adverts_sent.clear();
+  REQUIRE(r.run_until([&] { return !r.world.adverts_sent.empty(); }));
+  CHECK(r.world.adverts_sent.back().ifindex == 7);
+}
