@@ -9,8 +9,6 @@ namespace stayalived::config::detail {
 
 namespace {
 
-bool with_argument(const Stmt& s) { return !s.args.empty(); }
-
 constexpr std::string_view kOneProcess = "stayalived runs one process";
 constexpr std::string_view kBfdProcess = "BFD is not implemented; there is no BFD process";
 constexpr std::string_view kSnmp = "SNMP is not implemented";
@@ -42,10 +40,7 @@ constexpr std::array kList = {
     NoEffect{Ctx::GlobalDefs, "min_auto_priority_delay", "the process is not raised to real-time scheduling when it runs late"},
 
     // --- start and stop
-    NoEffect{Ctx::GlobalDefs, "reload_check_config", "the check's messages are logged, not written to the file",
-             with_argument},
 
-    NoEffect{Ctx::GlobalDefs, "random_seed", "nothing stayalived does at random is seeded from it"},
 
     // --- paths and namespaces
     NoEffect{Ctx::Top, "net_namespace_ipvs", "IPVS is programmed in stayalived's own network namespace"},
@@ -117,7 +112,7 @@ constexpr std::array kList = {
 
 const NoEffect* no_effect(Ctx ctx, const Stmt& s) {
   for (const auto& e : kList)
-    if (e.ctx == ctx && e.keyword == s.head.text) return !e.applies || e.applies(s) ? &e : nullptr;
+    if (e.ctx == ctx && e.keyword == s.head.text) return &e;
   return nullptr;
 }
 

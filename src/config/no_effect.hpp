@@ -18,12 +18,9 @@ struct NoEffect {
   Ctx ctx;                  ///< the block it is written in
   std::string_view keyword; ///< as written
   std::string_view why;     ///< what keepalived does with it that we do not
-  /// When set, the keyword has no effect only for lines this accepts (for instance only
-  /// when it has an argument); null: always.
-  bool (*applies)(const Stmt&) = nullptr;
 };
 
-/// The entry for `keyword` in `ctx`, if that line has no effect.
+/// The entry for the line's keyword in `ctx`, if it has no effect.
 const NoEffect* no_effect(Ctx ctx, const Stmt& s);
 
 /// Every entry, in the order of the man page.

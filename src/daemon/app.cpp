@@ -271,6 +271,7 @@ void App::finish_reload(config::LoadResult result) {
     warnings += d.severity == config::Severity::Warning ? 1 : 0;
   }
   const bool applied = !result.has_errors() && result.config;
+  write_reload_check(result, errors, warnings);
   if (!applied) {
     log_.error("Reload failed: {} error(s) in the configuration; keeping the running configuration",
                errors);
@@ -292,6 +293,20 @@ void App::finish_reload(config::LoadResult result) {
     reload_pending_ = false;
     reload();
   }
+}
+
+// reload_check_config LOG_FILE (of the running configuration, else of the new one): the
+// check of the file a reload read, as -t prints it, and a summary line; replaced each time.
+void App::write_reload_check(const config::LoadResult& result, std::size_t errors, std::size_t warnings) {
+  std::optional<std::string> file;
+  if (config_ && config_->global.reload_check_config) file = config_->global.reload_check_config;
+  else if (result.config && result.config->global.reload_check_config) file = result.config->global.reload_check_config;
+  if (!file || file->empty()) return;
+  std::string text;
+  for (const auto& d : result.diagnostics) text += d.format() + "\n";
+  text += fmt::format("{}: {} error(s), {} warning(s); {}\n", opts_.use_file, errors, warnings,
+                      errors == 0 && result.config ? "reloaded" : "not reloaded, the running configuration is kept");
+  write_file(*file, text, log_);
 }
 
 // config_save_dir: the configuration as read, and the data dumps before and after each

@@ -93,6 +93,7 @@ class App {
   void start_subsystems();
   void finish_stop(std::function<void()> done);
   void finish_reload(config::LoadResult result);
+  void write_reload_check(const config::LoadResult& result, std::size_t errors, std::size_t warnings);
   /// Replaces the held configuration by its copy without real servers (after start/reload).
   void keep_lean();
   void save_config_state(const char* phase);

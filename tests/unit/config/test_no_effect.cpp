@@ -110,8 +110,6 @@ TEST_CASE("no effect: keywords that work say nothing, and a block without effect
   REQUIRE(works.config);
   CHECK(works.config->sync_groups.at(0).sync_group_tracking_weight);
 
-  const auto file = testcfg::load("global_defs {\n reload_check_config /tmp/check.log\n}\n");
-  CHECK(testcfg::has(file, 2, "'reload_check_config' is accepted but has no effect"));
 
   // The keywords inside a bfd_instance block are not each reported: the block is.
   const auto bfd = testcfg::load("bfd_instance B {\n neighbor_ip 192.0.2.1\n min_rx 10\n}\n");

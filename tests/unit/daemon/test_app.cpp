@@ -165,3 +165,34 @@ TEST_CASE("dump file names follow data_use_instance") {
   CHECK(files.parent_data == "/tmp/keepalived_parent.INST1.data");
   CHECK(files.stats == "/tmp/keepalived.stats");
 }
+
+TEST_CASE("reload_check_config LOG_FILE: each reload's check goes to the file, with its outcome") {
+  Fixture f;
+  const auto log_file = f.dir / "check.log";
+  const auto write = [&](const std::string& router_id) {
+    std::ofstream(f.conf) << "global_defs {\n  router_id " << router_id << "\n  reload_check_config " << log_file.string()
+                          << "\n}\n";
+  };
+  write("A");
+  daemon::Daemon d(f.opts, f.logger);
+  daemon::App app(d, f.opts, f.logger);
+  app.add(std::make_unique<FakeSubsystem>("VRRP", f.ev, d.io(), false));
+  app.adopt_initial(config::load_file(f.conf.string()));
+  app.start();
+  CHECK_FALSE(fs::exists(log_file));  // the start is no reload
+  write("B");
+  app.reload();
+  wait_reloads(d, app, 1);
+  const auto slurp = [&] {
+    std::ifstream in(log_file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  CHECK(slurp().find("0 error(s), 0 warning(s); reloaded") != std::string::npos);
+  f.write_broken();
+  app.reload();
+  wait_reloads(d, app, 2);
+  const auto text = slurp();
+  CHECK(text.find(":2:3: error:") != std::string::npos);
+  CHECK(text.find("not reloaded, the running configuration is kept") != std::string::npos);
+  CHECK(app.config()->global.router_id == "B");
+}
