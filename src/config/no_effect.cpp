@@ -50,7 +50,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::Top, "linkbeat_use_polling", "link state comes from rtnetlink events"},
     NoEffect{Ctx::VrrpInstance, "linkbeat_use_polling", "link state comes from rtnetlink events"},
     NoEffect{Ctx::Top, "linkbeat_interfaces", "link state comes from rtnetlink events"},
-    NoEffect{Ctx::Top, "interface_up_down_delays", "an interface's state change takes effect at once"},
     NoEffect{Ctx::GlobalDefs, "vrrp_netlink_cmd_rcv_bufs", kNetlinkBufs},
     NoEffect{Ctx::GlobalDefs, "vrrp_netlink_cmd_rcv_bufs_force", kNetlinkBufs},
     NoEffect{Ctx::GlobalDefs, "vrrp_netlink_monitor_rcv_bufs", kNetlinkBufs},

@@ -280,7 +280,7 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
         if (cfg && cfg->global.dynamic_interfaces) follow_interface(ev.link.name, ev.link.index);
       }
       if (auto g = garps.find(ev.link.index); g != garps.end()) g->second->set_mac(ev.link.mac);
-      if (was != ev.link.usable()) {
+      if (was != ev.link.usable() && !delay_link_change(ev.link.name, was, ev.link.usable())) {
         if (uses_interface(ev.link.name)) log.info("Netlink reports {} {}", ev.link.name, ev.link.usable() ? "up" : "down");
         const auto nm = ev.link.name;
         retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == nm; });
@@ -337,6 +337,40 @@ void Runtime::Impl::follow_interface(const std::string& name, int index) {
     retrack(*p);
   }
   if (moved) close_unused_sockets();
+}
+
+bool Runtime::Impl::link_usable(const std::string& name) const {
+  if (auto it = link_delays.find(name); it != link_delays.end()) return it->second.shown_usable;
+  const auto l = link_named(name);
+  return l && l->usable();
+}
+
+bool Runtime::Impl::delay_link_change(const std::string& name, bool was, bool now) {
+  if (auto it = link_delays.find(name); it != link_delays.end()) {
+    // A change while one is pending: back to what the instances see cancels it (a flap);
+    // otherwise the pending one goes on.
+    if (it->second.shown_usable == now) {
+      it->second.timer->cancel();
+      link_delays.erase(it);
+      log.info("Netlink reports {} {} again within its delay: ignored", name, now ? "up" : "down");
+    }
+    return true;
+  }
+  if (!cfg) return false;
+  microseconds delay{0};
+  for (const auto& d : cfg->interface_up_down_delays)
+    if (d.name == name) delay = now ? d.up_delay : d.down_delay;
+  if (delay <= microseconds::zero()) return false;
+  auto& delayed = link_delays[name];
+  delayed.shown_usable = was;
+  delayed.timer = std::make_unique<boost::asio::steady_timer>(io, delay);
+  delayed.timer->async_wait([this, name, now](const boost::system::error_code& ec) {
+    if (ec || stopping) return;
+    link_delays.erase(name);
+    if (uses_interface(name)) log.info("Netlink reports {} {}", name, now ? "up" : "down");
+    retrack_where([&](const TrackSpec& t) { return t.kind == TrackKind::Interface && t.name == name; });
+  });
+  return true;
 }
 
 void Runtime::Impl::resync() {

@@ -240,6 +240,8 @@ void Runtime::Impl::stop(std::function<void()> done) {
   }
   stopping = true;
   if (startup_timer) startup_timer->cancel();
+  for (auto& [name, d] : link_delays) d.timer->cancel();
+  link_delays.clear();
   for (auto& p : insts)
     if (p && p->started) deliver(p->id, Shutdown{});
   stop_trackers();

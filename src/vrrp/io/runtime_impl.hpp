@@ -103,6 +103,13 @@ struct Runtime::Impl {
   std::map<int, std::unique_ptr<GarpPort>> garps;
   // The VRRP firewall (firewall.hpp): opened with the first instance that needs it; the
   // addresses it drops, by instance (a Master that does not accept).
+  // interface_up_down_delays: a link's change of state waits its delay before the
+  // instances see it; meanwhile they see the state it had (a flap within the delay is none).
+  struct LinkDelay {
+    bool shown_usable = false;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  std::map<std::string, LinkDelay> link_delays;
   std::unique_ptr<FirewallPort> fw;
   FirewallOptions fw_options;
   std::map<std::string, std::vector<IpAddress>> fw_dropped;
@@ -169,6 +176,10 @@ struct Runtime::Impl {
   void net_event(const NetEvent& ev);
   void resync();
   void follow_interface(const std::string& name, int index);
+  /// Whether the instances see interface `name` usable (interface_up_down_delays).
+  bool link_usable(const std::string& name) const;
+  /// A link's usability changed: now, or after its delay. True if it is delayed.
+  bool delay_link_change(const std::string& name, bool was, bool now);
   void reconcile_addresses(const std::vector<std::pair<Inst*, config::VrrpInstance>>& masters);
 
   // --- statics.cpp ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ std::vector<Runtime::Impl::Observed> Runtime::Impl::observe(const Inst& in) cons
     switch (t.kind) {
       case TrackKind::Interface: {
         auto l = rt.link_named(t.name);
-        o.input.up = l && l->usable();
+        o.input.up = rt.link_usable(t.name);
         o.failing = "interface " + t.name + (l ? " down" : " missing");
         break;
       }

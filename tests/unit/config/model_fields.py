@@ -53,15 +53,12 @@ LOADING = {
     "GlobalDefs.bfd": "the bfd_* process settings (in no_effect.cpp)",
     "RcvBufs.force": "the *_rcv_bufs_force keywords (in no_effect.cpp)",
     "Tracking.bfds": "track_bfd (in no_effect.cpp)",
-    "InterfaceDelays.down_delay": "interface_up_down_delays (in no_effect.cpp)",
-    "InterfaceDelays.up_delay": "interface_up_down_delays (in no_effect.cpp)",
     "VirtualAddress.use_vmac": "warned by keywords_addr.cpp as having no effect",
     "VrrpInstance.lvs_sync_daemon_interface": "keywords_vrrp.cpp: becomes global_defs lvs_sync_daemon",
 }
 # Fields without effect, by the keyword that sets them (which no_effect.cpp must list).
 NO_EFFECT = {
     "Config.linkbeat_interfaces": "linkbeat_interfaces",
-    "Config.interface_up_down_delays": "interface_up_down_delays",
     "Config.track_groups": "track_group",
     "Config.bfd_instances": "bfd_instance",
     "VirtualAddress.track_group": "track_group",

@@ -508,3 +508,26 @@ TEST_CASE("runtime: with dynamic_interfaces an instance follows its interface as
   REQUIRE(r.run_until([&] { return !r.world.adverts_sent.empty(); }));
   CHECK(r.world.adverts_sent.back().ifindex == 7);
 }
+
+TEST_CASE("runtime: interface_up_down_delays holds a link's change for its delay, and a flap within it is none") {
+  Rig r;
+  REQUIRE(r.rt->start(parse(conf() + "interface_up_down_delays {\n  eth0 1.2 0.3\n}\n")));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  auto down = r.world.links[0];
+  down.running = false;
+  auto up = r.world.links[0];
+  // A flap: down, and up again within the down delay of 1.2 s: nothing happens.
+  r.world.link_change(down);
+  r.run_until([] { return false; }, std::chrono::milliseconds(300));
+  r.world.link_change(up);
+  r.run_until([] { return false; }, std::chrono::milliseconds(1300));
+  CHECK(r.state() == State::Master);
+  CHECK(r.logged("Netlink reports eth0 up again within its delay: ignored"));
+  CHECK_FALSE(r.logged("Netlink reports eth0 down"));
+  // Down for good: FAULT once the delay has passed, not before.
+  const auto t0 = std::chrono::steady_clock::now();
+  r.world.link_change(down);
+  REQUIRE(r.run_until([&] { return r.state() == State::Fault; }));
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(1150));
+  CHECK(r.logged("Netlink reports eth0 down"));
+}
