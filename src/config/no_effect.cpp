@@ -70,7 +70,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::VrrpInstance, "garp_extra_if", "no periodic gratuitous ARPs are sent on extra interfaces"},
     NoEffect{Ctx::VrrpInstance, "vmac_garp_intvl", "no periodic gratuitous ARPs are sent on extra interfaces"},
     NoEffect{Ctx::VrrpInstance, "vrf", "the instance's addresses and adverts are not bound to the VRF"},
-    NoEffect{Ctx::VrrpInstance, "track_src_ip", "a change of the source address does not put the instance in FAULT"},
     NoEffect{Ctx::GlobalDefs, "vmac_prefix", kVmac},
     NoEffect{Ctx::GlobalDefs, "vmac_addr_prefix", kVmac},
     NoEffect{Ctx::GlobalDefs, "disable_local_igmp", kVmac},

@@ -42,6 +42,16 @@ void Runtime::Impl::refresh_source(Inst& in) {
     s = *in.conf.source_ip;
   else if (in.ifindex)
     s = primary_address(in.ifindex, in.family());
+  // track_src_ip: the source address (configured, or the first one chosen) must stay on the
+  // interface; while it is not, there is none (FAULT) rather than another one.
+  if (in.conf.track_src_ip && in.ifindex) {
+    if (!in.tracked_src) in.tracked_src = s;
+    const auto on_interface = [&](const IpAddress& a) {
+      return std::any_of(addrs.begin(), addrs.end(), [&](const AddrInfo& x) { return x.index == in.ifindex && x.address == a; });
+    };
+    s = in.tracked_src && on_interface(*in.tracked_src) ? in.tracked_src : std::nullopt;
+    if (!s && in.src) log.info("({}) source address {} removed from {}", in.name(), in.src->to_string(), in.ifname());
+  }
   log_interface_addresses(in.ifindex);
   if (s == in.src) return;
   in.src = s;

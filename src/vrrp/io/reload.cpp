@@ -61,6 +61,7 @@ Result<> Runtime::Impl::apply(std::shared_ptr<const config::Config> c) {
   reconcile_addresses(masters);
   for (auto& p : insts) {
     if (!p || !kept.count(p->name())) continue;
+    if (p->tracked_src && p->tracked_src != p->conf.source_ip) p->tracked_src.reset();  // chosen again
     refresh_source(*p);
     open_io(*p);
   }

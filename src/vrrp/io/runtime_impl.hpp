@@ -50,6 +50,7 @@ struct Runtime::Impl {
     InstanceSetup setup;
     int ifindex = 0;
     std::optional<IpAddress> src;  // what we send from now
+    std::optional<IpAddress> tracked_src;  // track_src_ip: the address that must stay
     std::uint16_t ip_id = 0;
     std::uint32_t ah_seq = 0;
     ChecksumKind send_checksum = ChecksumKind::Standard;  // may switch to the peer's old one

@@ -111,7 +111,6 @@ NO_EFFECT = {
     "VrrpInstance.use_vmac_addr": "use_vmac_addr",
     "VrrpInstance.vmac_xmit_base": "vmac_xmit_base",
     "VrrpInstance.use_ipvlan": "use_ipvlan",
-    "VrrpInstance.track_src_ip": "track_src_ip",
     "VrrpInstance.garp_extra_if": "garp_extra_if",
     "VrrpInstance.kernel_rx_buf_size": "kernel_rx_buf_size",
     "VrrpInstance.linkbeat_use_polling": "linkbeat_use_polling",

@@ -531,3 +531,33 @@ TEST_CASE("runtime: interface_up_down_delays holds a link's change for its delay
   CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(1150));
   CHECK(r.logged("Netlink reports eth0 down"));
 }
+
+TEST_CASE("runtime: track_src_ip puts the instance in FAULT when its source address goes, instead of taking another") {
+  for (bool track : {false, true}) {
+    Rig r;
+    // A second address on eth0, listed after the first: the fallback source.
+    r.world.addrs.push_back(AddrInfo{.index = 2, .address = *IpAddress::parse("192.0.2.9"), .prefix = 24, .scope = 0, .flags = 0});
+    std::string c = conf();
+    if (track) c.replace(c.find("  version 3"), 0, "  track_src_ip\n");
+    REQUIRE(r.rt->start(parse(c)));
+    REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+    const AddrInfo first{.index = 2, .address = *IpAddress::parse("192.0.2.1"), .prefix = 24, .scope = 0, .flags = 0};
+    std::erase_if(r.world.addrs, [&](const AddrInfo& a) { return a.address == first.address; });
+    r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressRemoved, {}, first});
+    if (track) {
+      REQUIRE(r.run_until([&] { return r.state() == State::Fault; }));
+      CHECK(r.logged("(VI_1) source address 192.0.2.1 removed from eth0"));
+      r.world.addrs.insert(r.world.addrs.begin(), first);
+      r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressAdded, {}, first});
+      REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+    } else {
+      r.run_until([] { return false; }, std::chrono::milliseconds(300));
+      CHECK(r.state() == State::Master);  // it sends from 192.0.2.9 now
+      r.world.adverts_sent.clear();
+      REQUIRE(r.run_until([&] { return !r.world.adverts_sent.empty(); }));
+      auto rx = decode_ipv4(r.world.adverts_sent.back().bytes, DecodeOptions{});
+      REQUIRE(rx);
+      CHECK(rx->source == *IpAddress::parse("192.0.2.9"));
+    }
+  }
+}
