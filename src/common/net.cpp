@@ -4,7 +4,10 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 
 namespace stayalived::net {
@@ -143,6 +146,11 @@ std::string_view to_string(Protocol p) {
     case Protocol::Sctp: return "SCTP";
   }
   return "?";
+}
+
+int set_receive_buffer(int fd, std::uint32_t bytes, bool force) {
+  const int v = static_cast<int>(std::min<std::uint32_t>(bytes, INT32_MAX));
+  return ::setsockopt(fd, SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF, &v, sizeof v) == 0 ? 0 : errno;
 }
 
 }  // namespace stayalived::net

@@ -18,7 +18,7 @@ constexpr std::string_view kNftIpvs = "no nftables rules are installed for IPVS"
 constexpr std::string_view kVmac = "VMAC and ipvlan interfaces are not created; VRRP runs on the base interface";
 constexpr std::string_view kStatic =
     "an instance of the group is not put in FAULT when a static address, route or rule naming the group is deleted";
-constexpr std::string_view kNetlinkBufs = "the kernel's default socket buffer sizes are used";
+constexpr std::string_view kNetlinkBufs = "stayalived's checkers have no netlink monitor socket";
 
 constexpr std::array kList = {
     // --- keepalived's separate processes
@@ -50,19 +50,8 @@ constexpr std::array kList = {
     NoEffect{Ctx::Top, "linkbeat_use_polling", "link state comes from rtnetlink events"},
     NoEffect{Ctx::VrrpInstance, "linkbeat_use_polling", "link state comes from rtnetlink events"},
     NoEffect{Ctx::Top, "linkbeat_interfaces", "link state comes from rtnetlink events"},
-    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_cmd_rcv_bufs", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_cmd_rcv_bufs_force", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_monitor_rcv_bufs", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "vrrp_netlink_monitor_rcv_bufs_force", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "lvs_netlink_cmd_rcv_bufs", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "lvs_netlink_cmd_rcv_bufs_force", kNetlinkBufs},
     NoEffect{Ctx::GlobalDefs, "lvs_netlink_monitor_rcv_bufs", kNetlinkBufs},
     NoEffect{Ctx::GlobalDefs, "lvs_netlink_monitor_rcv_bufs_force", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "process_monitor_rcv_bufs", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "process_monitor_rcv_bufs_force", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "vrrp_rx_bufs_policy", kNetlinkBufs},
-    NoEffect{Ctx::GlobalDefs, "vrrp_rx_bufs_multiplier", kNetlinkBufs},
-    NoEffect{Ctx::VrrpInstance, "kernel_rx_buf_size", kNetlinkBufs},
 
     // --- VRRP
     NoEffect{Ctx::GlobalDefs, "vrrp_garp_extra_if", "no periodic gratuitous ARPs are sent on extra interfaces"},

@@ -24,7 +24,13 @@ LvsSubsystem::~LvsSubsystem() = default;
 
 bool LvsSubsystem::open_backend() {
   if (backend_) return true;
-  auto b = ipvs::make_netlink_backend();
+  ipvs::NetlinkOptions no;
+  if (netlink_bufs_.bytes) {
+    no.rcvbuf = static_cast<int>(std::min<std::uint32_t>(*netlink_bufs_.bytes, INT32_MAX));
+    no.rcvbuf_configured = true;
+    no.rcvbuf_force = netlink_bufs_.force;
+  }
+  auto b = ipvs::make_netlink_backend(no);
   if (!b) {
     // keepalived: "IPVS: Can't initialize ipvs: ..." — the checkers still run (notify
     // scripts, alerts), the table is retried at the next reload.
@@ -39,6 +45,7 @@ bool LvsSubsystem::open_backend() {
 }
 
 void LvsSubsystem::configure(const config::Config& cfg) {
+  netlink_bufs_ = cfg.global.lvs_netlink_cmd_rcv_bufs;  // for the socket when it opens
   auto ic = ipvs::from_config(cfg);
   if (!ic) {
     log_.error("IPVS configuration: {}", ic.error());

@@ -50,6 +50,7 @@ class LvsSubsystem final : public Subsystem {
   void schedule_step();
   bool open_backend();
   void configure_sync();
+  config::RcvBufs netlink_bufs_;  // lvs_netlink_cmd_rcv_bufs
 
   boost::asio::io_context& io_;
   log::Logger& logger_;

@@ -139,4 +139,9 @@ std::size_t hash_value(const Endpoint& ep);
 /// "TCP", "UDP", "SCTP": keepalived's and ipvsadm's spelling.
 std::string_view to_string(Protocol p);
 
+/// Sets a socket's receive buffer to `bytes`: SO_RCVBUFFORCE when `force` (beyond
+/// net.core.rmem_max; needs CAP_NET_ADMIN), else SO_RCVBUF (capped by rmem_max). Returns
+/// the errno of a failure, 0 on success.
+int set_receive_buffer(int fd, std::uint32_t bytes, bool force);
+
 }  // namespace stayalived::net

@@ -79,6 +79,10 @@ struct NetlinkOptions {
   std::size_t batch_bytes = 64 * 1024;
   /// Receive buffer in bytes (SO_RCVBUFFORCE when permitted).
   int rcvbuf = 4 << 20;
+  /// lvs_netlink_cmd_rcv_bufs: this size instead, with SO_RCVBUFFORCE only if `rcvbuf_force`
+  /// (lvs_netlink_cmd_rcv_bufs_force), as keepalived.
+  bool rcvbuf_configured = false;
+  bool rcvbuf_force = false;
 };
 
 /// Opens a generic-netlink socket and resolves the "IPVS" family. Fails (with the errno)

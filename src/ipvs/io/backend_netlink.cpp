@@ -365,7 +365,9 @@ Result<std::unique_ptr<Backend>> make_netlink_backend(NetlinkOptions opts) {
   int fd = nl_socket_get_fd(sock);
   // A large receive buffer holds the acks of a whole batch; FORCE needs CAP_NET_ADMIN
   // (which we need anyway), plain SO_RCVBUF is capped by net.core.rmem_max.
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &opts.rcvbuf, sizeof opts.rcvbuf) != 0)
+  if (opts.rcvbuf_configured)
+    setsockopt(fd, SOL_SOCKET, opts.rcvbuf_force ? SO_RCVBUFFORCE : SO_RCVBUF, &opts.rcvbuf, sizeof opts.rcvbuf);
+  else if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &opts.rcvbuf, sizeof opts.rcvbuf) != 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opts.rcvbuf, sizeof opts.rcvbuf);
   // The kernel refuses a datagram larger than the send buffer (EMSGSIZE); libnl sets 32 KiB.
   int sndbuf = static_cast<int>(std::max<std::size_t>(opts.batch_bytes * 2, 64 * 1024));

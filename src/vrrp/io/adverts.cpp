@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "runtime_impl.hpp"
+
+#include <cstring>
 #include "stayalived/vrrp/wording.hpp"
 
 namespace stayalived::vrrp {
@@ -156,11 +158,52 @@ Result<> Runtime::Impl::ensure_socket(Inst& in, int proto) {
       received(*sp, ifindex, fam, b, m);
     });
   }
+  if (const auto bytes = rx_buffer_size(key); bytes && bytes != it->second.rx_buffer) {
+    if (const int e = it->second.s->set_receive_buffer(bytes); e != 0)
+      log.warning("cannot set the receive buffer of the VRRP socket on {} to {} bytes: {}", in.ifname(), bytes,
+                  std::strerror(e));
+    it->second.rx_buffer = bytes;
+  }
   if (!in.setup.unicast && !it->second.groups.count(in.setup.group)) {
     if (auto r = it->second.s->join(in.setup.group); !r) return r;
     it->second.groups.insert(in.setup.group);
   }
   return {};
+}
+
+// keepalived's receive buffer of a VRRP socket: for each instance on it, its
+// kernel_rx_buf_size, else by vrrp_rx_bufs_policy the interface MTU or the advert size
+// times vrrp_rx_bufs_multiplier; a NUMBER policy is that size. 0: the kernel's default.
+std::uint32_t Runtime::Impl::rx_buffer_size(const std::tuple<int, int, int>& key) const {
+  const auto& g = cfg->global;
+  const auto [ifindex, fam, proto] = key;
+  std::uint64_t total = 0;
+  for (const auto& p : insts) {
+    if (!p || p->ifindex != ifindex || static_cast<int>(p->family()) != fam) continue;
+    if (p->conf.kernel_rx_buf_size) {
+      total += *p->conf.kernel_rx_buf_size;
+      continue;
+    }
+    switch (g.vrrp_rx_bufs_policy.kind) {
+      case config::RxBufsPolicy::Kind::SystemDefault: break;
+      case config::RxBufsPolicy::Kind::Size: total = std::max<std::uint64_t>(total, g.vrrp_rx_bufs_policy.size); break;
+      case config::RxBufsPolicy::Kind::Mtu: {
+        const auto l = links.find(ifindex);
+        total += std::uint64_t{l != links.end() && l->second.mtu ? l->second.mtu : 1500} * g.vrrp_rx_bufs_multiplier;
+        break;
+      }
+      case config::RxBufsPolicy::Kind::Advert: {
+        // IP header, VRRP header, the addresses, and VRRPv2's authentication data.
+        const bool v4 = p->family() == Family::Inet;
+        const std::uint64_t size = (v4 ? 20 : 40) + 8 + p->conf.virtual_ipaddress.size() * (v4 ? 4 : 16) +
+                                   (engine.instance(p->id).config().version == 2 ? 8 : 0);
+        total += size * g.vrrp_rx_bufs_multiplier;
+        break;
+      }
+    }
+  }
+  (void)proto;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(total, UINT32_MAX));
 }
 
 void Runtime::Impl::open_io(Inst& in) {

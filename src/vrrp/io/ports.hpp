@@ -38,6 +38,7 @@ struct LinkInfo {
   MacAddress mac{};
   bool has_mac = false;
   std::optional<std::uint32_t> vrf_table;  ///< a VRF device: its routing table (IFLA_VRF_TABLE)
+  std::uint32_t mtu = 0;                   ///< IFLA_MTU (0: unknown)
   /// keepalived's notion of a usable interface: administratively up with a carrier.
   bool usable() const { return up && running; }
 };
@@ -93,6 +94,8 @@ class AdvertPort {
                              int hops) = 0;
   /// Starts receiving; `h` runs on the loop for each datagram until close().
   virtual void receive(Handler h) = 0;
+  /// SO_RCVBUF (vrrp_rx_bufs_policy, kernel_rx_buf_size); the errno of a failure, or 0.
+  virtual int set_receive_buffer(std::uint32_t bytes) = 0;
   /// Stops receiving and closes.
   virtual void close() = 0;
 };
@@ -115,6 +118,9 @@ class NetlinkPort {
   /// Adds a rule; one already there is success.
   virtual Result<> add_rule(const config::Rule& r) = 0;
   virtual Result<> delete_rule(const config::Rule& r) = 0;
+  /// vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs: the command socket's now,
+  /// the monitor's when watch() opens it (unset: ours, 1 MiB for the monitor).
+  virtual void set_receive_buffers(const config::RcvBufs& cmd, const config::RcvBufs& monitor) = 0;
   /// Starts reporting changes; `on_event` runs on the loop for each.
   virtual Result<> watch(std::function<void(const NetEvent&)> on_event) = 0;
   /// Stops reporting and closes.

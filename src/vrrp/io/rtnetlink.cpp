@@ -81,6 +81,7 @@ LinkInfo link_info(rtnl_link* l) {
     li.has_mac = true;
   }
   if (std::uint32_t table = 0; rtnl_link_is_vrf(l) && rtnl_link_vrf_get_tableid(l, &table) == 0) li.vrf_table = table;
+  li.mtu = rtnl_link_get_mtu(l);
   return li;
 }
 
@@ -155,6 +156,7 @@ bool AddrInfo::tentative() const { return (flags & IFA_F_TENTATIVE) != 0; }
 
 struct Rtnetlink::Impl {
   explicit Impl(boost::asio::io_context& io) : monitor_fd(io) {}
+  config::RcvBufs monitor_bufs;  // vrrp_netlink_monitor_rcv_bufs, for watch()
   ~Impl() { close(); }
 
   void close() {
@@ -317,12 +319,20 @@ Result<> Rtnetlink::watch(std::function<void(const NetEvent&)> on_event) {
   if (int e = nl_socket_add_memberships(impl_->monitor, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0); e < 0)
     return Unexpected(nl_error("netlink groups", e));
   nl_socket_set_nonblocking(impl_->monitor);
-  nl_socket_set_buffer_size(impl_->monitor, 1 << 20, 0);
+  if (impl_->monitor_bufs.bytes)
+    (void)net::set_receive_buffer(nl_socket_get_fd(impl_->monitor), *impl_->monitor_bufs.bytes, impl_->monitor_bufs.force);
+  else
+    nl_socket_set_buffer_size(impl_->monitor, 1 << 20, 0);
   impl_->monitor_fd.assign(nl_socket_get_fd(impl_->monitor));
   impl_->wait();
   return {};
 }
 
 void Rtnetlink::close() { impl_->close(); }
+
+void Rtnetlink::set_receive_buffers(const config::RcvBufs& cmd, const config::RcvBufs& monitor) {
+  if (cmd.bytes && impl_->cmd) (void)net::set_receive_buffer(nl_socket_get_fd(impl_->cmd), *cmd.bytes, cmd.force);
+  impl_->monitor_bufs = monitor;
+}
 
 }  // namespace stayalived::vrrp

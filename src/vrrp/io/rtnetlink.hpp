@@ -53,6 +53,7 @@ class Rtnetlink final : public NetlinkPort {
   Result<> delete_rule(const config::Rule& r) override;
 
   /// Starts the monitor; `on_event` runs on the io_context for every change.
+  void set_receive_buffers(const config::RcvBufs& cmd, const config::RcvBufs& monitor) override;
   Result<> watch(std::function<void(const NetEvent&)> on_event) override;
   /// Stops the monitor and closes the sockets.
   void close() override;

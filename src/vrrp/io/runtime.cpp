@@ -192,6 +192,7 @@ Result<> Runtime::Impl::start(std::shared_ptr<const config::Config> c) {
   auto n = ports->open_netlink();
   if (!n) return Unexpected(n.error());
   nl = std::move(*n);
+  nl->set_receive_buffers(cfg->global.vrrp_netlink_cmd_rcv_bufs, cfg->global.vrrp_netlink_monitor_rcv_bufs);
   if (auto l = nl->dump_links()) {
     for (auto& li : *l) links[li.index] = li;
   } else {

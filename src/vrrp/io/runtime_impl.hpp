@@ -72,6 +72,7 @@ struct Runtime::Impl {
 
   struct Sock {
     std::unique_ptr<AdvertPort> s;
+    std::uint32_t rx_buffer = 0;  // SO_RCVBUF set, 0: the kernel's
     std::set<IpAddress> groups;
     SocketInfo info;
     std::array<RateLimiter, kDropReasons> log = make_drop_limiters();
@@ -149,6 +150,7 @@ struct Runtime::Impl {
   void received(Sock& s, int ifindex, Family fam, std::span<const std::uint8_t> bytes, const Ipv6Meta& meta);
   void wire_drop(Sock& s, int ifindex, Family fam, DropReason r, const Peek& pk);
   Result<> ensure_socket(Inst& in, int proto);
+  std::uint32_t rx_buffer_size(const std::tuple<int, int, int>& key) const;
   void open_io(Inst& in);
   void close_unused_sockets();
 

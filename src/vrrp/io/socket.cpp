@@ -194,4 +194,8 @@ void AdvertSocket::close() {
   sd_.close(ec);
 }
 
+int AdvertSocket::set_receive_buffer(std::uint32_t bytes) {
+  return net::set_receive_buffer(sd_.native_handle(), bytes, false);
+}
+
 }  // namespace stayalived::vrrp

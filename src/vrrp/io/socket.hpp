@@ -48,6 +48,7 @@ class AdvertSocket final : public AdvertPort {
 
   /// Starts receiving; `h` runs for each datagram until close().
   void receive(Handler h) override;
+  int set_receive_buffer(std::uint32_t bytes) override;
   /// Stops receiving and closes the socket.
   void close() override;
 

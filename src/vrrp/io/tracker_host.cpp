@@ -166,7 +166,7 @@ void Runtime::Impl::start_trackers() {
     });
   }
   if (!used_procs.empty()) {
-    procs = std::make_unique<ProcessWatcher>(io);
+    procs = std::make_unique<ProcessWatcher>(io, cfg->global.process_monitor_rcv_bufs);
     for (const auto& tp : cfg->track_processes)
       if (used_procs.count(tp.name)) procs->add(tp);
     if (auto w = procs->start()) log.warning("track_process: {}", *w);

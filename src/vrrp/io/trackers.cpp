@@ -95,7 +95,8 @@ bool process_matches(const config::TrackProcess& tp, const std::string& comm, co
 
 // --- ProcessWatcher ------------------------------------------------------------------------
 
-ProcessWatcher::ProcessWatcher(boost::asio::io_context& io) : io_(io), sd_(io), poll_timer_(io) {}
+ProcessWatcher::ProcessWatcher(boost::asio::io_context& io, config::RcvBufs bufs)
+    : io_(io), sd_(io), poll_timer_(io), bufs_(bufs) {}
 ProcessWatcher::~ProcessWatcher() { close(); }
 
 void ProcessWatcher::add(const config::TrackProcess& tp) {
@@ -225,6 +226,7 @@ std::optional<std::string> ProcessWatcher::start() {
   }
   const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
   std::string why;
+  if (fd >= 0 && bufs_.bytes) (void)net::set_receive_buffer(fd, *bufs_.bytes, bufs_.force);
   if (fd >= 0) {
     sockaddr_nl sa{};
     sa.nl_family = AF_NETLINK;

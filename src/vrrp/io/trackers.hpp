@@ -63,7 +63,8 @@ bool process_matches(const config::TrackProcess& tp, const std::string& comm, co
 class ProcessWatcher {
  public:
   using Handler = std::function<void(const std::string& name, bool up)>;
-  explicit ProcessWatcher(boost::asio::io_context& io);
+  /// `bufs`: process_monitor_rcv_bufs[_force] for the connector socket.
+  ProcessWatcher(boost::asio::io_context& io, config::RcvBufs bufs = {});
   ~ProcessWatcher();
   ProcessWatcher(const ProcessWatcher&) = delete;
   ProcessWatcher& operator=(const ProcessWatcher&) = delete;
@@ -97,6 +98,7 @@ class ProcessWatcher {
   boost::asio::io_context& io_;
   boost::asio::posix::stream_descriptor sd_;
   boost::asio::steady_timer poll_timer_;
+  config::RcvBufs bufs_;
   std::vector<std::unique_ptr<Tracker>> trackers_;
   bool need_cmdline_ = false;
   bool polling_ = false;

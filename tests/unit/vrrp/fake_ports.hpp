@@ -35,6 +35,8 @@ struct FakeWorld {
   std::vector<Sent> adverts_sent;
   std::map<int, AdvertPort::Handler> advert_rx;  ///< by ifindex
   std::vector<std::string> garps;  ///< "eth0 192.0.2.100 x5"
+  std::pair<std::uint32_t, std::uint32_t> netlink_bufs{};  ///< command, monitor (0: unset)
+  std::map<int, std::uint32_t> advert_bufs;                 ///< by ifindex: the last SO_RCVBUF
   /// The firewall: addresses dropped by family ("" when none), times opened, tables open.
   std::map<Family, std::vector<IpAddress>> firewall;
   std::vector<FirewallOptions> firewall_opened;
@@ -95,7 +97,10 @@ class FakeNetlink final : public NetlinkPort {
   Result<> delete_rule(const config::Rule&) override {
     w_.netlink_ops.push_back("rule del");
     return {};
+  }  void set_receive_buffers(const config::RcvBufs& cmd, const config::RcvBufs& monitor) override {
+    w_.netlink_bufs = {cmd.bytes.value_or(0), monitor.bytes.value_or(0)};
   }
+
   Result<> watch(std::function<void(const NetEvent&)> on_event) override {
     w_.netlink_watch = std::move(on_event);
     return {};
@@ -120,6 +125,10 @@ class FakeAdvert final : public AdvertPort {
     return {};
   }
   void receive(Handler h) override { w_.advert_rx[ifindex_] = std::move(h); }
+  int set_receive_buffer(std::uint32_t bytes) override {
+    w_.advert_bufs[ifindex_] = bytes;
+    return 0;
+  }
   void close() override { w_.advert_rx.erase(ifindex_); }
 
  private:

@@ -561,3 +561,32 @@ TEST_CASE("runtime: track_src_ip puts the instance in FAULT when its source addr
     }
   }
 }
+
+TEST_CASE("runtime: the netlink and VRRP socket receive buffers follow global_defs and kernel_rx_buf_size") {
+  {
+    Rig r;
+    std::string c = conf();
+    c.replace(c.find("  router_id test"), 0,
+              "  vrrp_netlink_cmd_rcv_bufs 300000\n  vrrp_netlink_monitor_rcv_bufs 400000\n"
+              "  vrrp_rx_bufs_policy MTU\n  vrrp_rx_bufs_multiplier 4\n");
+    REQUIRE(r.rt->start(parse(c)));
+    r.io.poll();
+    CHECK(r.world.netlink_bufs == std::pair<std::uint32_t, std::uint32_t>{300000, 400000});
+    CHECK(r.world.advert_bufs[2] == 6000);  // MTU (1500 when unknown) x 4
+  }
+  {
+    Rig r;
+    std::string c = conf();
+    c.replace(c.find("  version 3"), 0, "  kernel_rx_buf_size 123456\n");
+    REQUIRE(r.rt->start(parse(c)));
+    r.io.poll();
+    CHECK(r.world.advert_bufs[2] == 123456);
+    CHECK(r.world.netlink_bufs == std::pair<std::uint32_t, std::uint32_t>{0, 0});
+  }
+  {
+    Rig r;  // nothing configured: the kernel's default, nothing set
+    REQUIRE(r.rt->start(parse(conf())));
+    r.io.poll();
+    CHECK(r.world.advert_bufs.empty());
+  }
+}
