@@ -96,8 +96,12 @@ std::vector<AddressSpec> Runtime::Impl::vip_specs(const config::VrrpInstance& co
 }
 
 std::vector<RouteSpec> Runtime::Impl::route_specs(const config::VrrpInstance& conf) const {
+  return route_specs(conf.virtual_routes);
+}
+
+std::vector<RouteSpec> Runtime::Impl::route_specs(const std::vector<config::Route>& routes) const {
   std::vector<RouteSpec> out;
-  for (const auto& r : conf.virtual_routes) {
+  for (const auto& r : routes) {
     RouteSpec s;
     s.route = r;
     s.ifindex = ifindex_of(r.dev, 0);

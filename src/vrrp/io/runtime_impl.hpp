@@ -167,6 +167,8 @@ struct Runtime::Impl {
     return vip_specs(in.conf, in.ifindex, in.family(), excluded);
   }
   std::vector<RouteSpec> route_specs(const config::VrrpInstance& conf) const;
+  /// Routes with their interfaces resolved (virtual or static).
+  std::vector<RouteSpec> route_specs(const std::vector<config::Route>& routes) const;
   void set_addresses(Inst& in, bool add);
   /// Records what `in` has dropped by the firewall (its VIPs and E-VIPs when `master` and it
   /// does not accept; nothing otherwise) and brings the tables in line.
@@ -187,7 +189,6 @@ struct Runtime::Impl {
 
   // --- statics.cpp ------------------------------------------------------------------------
   std::vector<AddressSpec> static_address_specs(const config::Config& c) const;
-  std::vector<RouteSpec> static_route_specs(const config::Config& c) const;
   /// Adds the static addresses, routes and rules of `cfg` (after removing those only `old`
   /// had, on a reload).
   void install_statics(const config::Config* old);

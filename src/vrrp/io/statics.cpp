@@ -17,25 +17,13 @@ std::vector<AddressSpec> Runtime::Impl::static_address_specs(const config::Confi
   return out;
 }
 
-std::vector<RouteSpec> Runtime::Impl::static_route_specs(const config::Config& c) const {
-  std::vector<RouteSpec> out;
-  for (const auto& r : c.static_routes) {
-    RouteSpec s;
-    s.route = r;
-    s.ifindex = ifindex_of(r.dev, 0);
-    for (const auto& nh : r.nexthops) s.nexthop_ifindex.push_back(ifindex_of(nh.dev, 0));
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 void Runtime::Impl::install_statics(const config::Config* old) {
   if (!nl || !cfg) return;
   auto warn = [&](const char* what, const std::string& item, const Result<>& r) {
     if (!r) log.warning("cannot {} static {}: {}", what, item, r.error().message);
   };
   const auto addrs_now = static_address_specs(*cfg);
-  const auto routes_now = static_route_specs(*cfg);
+  const auto routes_now = route_specs(cfg->static_routes);
   if (old) {
     // What the old configuration had and the new one does not goes first.
     for (const auto& s : static_address_specs(*old))
@@ -43,7 +31,7 @@ void Runtime::Impl::install_statics(const config::Config* old) {
         auto r = nl->delete_address(s);
         warn("remove", "address " + s.va.address.to_string(), r ? Result<>{} : Unexpected(r.error()));
       }
-    for (const auto& s : static_route_specs(*old))
+    for (const auto& s : route_specs(old->static_routes))
       if (std::find(routes_now.begin(), routes_now.end(), s) == routes_now.end())
         warn("remove", "route " + s.route.destination.to_string(), nl->delete_route(s));
     for (const auto& r : old->static_rules)
@@ -63,7 +51,7 @@ void Runtime::Impl::install_statics(const config::Config* old) {
 void Runtime::Impl::remove_statics() {
   if (!nl || !cfg) return;
   for (const auto& r : cfg->static_rules) (void)nl->delete_rule(r);
-  for (const auto& s : static_route_specs(*cfg)) (void)nl->delete_route(s);
+  for (const auto& s : route_specs(cfg->static_routes)) (void)nl->delete_route(s);
   for (const auto& s : static_address_specs(*cfg)) (void)nl->delete_address(s);
 }
 
