@@ -23,7 +23,6 @@ constexpr std::string_view kNetlinkBufs = "stayalived's checkers have no netlink
 constexpr std::array kList = {
     // --- keepalived's separate processes
     NoEffect{Ctx::GlobalDefs, "process_names", kOneProcess},
-    NoEffect{Ctx::GlobalDefs, "process_name", kOneProcess},
     NoEffect{Ctx::GlobalDefs, "vrrp_process_name", kOneProcess},
     NoEffect{Ctx::GlobalDefs, "checker_process_name", kOneProcess},
     NoEffect{Ctx::GlobalDefs, "lvs_process_name", kOneProcess},

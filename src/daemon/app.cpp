@@ -178,6 +178,8 @@ void App::start_subsystems() {
   // keepalived's processes take their scheduling settings as they start (after the start-up
   // script); a reload does not change them.
   if (config_) apply_process_settings(merge_process_settings(config_->global, opts_.runs_vrrp(), opts_.runs_checkers()), log_);
+  // process_name: the name of keepalived's parent, which we are (ps, pgrep, top).
+  if (config_ && config_->global.process_name) set_process_name(*config_->global.process_name, log_);
   for (auto& s : subsystems_) s->start(config_);
   keep_lean();
   started_ = true;

@@ -2,6 +2,7 @@
 #include "stayalived/daemon/process_tuning.hpp"
 
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 
@@ -68,6 +69,12 @@ void apply_process_settings(const ProcessSettings& s, log::Channel log) {
     if (::sched_setaffinity(0, sizeof set, &set) != 0) fail("the CPU affinity");
   }
   log.info("Process settings: {}", s.describe());
+}
+
+void set_process_name(const std::string& name, log::Channel log) {
+  // The kernel keeps 15 characters and a NUL.
+  if (::prctl(PR_SET_NAME, name.substr(0, 15).c_str(), 0, 0, 0) != 0)
+    log.warning("cannot set the process name: {}", std::strerror(errno));
 }
 
 }  // namespace stayalived::daemon

@@ -35,6 +35,9 @@ inline constexpr std::uint64_t kDefaultRtTime = 10000;
 /// The merged settings of the subsystems that run.
 ProcessSettings merge_process_settings(const config::GlobalDefs& g, bool vrrp, bool checkers);
 
+/// process_name: the process's name (its comm, at most 15 characters, as ps and pgrep show).
+void set_process_name(const std::string& name, log::Channel log);
+
 /// Applies `s` to the calling process; each failure is logged (the daemon goes on).
 void apply_process_settings(const ProcessSettings& s, log::Channel log);
 

@@ -21,6 +21,7 @@ chmod 755 "$SA_TMP/policy.sh"
 cat >"$conf" <<CONF
 global_defs {
   router_id TUNING
+  process_name sa-tuned
   script_user root
   enable_script_security
   vrrp_priority -7
@@ -45,6 +46,7 @@ lck=$(awk '/^VmLck/ {print $2}' "/proc/$dpid/status")
 sa_check '[ "${lck:-0}" -gt 0 ]' "memory locked by checker_no_swap (VmLck $lck kB)"
 aff=$(taskset -pc "$dpid" | sed 's/.*: //')
 sa_check '[ "$aff" = 0 ]' "CPU affinity 0 (got $aff)"
+sa_check '[ "$(cat /proc/$dpid/comm)" = sa-tuned ]' "process_name: the process is named sa-tuned ($(cat /proc/$dpid/comm))"
 sa_check 'grep -q "Process settings: nice -7, SCHED_RR priority 5 (RLIMIT_RTTIME 50000 us), memory locked, CPUs 0" "$SA_TMP/daemon.log"' \
   "the log says what was applied"
 sa_term "$dpid" 20

@@ -70,7 +70,6 @@ NO_EFFECT = {
     "GlobalDefs.child_wait_time": "child_wait_time",
     "GlobalDefs.tmp_config_directory": "tmp_config_directory",
     "GlobalDefs.process_names": "process_names",
-    "GlobalDefs.process_name": "process_name",
     "GlobalDefs.max_auto_priority": "max_auto_priority",
     "GlobalDefs.min_auto_priority_delay": "min_auto_priority_delay",
     "GlobalDefs.vrrp_garp_extra_if": "vrrp_garp_extra_if",
@@ -112,6 +111,7 @@ NO_EFFECT = {
 # match is by name): they are judged as unread.
 SHARED_NAME = {
     "VrrpInstance.vrf": "Route.vrf is read (routes go into the VRF's table); an instance's vrf is not",
+    "ProcessTuning.process_name": "GlobalDefs.process_name (the parent's) is read; the subsystems have no process",
 }
 
 RUNTIME_DIRS = ["src/vrrp", "src/check", "src/ipvs", "src/daemon", "src/notify", "src/common"]
