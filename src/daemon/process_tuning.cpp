@@ -48,27 +48,45 @@ ProcessSettings merge_process_settings(const config::GlobalDefs& g, bool vrrp, b
 
 void apply_process_settings(const ProcessSettings& s, log::Channel log) {
   if (s.empty()) return;
+  ProcessSettings done;  // what took effect, for the log line
   const auto fail = [&](const char* what) { log.warning("cannot set {}: {}", what, std::strerror(errno)); };
-  if (s.nice && ::setpriority(PRIO_PROCESS, 0, *s.nice) != 0) fail("the process priority (nice)");
+  if (s.nice) {
+    if (::setpriority(PRIO_PROCESS, 0, *s.nice) == 0) done.nice = s.nice;
+    else fail("the process priority (nice)");
+  }
   if (s.rt_priority) {
     // The limit first: a real-time loop that never blocks is then stopped by SIGXCPU rather
     // than freezing the CPU it runs on.
     const rlim_t us = s.rttime_usec.value_or(kDefaultRtTime);
     const rlimit lim{us, us};
-    if (::setrlimit(RLIMIT_RTTIME, &lim) != 0) fail("RLIMIT_RTTIME");
-    sched_param p{};
-    p.sched_priority = *s.rt_priority;
-    if (::sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &p) != 0) fail("real-time scheduling (SCHED_RR)");
+    if (::setrlimit(RLIMIT_RTTIME, &lim) != 0) {
+      fail("RLIMIT_RTTIME; real-time scheduling is not used without it");
+    } else {
+      sched_param p{};
+      p.sched_priority = *s.rt_priority;
+      if (::sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &p) == 0) {
+        done.rt_priority = s.rt_priority;
+        done.rttime_usec = s.rttime_usec;
+      } else {
+        fail("real-time scheduling (SCHED_RR)");
+      }
+    }
   }
-  if (s.lock_memory && ::mlockall(MCL_CURRENT | MCL_FUTURE) != 0) fail("memory locking (mlockall)");
+  if (s.lock_memory) {
+    // Fails where the address space is larger than can be locked (RLIMIT_MEMLOCK, or a
+    // sanitizer's shadow memory): the daemon runs unlocked and says so.
+    if (::mlockall(MCL_CURRENT | MCL_FUTURE) == 0) done.lock_memory = true;
+    else fail("memory locking (mlockall)");
+  }
   if (!s.cpus.empty()) {
     cpu_set_t set;
     CPU_ZERO(&set);
     for (unsigned c : s.cpus)
       if (c < CPU_SETSIZE) CPU_SET(c, &set);
-    if (::sched_setaffinity(0, sizeof set, &set) != 0) fail("the CPU affinity");
+    if (::sched_setaffinity(0, sizeof set, &set) == 0) done.cpus = s.cpus;
+    else fail("the CPU affinity");
   }
-  log.info("Process settings: {}", s.describe());
+  if (!done.empty()) log.info("Process settings: {}", done.describe());
 }
 
 void set_process_name(const std::string& name, log::Channel log) {
