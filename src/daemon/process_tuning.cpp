@@ -73,8 +73,8 @@ void apply_process_settings(const ProcessSettings& s, log::Channel log) {
     }
   }
   if (s.lock_memory) {
-    // Fails where the address space is larger than can be locked (RLIMIT_MEMLOCK, or a
-    // sanitizer's shadow memory): the daemon runs unlocked and says so.
+    // Fails where the address space is larger than RLIMIT_MEMLOCK allows: the daemon runs
+    // unlocked and says so. (AddressSanitizer makes it a no-op that succeeds.)
     if (::mlockall(MCL_CURRENT | MCL_FUTURE) == 0) done.lock_memory = true;
     else fail("memory locking (mlockall)");
   }
