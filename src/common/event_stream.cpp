@@ -24,6 +24,7 @@ std::string_view name(VrrpCause c) {
     case VrrpCause::Shutdown: return "shutdown";
     case VrrpCause::Deleted: return "deleted";
     case VrrpCause::AddressLost: return "address_lost";
+    case VrrpCause::Maintenance: return "maintenance";
   }
   return "?";
 }

@@ -184,6 +184,7 @@ void App::start_subsystems() {
   keep_lean();
   started_ = true;
   log_.info("Startup complete");
+  for (auto& f : on_started_) f();
   if (reload_pending_ && !stopping_) {
     // A HUP that arrived while starting: the file may have changed since it was read.
     reload_pending_ = false;
@@ -220,6 +221,8 @@ void App::reload() {
     return;
   }
   reloading_ = true;
+  reload_running_ = std::move(reload_waiting_);
+  reload_waiting_.clear();
   // systemd wants RELOADING=1 ... READY=1 around a reload, whatever its outcome (READY=1:
   // finish_reload).
   daemon_.systemd().reloading();
@@ -263,8 +266,13 @@ void App::finish_reload(config::LoadResult result) {
   ++reloads_;
   log_.info("Configuration file {}", opts_.use_file);
   log_diagnostics(result);
+  ReloadReport report;
+  for (const auto& d : result.diagnostics) report.diagnostics.push_back(d.format());
+  auto waiting = std::move(reload_running_);
+  reload_running_.clear();
   if (stopping_) {
     reloading_ = false;
+    for (auto& f : waiting) f(report);
     return;
   }
   std::size_t errors = 0, warnings = 0;
@@ -286,9 +294,14 @@ void App::finish_reload(config::LoadResult result) {
     for (auto& s : subsystems_) s->reload(old, config_);
     keep_lean();
     save_config_state("post");
+    loaded_at_ = std::chrono::system_clock::now();
     log_.info("Reload complete");
   }
   bus_.publish(events::ReloadOutcome{.applied = applied, .errors = errors, .warnings = warnings});
+  report.applied = applied;
+  report.errors = errors;
+  report.warnings = warnings;
+  for (auto& f : waiting) f(report);
   reloading_ = false;
   daemon_.systemd().ready(status_line());
   if (reload_pending_) {
@@ -337,6 +350,52 @@ void App::save_config_state(const char* phase) {
     }
     write_file(dir + "/keepalived.conf." + pid + "." + n, text, log_);
   }
+}
+
+void App::reload(std::function<void(const ReloadReport&)> done) {
+  if (stopping_) {
+    done(ReloadReport{});
+    return;
+  }
+  // A reload reading now may have read the file before it changed: this one waits for the
+  // next (reload() folds the request into it).
+  reload_waiting_.push_back(std::move(done));
+  reload();
+}
+
+void App::describe(boost::json::object& root) const {
+  const auto epoch = [](std::chrono::system_clock::time_point t) {
+    return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count()) / 1e3;
+  };
+  boost::json::object d;
+  d["pid"] = ::getpid();
+  d["started"] = epoch(created_at_);
+  d["uptime"] = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - created_at_).count();
+  d["config_file"] = opts_.use_file;
+  d["config_loaded"] = epoch(loaded_at_);
+  d["reloads"] = reloads_;
+  d["state"] = stopping_ ? "stopping" : !started_ ? "starting" : reloading_ ? "reloading" : "running";
+  root["daemon"] = std::move(d);
+  for (const auto& s : subsystems_) s->describe(root);
+}
+
+bool App::explain(std::string_view name, boost::json::object& out) const {
+  for (const auto& s : subsystems_)
+    if (s->explain(name, out)) return true;
+  return false;
+}
+
+void App::preview(const std::shared_ptr<const config::Config>& new_cfg, boost::json::object& out) const {
+  for (const auto& s : subsystems_) s->preview(new_cfg, out);
+}
+
+std::optional<Subsystem::CommandOutcome> App::command(std::string_view verb, std::string_view target,
+                                                      const boost::json::object& args,
+                                                      std::function<void(Subsystem::CommandOutcome)> done) {
+  if (!started_ || stopping_) return Subsystem::CommandOutcome{false, "the daemon is not running its subsystems now"};
+  for (auto& s : subsystems_)
+    if (auto r = s->command(verb, target, args, done)) return r;
+  return std::nullopt;
 }
 
 void App::stop(std::function<void()> done) {

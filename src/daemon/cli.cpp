@@ -44,7 +44,7 @@ void set_umask(Options& o, const std::optional<std::string>& v) {
 }
 
 // The order is keepalived's --help order.
-const std::array<Spec, 38> kSpecs{{
+const std::array<Spec, 41> kSpecs{{
     {'f', "use-file", Arg::Required, [](Options& o, const auto& v) { o.use_file = *v; }, "=FILE",
      "Use the specified configuration file\n default '/etc/keepalived/keepalived.conf'"},
     {'P', "vrrp", Arg::None, [](Options& o, const auto&) { o.vrrp = true; }, "",
@@ -116,6 +116,12 @@ const std::array<Spec, 38> kSpecs{{
      "Skip any configuration lines beginning '@' that don't match id\n"
      " or any lines beginning @^ that do match.\n"
      " The config-id defaults to the node name if option not used"},
+    {0, "control-socket", Arg::Required, [](Options& o, const auto& v) { o.control_socket = *v; }, "=PATH",
+     "stayalived: the control socket of stayalivedctl\n default '/run/keepalived/stayalived.ctl'"},
+    {0, "control-group", Arg::Required, [](Options& o, const auto& v) { o.control_group = *v; }, "=GROUP",
+     "stayalived: the group that may read status and history"},
+    {0, "control-admin-group", Arg::Required, [](Options& o, const auto& v) { o.control_admin_group = *v; },
+     "=GROUP", "stayalived: the group that may also change state (reload, maintenance, drain)"},
     {0, "signum", Arg::Required, [](Options& o, const auto& v) { o.signum = *v; }, "=SIGFUNC",
      "Return signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON"},
     {'t', "config-test", Arg::Optional,

@@ -18,7 +18,11 @@ constexpr std::size_t kStepBudget = 256;
 
 LvsSubsystem::LvsSubsystem(boost::asio::io_context& io, log::Logger& logger, const Options& opts,
                            NotifyHub& hub, events::Bus& bus)
-    : io_(io), logger_(logger), log_(logger, log::Source::Check), opts_(opts), hub_(hub), bus_(bus) {}
+    : io_(io), logger_(logger), log_(logger, log::Source::Check), opts_(opts), hub_(hub), bus_(bus) {
+  bus_.on<events::RealServerChange>([this](const events::RealServerChange& c) {
+    last_change_[c.virtual_server + "|" + c.real_server] = {c, std::chrono::system_clock::now()};
+  });
+}
 
 LvsSubsystem::~LvsSubsystem() = default;
 
@@ -63,7 +67,10 @@ void LvsSubsystem::configure(const config::Config& cfg) {
 // their pools as they are, with the settings of the configuration around them.
 ipvs::State LvsSubsystem::desired() const {
   std::vector<std::string> errors;
-  auto state = ipvs::build_desired(ipvs_cfg_.virtual_servers, pools_, &errors);
+  std::vector<check::DesiredPool> pools;
+  pools.reserve(pools_.size());
+  for (const auto& p : pools_) pools.push_back(without_disabled(p));
+  auto state = ipvs::build_desired(ipvs_cfg_.virtual_servers, pools, &errors);
   for (const auto& e : errors) log_.error("IPVS: {}", e);
   return state;
 }

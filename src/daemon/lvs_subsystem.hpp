@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "stayalived/check/runtime.hpp"
+#include "stayalived/common/event_stream.hpp"
 #include "stayalived/daemon/cli.hpp"
 #include "stayalived/daemon/notify_hub.hpp"
 #include "stayalived/daemon/subsystem.hpp"
@@ -35,6 +37,12 @@ class LvsSubsystem final : public Subsystem {
   void write_data(std::string& out) const override;
   void write_json(boost::json::object& root) const override;
   std::string status() const override;
+  // lvs_control.cpp: stayalivedctl
+  void describe(boost::json::object& root) const override;
+  bool explain(std::string_view name, boost::json::object& out) const override;
+  void preview(const ConfigPtr& new_cfg, boost::json::object& out) const override;
+  std::optional<CommandOutcome> command(std::string_view verb, std::string_view target, const boost::json::object& args,
+                                        std::function<void(CommandOutcome)> done) override;
 
   /// ha_suspend input: a VIP appeared on or left this host (VRRP became master or not).
   void set_address_present(const config::IpAddress& addr, bool present);
@@ -71,6 +79,13 @@ class LvsSubsystem final : public Subsystem {
   bool stepping_ = false;
   bool desired_stale_ = false;  ///< health changed since the desired table was last built
   bool stopped_ = false;
+  /// Real servers the operator disabled (stayalivedctl disable), by "ADDRESS:PORT": out of
+  /// every pool they are in, whatever their checkers say, until enabled.
+  std::set<std::string> disabled_;
+  /// The last change of each real server ("VS|RS"), with its time, for explain.
+  std::map<std::string, std::pair<events::RealServerChange, std::chrono::system_clock::time_point>> last_change_;
+  /// The pool without the disabled real servers.
+  check::DesiredPool without_disabled(const check::DesiredPool& p) const;
 };
 
 }  // namespace stayalived::daemon

@@ -1,6 +1,7 @@
 // stayalived: entry point. Parses keepalived's command line, answers the one-shot requests
 // (--help, --version, --signum, -t), then daemonizes, takes the pid files and runs the loop.
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <sched.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -23,6 +25,7 @@
 #include "stayalived/config/load.hpp"
 #include "stayalived/daemon/app.hpp"
 #include "stayalived/daemon/cli.hpp"
+#include "stayalived/daemon/control_service.hpp"
 #include "stayalived/daemon/daemon.hpp"
 #include "stayalived/daemon/pidfile.hpp"
 #include "stayalived/daemon/signals.hpp"
@@ -87,6 +90,23 @@ int config_test(const sd::Options& opts) {
   if (out != stderr) std::fclose(out);
   if (opts.dump_conf && result.config) std::fputs(stayalived::config::dump(*result.config).c_str(), stdout);
   return result.config_test_exit_code();
+}
+
+std::optional<gid_t> group_id(const std::string& name, const char* what, slog::Channel& log) {
+  if (name.empty()) return std::nullopt;
+  std::vector<char> buf(16384);
+  group gr{};
+  group* found = nullptr;
+  if (::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) == 0 && found != nullptr) return gr.gr_gid;
+  log.error("{} {}: no such group; ignored", what, name);
+  return std::nullopt;
+}
+
+stayalived::control::ServerOptions control_server_options(const sd::Options& opts, slog::Channel& log) {
+  stayalived::control::ServerOptions so;
+  so.group = group_id(opts.control_group, "--control-group", log);
+  so.admin_group = group_id(opts.control_admin_group, "--control-admin-group", log);
+  return so;
 }
 
 std::string command_line(const std::vector<std::string>& args) {
@@ -206,6 +226,14 @@ int main(int argc, char** argv) {
       for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) ::rmdir(it->c_str());  // only if empty
     }
   } remove_dirs{paths.dirs};
+  // stayalivedctl's socket, by the same conventions (control_service.hpp).
+  const auto control_paths = sd::control_paths(opts.control_socket, g.instance, opts.net_namespace);
+  for (const auto& d : control_paths.dirs) {
+    if (std::find(remove_dirs.dirs.begin(), remove_dirs.dirs.end(), d) != remove_dirs.dirs.end()) continue;
+    if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST)
+      std::fprintf(stderr, "cannot create %s: %s\n", d.c_str(), std::strerror(errno));
+    remove_dirs.dirs.push_back(d);
+  }
 
   // Take the pid files before forking, so that "already running" reaches the terminal.
   auto pid_file = sd::PidFile::acquire(opts.pid);
@@ -251,13 +279,15 @@ int main(int argc, char** argv) {
     sd::App app(daemon, opts, logger);
     app.adopt_initial(std::move(initial));
     sd::add_subsystems(app, daemon.io(), logger, opts);
+    sd::ControlService control(app, daemon.io(), logger, control_paths, control_server_options(opts, log));
+    control.start();
     daemon.on_start([&] { app.start(); });
     daemon.on(sd::SignalFunction::Reload, [&] { app.reload(); });
     daemon.on(sd::SignalFunction::Data, [&] { app.write_data(); });
     daemon.on(sd::SignalFunction::Stats, [&] { app.write_stats(false); });
     daemon.on(sd::SignalFunction::StatsClear, [&] { app.write_stats(true); });
     daemon.on(sd::SignalFunction::Json, [&] { app.write_json(); });
-    daemon.on_stop([&] { app.stop([] {}); });
+    daemon.on_stop([&] { app.stop([&control] { control.stop(); }); });
     daemon.status_provider([&] { return app.status_line(); });
     status = daemon.run();
     // The loop is over: from here to exit (pid files, the sanitizers' leak check) a late HUP

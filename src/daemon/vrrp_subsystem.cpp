@@ -95,6 +95,7 @@ VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, c
                                               [this] { return runtime_.config(); }});
   bus.on<events::VrrpInstanceTransition>([this](const events::VrrpInstanceTransition& t) {
     last_transition_[t.instance] = std::chrono::system_clock::now();
+    last_event_[t.instance] = t;
   });
 }
 

@@ -34,6 +34,12 @@ class VrrpSubsystem final : public Subsystem {
   void write_stats(std::string& out, bool clear) override;
   void write_json(boost::json::object& root) const override;
   std::string status() const override;
+  // vrrp_control.cpp: stayalivedctl
+  void describe(boost::json::object& root) const override;
+  bool explain(std::string_view name, boost::json::object& out) const override;
+  void preview(const ConfigPtr& new_cfg, boost::json::object& out) const override;
+  std::optional<CommandOutcome> command(std::string_view verb, std::string_view target, const boost::json::object& args,
+                                        std::function<void(CommandOutcome)> done) override;
 
   vrrp::Runtime& runtime() { return runtime_; }
 
@@ -49,6 +55,7 @@ class VrrpSubsystem final : public Subsystem {
   vrrp::Runtime runtime_;
   std::shared_ptr<const config::Config> cfg_;
   std::map<std::string, std::chrono::system_clock::time_point> last_transition_;
+  std::map<std::string, events::VrrpInstanceTransition> last_event_;  // for explain
 };
 
 }  // namespace stayalived::daemon

@@ -40,6 +40,7 @@ enum class VrrpCause : std::uint8_t {
   Shutdown,        ///< -> Init: the daemon stops
   Deleted,         ///< -> Init: a reload removed the instance
   AddressLost,     ///< Master -> Backup: one of its VIPs was deleted behind its back
+  Maintenance,     ///< Master -> Backup: an operator put it in maintenance (stayalivedctl)
 };
 /// "startup", "master_down", "higher_priority", ...
 std::string_view name(VrrpCause c);

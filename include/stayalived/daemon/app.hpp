@@ -11,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,6 +90,29 @@ class App {
   /// Completed reloads (successful or not), for tests and config_save_dir names.
   unsigned reloads() const { return reloads_; }
 
+  // --- for the control socket -------------------------------------------------------------
+  /// What a reload did, for whoever asked for it.
+  struct ReloadReport {
+    bool applied = false;
+    std::size_t errors = 0;
+    std::size_t warnings = 0;
+    std::vector<std::string> diagnostics;  ///< as -t prints them
+  };
+  /// Starts a reload (as reload()) and calls `done` once a reload that read the file after
+  /// this call has ended (or with applied = false if the daemon stops first).
+  void reload(std::function<void(const ReloadReport&)> done);
+  /// The daemon's part of `status` and every subsystem's.
+  void describe(boost::json::object& root) const;
+  bool explain(std::string_view name, boost::json::object& out) const;
+  void preview(const std::shared_ptr<const config::Config>& new_cfg, boost::json::object& out) const;
+  std::optional<Subsystem::CommandOutcome> command(std::string_view verb, std::string_view target,
+                                                   const boost::json::object& args,
+                                                   std::function<void(Subsystem::CommandOutcome)> done);
+  /// Called once the subsystems have started (after startup_script).
+  void on_started(std::function<void()> f) { on_started_.push_back(std::move(f)); }
+  bool started() const { return started_; }
+  const Options& options() const { return opts_; }
+
  private:
   void log_diagnostics(const config::LoadResult& r) const;
   void start_subsystems();
@@ -117,6 +142,11 @@ class App {
   bool started_ = false;  // start() ran: a HUP before it waits for it
   bool stopping_ = false;
   unsigned reloads_ = 0;
+  std::chrono::system_clock::time_point created_at_ = std::chrono::system_clock::now();
+  std::chrono::system_clock::time_point loaded_at_ = created_at_;
+  std::vector<std::function<void(const ReloadReport&)>> reload_waiting_;  // for the next reload
+  std::vector<std::function<void(const ReloadReport&)>> reload_running_;  // for the one reading
+  std::vector<std::function<void()>> on_started_;
 };
 
 }  // namespace stayalived::daemon

@@ -54,6 +54,9 @@ struct Options {
   std::optional<std::string> perf;                    ///< --perf[=all|run|end]
   std::optional<std::string> debug;                   ///< --debug[=options]
   bool no_mem_check = false;                          ///< --no-mem-check
+  std::string control_socket;                         ///< --control-socket ("": the default)
+  std::string control_group;                          ///< --control-group
+  std::string control_admin_group;                    ///< --control-admin-group
   bool version = false;                               ///< -v
   bool help = false;                                  ///< -h
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,29 @@ class Subsystem {
   virtual void write_json(boost::json::object& /*root*/) const {}
   /// A few words for systemd's STATUS= line ("VI_1 MASTER", "real servers 5/6 up").
   virtual std::string status() const { return {}; }
+
+  // --- the control socket (stayalivedctl) ------------------------------------------------
+  /// Adds the subsystem's part of `stayalivedctl status` to `root`.
+  virtual void describe(boost::json::object& /*root*/) const {}
+  /// `explain NAME`: if NAME is one of the subsystem's objects, fills `out` with the reasons
+  /// behind its state ("reasons": lines of words) and returns true.
+  virtual bool explain(std::string_view /*name*/, boost::json::object& /*out*/) const { return false; }
+  /// `reload --dry-run`: adds to `out` what applying `new_cfg` would change.
+  virtual void preview(const ConfigPtr& /*new_cfg*/, boost::json::object& /*out*/) const {}
+  /// An operator command (maintenance, resume, disable, enable, drain) on `target`.
+  /// Returns nullopt if `target` is none of the subsystem's objects; otherwise the outcome:
+  /// a sentence, or an error. A command that takes time (drain) answers `pending` and
+  /// later calls `done` once with its final outcome; no other calls `done`.
+  struct CommandOutcome {
+    bool ok = true;
+    std::string text;
+    bool pending = false;
+  };
+  virtual std::optional<CommandOutcome> command(std::string_view /*verb*/, std::string_view /*target*/,
+                                                const boost::json::object& /*args*/,
+                                                std::function<void(CommandOutcome)> /*done*/) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace stayalived::daemon

@@ -42,6 +42,7 @@ enum class Reason : std::uint8_t {
   SyncGroup,       ///< following another member of the sync group
   Shutdown,        ///< -> Init: the daemon (or a reload) stops the instance
   AddressLost,     ///< Master -> Backup: someone deleted one of its VIPs (keepalived)
+  Maintenance,     ///< Master -> Backup: an operator's maintenance (stayalivedctl)
 };
 
 /// A short name of a reason ("master_down"), for logs and JSON.
@@ -99,8 +100,16 @@ struct Shutdown {};
 /// re-adds the addresses on whichever router wins.
 struct AddressLost {};
 
+/// An operator's maintenance (stayalivedctl maintenance / resume): while on, the instance
+/// hands over as on shutdown (a Master sends priority 0 and becomes Backup) and never
+/// becomes Master; it still listens and answers as a Backup. Off: the protocol resumes.
+struct Maintenance {
+  bool on = true;
+};
+
 /// Everything an instance reacts to.
-using Event = std::variant<Start, AdvertReceived, TimerExpired, TrackingUpdate, SyncCommand, Shutdown, AddressLost>;
+using Event =
+    std::variant<Start, AdvertReceived, TimerExpired, TrackingUpdate, SyncCommand, Shutdown, AddressLost, Maintenance>;
 
 // --- Actions -------------------------------------------------------------------------
 
@@ -258,6 +267,8 @@ class Instance {
   std::uint8_t priority() const { return priority_; }
   bool tracking_fault() const { return tracking_fault_; }
   bool group_fault() const { return group_fault_; }
+  /// In an operator's maintenance (the Maintenance event).
+  bool maintenance() const { return maintenance_; }
   /// Master_Adver_Interval: ours as Master, the master's (v3) as Backup.
   centiseconds master_adver_interval() const { return master_adver_interval_; }
   Duration skew_time() const;
@@ -288,6 +299,7 @@ class Instance {
   void on_sync(Out& out, const SyncCommand& c, TimePoint now);
   void on_shutdown(Out& out, TimePoint now);
   void on_address_lost(Out& out, TimePoint now);
+  void on_maintenance(Out& out, bool on, TimePoint now);
 
   bool check_advert(Out& out, const Received& rx, const std::optional<DropReason>& auth_error);
   void backup_advert(Out& out, const Received& rx, TimePoint now);
@@ -308,6 +320,7 @@ class Instance {
   std::uint8_t priority_;
   bool tracking_fault_ = false;
   bool group_fault_ = false;
+  bool maintenance_ = false;
   bool started_ = false;
   bool wants_master_ = false;
   IpAddress source_;

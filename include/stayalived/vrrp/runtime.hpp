@@ -66,7 +66,21 @@ struct InstanceInfo {
   std::optional<IpAddress> source;
   std::optional<std::string> group;
   bool wants_master = false;
+  bool maintenance = false;
+  bool fault = false;  ///< tracking or its sync group holds it in FAULT
   InstanceStats stats;
+};
+
+/// One tracked object of an instance as it stands now (stayalivedctl explain).
+struct TrackedView {
+  std::string kind;   ///< "interface", "script", "file", "process"
+  std::string name;
+  bool up = true;
+  int weight = 0;
+  bool reverse = false;
+  bool fault = false;          ///< it holds the instance in FAULT
+  std::int64_t delta = 0;      ///< what it adds to the priority now
+  std::string detail;          ///< "exit status 1 at 12:00:01" for a script, "value 3" for a file
 };
 
 /// Counters of the sockets (drops before an instance is known).
@@ -120,6 +134,13 @@ class Runtime {
   std::vector<SocketInfo> sockets() const;
   /// keepalived's STATS_CLEAR.
   void clear_stats();
+
+  /// stayalivedctl maintenance / resume: false if there is no such instance.
+  bool set_maintenance(std::string_view instance, bool on);
+  /// The tracked objects of an instance, with their effect now (empty if unknown).
+  std::vector<TrackedView> tracked(std::string_view instance) const;
+  /// The members of a sync group (empty if there is no such group).
+  std::vector<std::string> group_members(std::string_view group) const;
 
  private:
   struct Impl;

@@ -28,6 +28,7 @@ events::VrrpCause event_cause(Reason r, bool deleting) {
     case Reason::SyncGroup: return events::VrrpCause::SyncGroup;
     case Reason::Shutdown: return deleting ? events::VrrpCause::Deleted : events::VrrpCause::Shutdown;
     case Reason::AddressLost: return events::VrrpCause::AddressLost;
+    case Reason::Maintenance: return events::VrrpCause::Maintenance;
   }
   return events::VrrpCause::Startup;
 }
@@ -74,6 +75,7 @@ Actions Instance::handle(const Event& e, TimePoint now) {
                  [&](const SyncCommand& ev) { on_sync(out, ev, now); },
                  [&](const Shutdown&) { on_shutdown(out, now); },
                  [&](const AddressLost&) { on_address_lost(out, now); },
+                 [&](const Maintenance& ev) { on_maintenance(out, ev.on, now); },
              },
              e);
   return std::move(out.a);
@@ -117,7 +119,8 @@ void Instance::transition(Out& out, State to, Reason why, TimePoint now) {
   state_ = to;
   wants_master_ = false;
   if (from == State::Master)
-    leave_master(out, to == State::Fault || to == State::Init || why == Reason::AddressLost);
+    leave_master(out, to == State::Fault || to == State::Init || why == Reason::AddressLost ||
+                          why == Reason::Maintenance);
   switch (to) {
     case State::Master:
       enter_master(out, now);
@@ -183,7 +186,7 @@ void Instance::on_start(Out& out, TimePoint now) {
   master_adver_interval_ = cfg_.advert_interval;
   if (in_fault()) {
     transition(out, State::Fault, Reason::Fault, now);
-  } else if (cfg_.priority == kPriorityOwner && cfg_.initial_state == State::Master) {
+  } else if (cfg_.priority == kPriorityOwner && cfg_.initial_state == State::Master && !maintenance_) {
     transition(out, State::Master, Reason::AddressOwner, now);  // section 6.4.1
   } else {
     transition(out, State::Backup, Reason::Startup, now);
@@ -204,6 +207,19 @@ void Instance::on_address_lost(Out& out, TimePoint now) {
   arm(out, TimerId::Protocol, now + skew_time());
 }
 
+void Instance::on_maintenance(Out& out, bool on, TimePoint now) {
+  if (maintenance_ == on) return;
+  maintenance_ = on;
+  if (!started_) return;
+  if (on) {
+    wants_master_ = false;
+    if (state_ == State::Master) transition(out, State::Backup, Reason::Maintenance, now);
+  } else if (state_ == State::Backup) {
+    // Back in the election: a Master_Down_Interval from now, unless a master speaks.
+    arm_master_down(out, now);
+  }
+}
+
 void Instance::on_timer(Out& out, TimerId id, TimePoint now) {
   auto& deadline = deadlines_[static_cast<std::size_t>(id)];
   // A timer that is not armed, or armed again for later, fired stale: ignore it.
@@ -212,7 +228,10 @@ void Instance::on_timer(Out& out, TimerId id, TimePoint now) {
   deadline = TimePoint{};
   switch (id) {
     case TimerId::Protocol:
-      if (state_ == State::Backup) {
+      if (state_ == State::Backup && maintenance_) {
+        // In maintenance the Backup never takes over: it keeps watching for a master.
+        arm_master_down(out, now);
+      } else if (state_ == State::Backup) {
         out.push(Note{Note::Kind::MasterDownTimeout, source_, 0, 0});
         if (cfg_.sync_group_member) {
           // keepalived: a member goes Master only when every member of its group would;
@@ -396,7 +415,7 @@ void Instance::on_sync(Out& out, const SyncCommand& c, TimePoint now) {
   if (!started_) return;
   switch (c.kind) {
     case SyncCommand::Kind::ToMaster:
-      if (state_ == State::Backup && !in_fault()) transition(out, State::Master, c.reason, now);
+      if (state_ == State::Backup && !in_fault() && !maintenance_) transition(out, State::Master, c.reason, now);
       break;
     case SyncCommand::Kind::ToBackup:
       if (state_ == State::Master) transition(out, State::Backup, c.reason, now);

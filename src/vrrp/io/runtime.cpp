@@ -314,6 +314,8 @@ std::vector<InstanceInfo> Runtime::instances() const {
     info.source = p->src;
     info.group = p->setup.sync_group;
     info.wants_master = i.wants_master();
+    info.maintenance = i.maintenance();
+    info.fault = i.tracking_fault() || i.group_fault();
     info.stats = i.stats();
     out.push_back(std::move(info));
   }

@@ -84,6 +84,8 @@ struct Runtime::Impl {
     std::unique_ptr<boost::asio::steady_timer> timer;
     bool running = false;
     int last_status = INT_MIN;
+    std::chrono::system_clock::time_point last_result{};  // for explain
+    std::string last_why;                                  // the last failure's words
     bool reported = false;  // first result logged
   };
 

@@ -119,6 +119,8 @@ void Runtime::Impl::run_script(ScriptState& st) {
     if (status != s.last_status && s.last_status != INT_MIN && status >= 0)
       log.info("Script `{}` now returning {}", name, status);
     s.last_status = status;
+    s.last_result = std::chrono::system_clock::now();
+    s.last_why = ok ? std::string() : why;
     const bool changed = s.debounce.apply(ok);
     if (changed || !s.reported) {
       s.reported = true;

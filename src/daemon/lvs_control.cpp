@@ -1,0 +1,233 @@
+// The checkers' and IPVS's answers to stayalivedctl: status, explain, the operator's
+// disable / enable of real servers, and the IPVS operations a reload would perform.
+#include <boost/json/array.hpp>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "lvs_subsystem.hpp"
+#include "stayalived/check/from_config.hpp"
+#include "stayalived/ipvs/from_config.hpp"
+#include "stayalived/ipvs/plan.hpp"
+
+namespace stayalived::daemon {
+
+namespace {
+
+std::string clock_time(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::localtime_r(&tt, &tm);
+  return fmt::format("{:%H:%M:%S}", tm);
+}
+
+}  // namespace
+
+check::DesiredPool LvsSubsystem::without_disabled(const check::DesiredPool& p) const {
+  if (disabled_.empty()) return p;
+  check::DesiredPool out = p;
+  std::erase_if(out.members, [this](const check::PoolMember& m) {
+    return !m.sorry && disabled_.contains(m.endpoint.to_string());
+  });
+  return out;
+}
+
+void LvsSubsystem::describe(boost::json::object& root) const {
+  if (!checks_) return;
+  boost::json::array vss;
+  const auto pools = checks_->pools();
+  for (std::size_t i = 0; i < pools.size() && i < ipvs_cfg_.virtual_servers.size(); ++i) {
+    boost::json::object vs;
+    vs["name"] = ipvs_cfg_.virtual_servers[i].name;
+    vs["quorum_up"] = pools[i].quorum_up;
+    vs["sorry_active"] = pools[i].sorry_active;
+    vs["suspended"] = checks_->suspended(i);
+    std::size_t up = 0, total = 0;
+    boost::json::array rss;
+    for (const auto& rs : checks_->real_servers(i)) {
+      ++total;
+      up += rs.alive ? 1 : 0;
+      const std::string ep = rs.endpoint.to_string();
+      boost::json::object o;
+      o["address"] = ep;
+      o["alive"] = rs.alive;
+      o["weight"] = rs.weight;
+      o["checkers_up"] = rs.checkers_up;
+      o["checkers"] = rs.checkers;
+      o["disabled"] = disabled_.contains(ep);
+      rss.push_back(std::move(o));
+    }
+    vs["up"] = up;
+    vs["total"] = total;
+    vs["real_servers"] = std::move(rss);
+    vss.push_back(std::move(vs));
+  }
+  root["virtual_servers"] = std::move(vss);
+  boost::json::object ipvs;
+  ipvs["available"] = reconciler_ != nullptr;
+  if (reconciler_) {
+    ipvs["services"] = reconciler_->observed().services.size();
+    ipvs["destinations"] = reconciler_->observed().dest_count();
+    ipvs["unresolved_failures"] = reconciler_->unresolved().size();
+  }
+  if (sync_) {
+    ipvs["sync_daemon"] = sync_cfg_.vrrp_instance && vrrp_masters_.contains(*sync_cfg_.vrrp_instance) ? "master" : "backup";
+    ipvs["sync_interface"] = sync_cfg_.interface;
+  }
+  root["ipvs"] = std::move(ipvs);
+}
+
+bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) const {
+  if (!checks_) return false;
+  boost::json::array reasons;
+  bool found = false;
+  const auto pools = checks_->pools();
+  for (std::size_t i = 0; i < pools.size() && i < ipvs_cfg_.virtual_servers.size(); ++i) {
+    const std::string& vsname = ipvs_cfg_.virtual_servers[i].name;
+    const bool whole_vs = vsname == name;
+    for (const auto& rs : checks_->real_servers(i)) {
+      const std::string ep = rs.endpoint.to_string();
+      if (!whole_vs && ep != name) continue;
+      found = true;
+      std::string line = fmt::format("{} in {}: {}", ep, vsname, rs.alive ? "UP" : "DOWN");
+      line += fmt::format(", weight {}, {}/{} checkers up", rs.weight, rs.checkers_up, rs.checkers);
+      if (disabled_.contains(ep)) line += ", DISABLED by the operator (out of the pool until 'stayalivedctl enable " + ep + "')";
+      // keepalived's name of a real server in its messages: "[10.0.0.2]:tcp:80".
+      for (const auto& [key, change] : last_change_) {
+        if (change.first.virtual_server != vsname) continue;
+        const auto& c = change.first;
+        if (c.real_server.find(rs.endpoint.address.to_string()) == std::string::npos ||
+            !c.real_server.ends_with(":" + std::to_string(rs.endpoint.port)))
+          continue;
+        line += fmt::format("; {} at {}", c.up ? "up" : "down", clock_time(change.second));
+        if (!c.checker.empty()) line += " by " + c.checker;
+        if (!c.outcome.empty()) line += ": " + c.outcome;
+      }
+      reasons.emplace_back(line);
+    }
+    if (whole_vs) {
+      found = true;
+      reasons.emplace_back(fmt::format("{}: quorum {}{}{}", vsname, pools[i].quorum_up ? "up" : "LOST",
+                                       pools[i].sorry_active ? ", sorry server active" : "",
+                                       checks_->suspended(i) ? ", suspended (ha_suspend: its VIP is not here)" : ""));
+    }
+  }
+  if (!found) return false;
+  out["kind"] = name.find('|') == std::string_view::npos && !name.empty() && name.front() == '[' &&
+                        name.find(':') != name.rfind(':')
+                    ? "virtual_server"
+                    : "real_server";
+  out["name"] = std::string(name);
+  out["reasons"] = std::move(reasons);
+  return true;
+}
+
+std::optional<Subsystem::CommandOutcome> LvsSubsystem::command(std::string_view verb, std::string_view target,
+                                                              const boost::json::object& /*args*/,
+                                                              std::function<void(CommandOutcome)> /*done*/) {
+  if (verb != "disable" && verb != "enable") return std::nullopt;
+  if (!checks_) return std::nullopt;
+  const std::string t(target);
+  std::size_t pools = 0;
+  for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i)
+    for (const auto& rs : checks_->real_servers(i))
+      if (rs.endpoint.to_string() == t) ++pools;
+  if (pools == 0) return std::nullopt;
+  if (verb == "disable") {
+    disabled_.insert(t);
+    log_.info("Real server {} disabled by the operator ({} pool(s))", t, pools);
+  } else {
+    disabled_.erase(t);
+    log_.info("Real server {} enabled by the operator ({} pool(s))", t, pools);
+  }
+  publish();
+  return CommandOutcome{true, fmt::format("real server {} {} in {} pool(s)", t,
+                                          verb == "disable" ? "disabled" : "enabled (its checkers decide again)", pools)};
+}
+
+// The IPVS operations a reload to `new_cfg` would perform now: the new table with the
+// health the checkers know (a real server that stays keeps its state, a new one counts
+// as up, as its checkers start it), planned against the kernel's table as last read.
+void LvsSubsystem::preview(const ConfigPtr& new_cfg, boost::json::object& out) const {
+  auto ic = ipvs::from_config(*new_cfg);
+  if (!ic) {
+    out["ipvs_error"] = ic.error();
+    return;
+  }
+  std::map<std::string, std::size_t> old_index;
+  for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i) old_index[ipvs_cfg_.virtual_servers[i].name] = i;
+  boost::json::array lvs;
+  std::vector<check::DesiredPool> pools;
+  for (std::size_t i = 0; i < ic->virtual_servers.size(); ++i) {
+    const auto& spec = ic->virtual_servers[i];
+    check::DesiredPool p;
+    if (i < new_cfg->virtual_servers.size()) p.vs = check::key_of(new_cfg->virtual_servers[i]);
+    const auto it = old_index.find(spec.name);
+    const check::DesiredPool* old = it != old_index.end() && it->second < pools_.size() ? &pools_[it->second] : nullptr;
+    const ipvs::VirtualServerSpec* old_spec = it != old_index.end() ? &ipvs_cfg_.virtual_servers[it->second] : nullptr;
+    if (!old) lvs.push_back(boost::json::object{{"virtual_server", spec.name}, {"change", "added"}});
+    for (const auto& rs : spec.real_servers) {
+      const check::Endpoint ep{rs.address, rs.port};
+      bool configured_before = false;
+      std::uint32_t old_weight = 0;
+      if (old_spec)
+        for (const auto& o : old_spec->real_servers)
+          if (o.address == rs.address && o.port == rs.port) {
+            configured_before = true;
+            old_weight = o.weight;
+          }
+      const check::PoolMember* m = nullptr;
+      if (old)
+        for (const auto& x : old->members)
+          if (!x.sorry && x.endpoint == ep) m = &x;
+      if (!configured_before) {
+        if (old) lvs.push_back(boost::json::object{{"virtual_server", spec.name}, {"real_server", ep.to_string()}, {"change", "added"}});
+        p.members.push_back(check::PoolMember{ep, rs.weight, false});
+      } else if (m) {
+        // Its checkers' weight, unless it was the configured one and that changed.
+        const std::uint32_t w = m->weight == old_weight ? rs.weight : m->weight;
+        if (rs.weight != old_weight)
+          lvs.push_back(boost::json::object{{"virtual_server", spec.name}, {"real_server", ep.to_string()},
+                                            {"change", fmt::format("weight {} -> {}", old_weight, rs.weight)}});
+        p.members.push_back(check::PoolMember{ep, w, false});
+      }
+    }
+    if (old_spec)
+      for (const auto& o : old_spec->real_servers) {
+        bool stays = false;
+        for (const auto& rs : spec.real_servers) stays = stays || (o.address == rs.address && o.port == rs.port);
+        if (!stays)
+          lvs.push_back(boost::json::object{{"virtual_server", spec.name},
+                                            {"real_server", check::Endpoint{o.address, o.port}.to_string()},
+                                            {"change", "removed"}});
+      }
+    if (old && old->sorry_active && spec.sorry_server)
+      p.members.push_back(check::PoolMember{check::Endpoint{spec.sorry_server->address, spec.sorry_server->port},
+                                            spec.sorry_server->weight, true});
+    if (old) {
+      p.quorum_up = old->quorum_up;
+      p.sorry_active = old->sorry_active;
+    }
+    pools.push_back(without_disabled(p));
+  }
+  for (const auto& [name, idx] : old_index) {
+    bool stays = false;
+    for (const auto& s : ic->virtual_servers) stays = stays || s.name == name;
+    if (!stays) lvs.push_back(boost::json::object{{"virtual_server", name}, {"change", "removed"}});
+  }
+  out["lvs"] = std::move(lvs);
+  if (!reconciler_) {
+    out["ipvs_operations"] = boost::json::array{};
+    out["ipvs_note"] = "IPVS is not in use";
+    return;
+  }
+  const auto desired = ipvs::build_desired(ic->virtual_servers, pools);
+  boost::json::array ops;
+  for (const auto& op : ipvs::plan(desired, reconciler_->observed(), reconciler_->owned()))
+    ops.emplace_back(fmt::format("{} {}", ipvs::to_string(op.kind), op.object()));
+  out["ipvs_operations"] = std::move(ops);
+}
+
+}  // namespace stayalived::daemon
