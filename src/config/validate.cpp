@@ -222,6 +222,11 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
     c.diags.warn(v.loc, fmt::format("{}: nopreempt does not work with state MASTER; nopreempt is cleared (use state BACKUP)", who));
     v.nopreempt = false;
   }
+  // keepalived 2.2.7: "preempt_delay is incompatible with nopreempt mode - resetting".
+  if (v.nopreempt && v.preempt_delay.count() != 0) {
+    c.diags.warn(v.loc, fmt::format("{}: preempt_delay has no effect with nopreempt; reset to 0", who));
+    v.preempt_delay = microseconds{0};
+  }
   if (v.state == VrrpState::Master && v.authentication && v.authentication->type == AuthType::Ah) {
     c.diags.warn(v.loc, fmt::format("{}: state MASTER is incompatible with AH authentication; BACKUP is used", who));
     v.state = VrrpState::Backup;
