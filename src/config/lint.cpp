@@ -68,26 +68,28 @@ std::vector<Finding> lint(const LoadResult& result) {
             fmt::format("vrrp_instance {}: strict mode without 'accept': the master drops all traffic to its VIPs "
                         "(ping, connections)",
                         v.name),
-            "add 'accept' to the instance (or drop vrrp_strict / strict_mode)");
-    if (v.nopreempt && v.preempt_delay.count() > 0)
-      l.add("SA002", v.loc, fmt::format("vrrp_instance {}: 'preempt_delay' has no effect with 'nopreempt'", v.name),
-            "remove one of them");
+            "add 'accept' to the instance (with strict mode it needs version 3), or drop vrrp_strict / strict_mode");
     if (v.source_ip)
       for (const auto& p : v.unicast_peers)
         if (p.address == *v.source_ip)
-          l.add("SA003", p.loc,
+          l.add("SA002", p.loc,
                 fmt::format("vrrp_instance {}: unicast_peer {} is our own unicast_src_ip: we would hear our own adverts",
                             v.name, p.address.to_string()),
                 "list only the other routers in unicast_peer");
   }
+  // Alerts are sent to smtp_server; without one keepalived sends nothing, and says nothing.
+  if (!c.global.smtp_server)
+    for (const auto& v : c.vrrp_instances)
+      if (v.smtp_alert.value_or(c.global.smtp_alert_vrrp.value_or(c.global.smtp_alert.value_or(false))))
+        l.add("SA003", v.loc,
+              fmt::format("vrrp_instance {}: smtp_alert is on but global_defs has no smtp_server: no mail is sent",
+                          v.name),
+              "set smtp_server (and notification_email) in global_defs");
   for (const auto& vs : c.virtual_servers) {
-    if (vs.real_servers.empty() && !vs.sorry_server)
-      l.add("SA004", vs.loc, "virtual_server without real_server or sorry_server: the service refuses every connection",
-            "add real_server blocks (or remove the virtual_server)");
     for (const auto& rs : vs.real_servers)
       for (const auto& ck : rs.checkers)
         if (ck.connection.connect_timeout >= ck.delay_loop)
-          l.add("SA005", ck.loc,
+          l.add("SA004", ck.loc,
                 fmt::format("connect_timeout {} is not below delay_loop {}: a check can still be waiting when the "
                             "next one is due, and a dead server is seen late",
                             in_seconds(ck.connection.connect_timeout), in_seconds(ck.delay_loop)),
@@ -101,7 +103,7 @@ std::vector<Finding> lint(const LoadResult& result) {
     for (const auto& t : g.track.scripts) tracked.insert(t.name);
   for (const auto& sc : c.vrrp_scripts)
     if (!tracked.contains(sc.name))
-      l.add("SA006", sc.loc, fmt::format("vrrp_script {} is tracked by no instance or sync group: it never runs", sc.name),
+      l.add("SA005", sc.loc, fmt::format("vrrp_script {} is tracked by no instance or sync group: it never runs", sc.name),
             "add it to a track_script block, or remove it");
   std::stable_sort(l.out.begin(), l.out.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.loc.file, a.loc.line) < std::tie(b.loc.file, b.loc.line);

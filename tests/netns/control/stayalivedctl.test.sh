@@ -203,11 +203,11 @@ vrrp_script chk_unused {
 }
 CONF
 out=$(sa_in a "$ctl" lint "$SA_TMP/lint.conf"); rc=$?
-sa_check '[ "$rc" = 1 ] && grep -q "lint.conf:1: SA001" <<<"$out" && grep -q "lint.conf:10: SA006" <<<"$out"' \
+sa_check '[ "$rc" = 1 ] && grep -q "lint.conf:1: SA001" <<<"$out" && grep -q "lint.conf:10: SA005" <<<"$out"' \
   "lint finds strict mode without accept and a script nothing tracks (status $rc: $out)"
 sed -i 's/^vrrp_instance VI_9 {/vrrp_instance VI_9 {   # lint: ignore SA001/' "$SA_TMP/lint.conf"
 out=$(sa_in a "$ctl" lint "$SA_TMP/lint.conf")
-sa_check '! grep -q SA001 <<<"$out" && grep -q SA006 <<<"$out"' "a comment silences SA001 on its line"
+sa_check '! grep -q SA001 <<<"$out" && grep -q SA005 <<<"$out"' "a comment silences SA001 on its line"
 
 sa_term "$apid" 20
 sa_check '[ ! -e "$SA_TMP/a.ctl" ]' "the socket is removed at the stop"

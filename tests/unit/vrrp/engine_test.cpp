@@ -195,3 +195,26 @@ TEST_CASE("engine: find, remove, instances outside groups") {
   CHECK(e.ids() == std::vector<InstanceId>{y});
   CHECK(e.handle(x, Start{}, t0()).empty());
 }
+
+TEST_CASE("sync group: a member put in maintenance takes the group to Backup, and holds it there") {
+  Pair p;
+  p.start();
+  p.fire(p.a);
+  p.fire(p.b);
+  REQUIRE(p.e.group_state(p.g) == State::Master);
+  auto o = p.e.handle(p.a, Maintenance{true}, p.now);
+  CHECK(p.e.instance(p.a).state() == State::Backup);
+  CHECK(p.e.instance(p.b).state() == State::Backup);  // the group follows
+  CHECK(p.e.group_state(p.g) == State::Backup);
+  // VI_2's timer fires again and again: the group waits for VI_1, which never wants it.
+  for (int i = 0; i < 3; ++i) {
+    p.fire(p.b);
+    p.fire(p.a);
+  }
+  CHECK(p.e.instance(p.a).state() == State::Backup);
+  CHECK(p.e.instance(p.b).state() == State::Backup);
+  p.e.handle(p.a, Maintenance{false}, p.now);
+  p.fire(p.a);
+  p.fire(p.b);
+  CHECK(p.e.group_state(p.g) == State::Master);
+}
