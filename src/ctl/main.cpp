@@ -43,6 +43,7 @@ const char* kUsage =
     "  resume INSTANCE|GROUP       end maintenance\n"
     "  disable ADDRESS:PORT        take a real server out of its pools (kept across reloads and restarts)\n"
     "  enable ADDRESS:PORT         put it back under its checkers\n"
+    "  drain ADDRESS:PORT [--timeout S]   weight 0 now; disabled once its connections end (or after S s, default 60)\n"
     "  lint [FILE]                 check a configuration: stayalived -t, plus known pitfalls\n"
     "  ping                        the daemon's version and pid\n"
     "\n"
@@ -300,6 +301,26 @@ int main(int argc, char** argv) {
       else std::fputs(ctl::render_reload(r.body, dry).c_str(), stdout);
       return false;
     });
+  }
+  if (cmd == "drain") {
+    boost::json::object args;
+    long timeout = 60;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+      if (rest[i] == "--timeout" && i + 1 < rest.size()) {
+        char* end = nullptr;
+        timeout = std::strtol(rest[++i].c_str(), &end, 10);
+        if (*end != '\0' || timeout < 0 || timeout > 86400) return usage_error("invalid drain --timeout " + rest[i]);
+      } else if (!args.contains("target")) {
+        args["target"] = rest[i];
+      } else {
+        return usage_error("drain takes one ADDRESS:PORT");
+      }
+    }
+    if (!args.contains("target")) return usage_error("drain needs an ADDRESS:PORT");
+    args["timeout"] = timeout;
+    // The answer comes when the drain ends: wait for it (and a little more).
+    a.timeout = static_cast<int>(timeout) + 30;
+    return simple(a, "drain", args, render_message);
   }
   if (cmd == "maintenance" || cmd == "resume" || cmd == "disable" || cmd == "enable") {
     auto t = one_target("TARGET");

@@ -109,8 +109,9 @@ std::string render_status(const boost::json::value& v) {
           const auto& rs = y.get_object();
           const bool alive = rs.if_contains("alive") && rs.at("alive").is_bool() && rs.at("alive").get_bool();
           const bool disabled = rs.if_contains("disabled") && rs.at("disabled").is_bool() && rs.at("disabled").get_bool();
+          const bool draining = rs.if_contains("draining") && rs.at("draining").is_bool() && rs.at("draining").get_bool();
           rss += fmt::format("{}{} {} w{}{}", rss.empty() ? "" : ", ", s(rs, "address"), alive ? "up" : "DOWN",
-                             s(rs, "weight"), disabled ? " DISABLED" : "");
+                             s(rs, "weight"), disabled ? " DISABLED" : draining ? " DRAINING" : "");
         }
       const bool quorum = vs.if_contains("quorum_up") && vs.at("quorum_up").is_bool() && vs.at("quorum_up").get_bool();
       const bool sorry = vs.if_contains("sorry_active") && vs.at("sorry_active").is_bool() && vs.at("sorry_active").get_bool();

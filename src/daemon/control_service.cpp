@@ -201,6 +201,12 @@ void ControlService::operator_command(const control::Request& req, const control
     }
     history_.record(boost::json::object{{"type", "control"}, {"verb", verb}, {"target", target}, {"uid", uid},
                                         {"detail", o.text}});
+    if (verb == "drain") {
+      // The drain ended: the real server is now disabled, and stays so after a restart.
+      if (auto* d = overrides_.if_contains("drain"); d && d->is_object()) d->get_object().erase(target);
+      put(overrides_, "disable", target);
+      save_overrides();
+    }
     session->send(control::encode_result(id, boost::json::object{{"message", o.text}}));
     session->finish();
   };

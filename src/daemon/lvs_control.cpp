@@ -5,12 +5,16 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <ctime>
 
 #include "lvs_subsystem.hpp"
 #include "stayalived/check/from_config.hpp"
 #include "stayalived/ipvs/from_config.hpp"
 #include "stayalived/ipvs/plan.hpp"
+#include "stayalived/ipvs/proc_stats.hpp"
 
 namespace stayalived::daemon {
 
@@ -26,12 +30,76 @@ std::string clock_time(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 check::DesiredPool LvsSubsystem::without_disabled(const check::DesiredPool& p) const {
-  if (disabled_.empty()) return p;
+  if (disabled_.empty() && draining_.empty()) return p;
   check::DesiredPool out = p;
   std::erase_if(out.members, [this](const check::PoolMember& m) {
     return !m.sorry && disabled_.contains(m.endpoint.to_string());
   });
+  for (auto& m : out.members)
+    if (!m.sorry && draining_.contains(m.endpoint.to_string())) m.weight = 0;
   return out;
+}
+
+// Once per half second while a drain runs: the kernel's connection counts (of this network
+// namespace) for each draining real server.
+void LvsSubsystem::watch_drains() {
+  if (draining_.empty() || stopped_) return;
+  if (!drain_timer_) drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  drain_timer_->expires_after(std::chrono::milliseconds(500));
+  drain_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    std::string text;
+    bool readable = false;
+    if (const int fd = ::open("/proc/net/ip_vs", O_RDONLY | O_CLOEXEC | O_NONBLOCK); fd >= 0) {
+      readable = true;
+      char buf[65536];
+      ssize_t n = 0;
+      // Bounded: 64 MiB is far beyond any table we program.
+      while (text.size() < (64u << 20) && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+      ::close(fd);
+    }
+    const auto conns = ipvs::parse_proc_ip_vs(text);
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::pair<std::string, CommandOutcome>> ended;
+    for (const auto& [target, d] : draining_) {
+      std::uint64_t active = 0;
+      bool seen = false;
+      if (const auto it = conns.find(d.endpoint); it != conns.end()) {
+        active = it->second.active;
+        seen = true;
+      } else {
+        // A DR or TUN destination takes its service's port: count it by address.
+        for (const auto& [k, c] : conns)
+          if (k.address == d.endpoint.address) {
+            active += c.active;
+            seen = true;
+          }
+      }
+      const double secs = std::chrono::duration<double>(now - d.started).count();
+      if (!readable || !seen)
+        ended.emplace_back(target, CommandOutcome{true, fmt::format("{} drained: not in the IPVS table; disabled", target)});
+      else if (active == 0)
+        ended.emplace_back(target, CommandOutcome{true, fmt::format("{} drained: no active connection after {:.1f} s; disabled",
+                                                                    target, secs)});
+      else if (now >= d.deadline)
+        ended.emplace_back(target, CommandOutcome{true, fmt::format("{}: drain timeout after {:.1f} s with {} active "
+                                                                    "connection(s); disabled",
+                                                                    target, secs, active)});
+    }
+    for (auto& [t, o] : ended) end_drain(t, std::move(o));
+    watch_drains();
+  });
+}
+
+void LvsSubsystem::end_drain(const std::string& target, CommandOutcome outcome) {
+  auto it = draining_.find(target);
+  if (it == draining_.end()) return;
+  auto done = std::move(it->second.done);
+  draining_.erase(it);
+  disabled_.insert(target);
+  log_.info("{}", outcome.text);
+  publish();
+  if (done) done(std::move(outcome));
 }
 
 void LvsSubsystem::describe(boost::json::object& root) const {
@@ -57,6 +125,7 @@ void LvsSubsystem::describe(boost::json::object& root) const {
       o["checkers_up"] = rs.checkers_up;
       o["checkers"] = rs.checkers;
       o["disabled"] = disabled_.contains(ep);
+      o["draining"] = draining_.contains(ep);
       rss.push_back(std::move(o));
     }
     vs["up"] = up;
@@ -94,6 +163,7 @@ bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) cons
       std::string line = fmt::format("{} in {}: {}", ep, vsname, rs.alive ? "UP" : "DOWN");
       line += fmt::format(", weight {}, {}/{} checkers up", rs.weight, rs.checkers_up, rs.checkers);
       if (disabled_.contains(ep)) line += ", DISABLED by the operator (out of the pool until 'stayalivedctl enable " + ep + "')";
+      if (draining_.contains(ep)) line += ", DRAINING (weight 0 until its connections end)";
       // keepalived's name of a real server in its messages: "[10.0.0.2]:tcp:80".
       for (const auto& [key, change] : last_change_) {
         if (change.first.virtual_server != vsname) continue;
@@ -125,9 +195,9 @@ bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) cons
 }
 
 std::optional<Subsystem::CommandOutcome> LvsSubsystem::command(std::string_view verb, std::string_view target,
-                                                              const boost::json::object& /*args*/,
-                                                              std::function<void(CommandOutcome)> /*done*/) {
-  if (verb != "disable" && verb != "enable") return std::nullopt;
+                                                              const boost::json::object& args,
+                                                              std::function<void(CommandOutcome)> done) {
+  if (verb != "disable" && verb != "enable" && verb != "drain") return std::nullopt;
   if (!checks_) return std::nullopt;
   const std::string t(target);
   std::size_t pools = 0;
@@ -135,11 +205,36 @@ std::optional<Subsystem::CommandOutcome> LvsSubsystem::command(std::string_view 
     for (const auto& rs : checks_->real_servers(i))
       if (rs.endpoint.to_string() == t) ++pools;
   if (pools == 0) return std::nullopt;
+  if (verb == "drain") {
+    if (disabled_.contains(t)) return CommandOutcome{true, t + " is already disabled"};
+    std::int64_t timeout = 60;
+    if (const auto* v = args.if_contains("timeout"); v && v->is_int64()) timeout = v->get_int64();
+    if (timeout < 0 || timeout > 86400) return CommandOutcome{false, "drain timeout must be 0..86400 seconds"};
+    check::Endpoint ep;
+    for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i)
+      for (const auto& rs : checks_->real_servers(i))
+        if (rs.endpoint.to_string() == t) ep = rs.endpoint;
+    const auto now = std::chrono::steady_clock::now();
+    if (auto it = draining_.find(t); it != draining_.end() && it->second.done)
+      it->second.done(CommandOutcome{false, "replaced by a new drain of " + t});
+    draining_[t] = Drain{ep, now, now + std::chrono::seconds(timeout), std::move(done)};
+    log_.info("Real server {} draining by the operator (weight 0; {} pool(s); timeout {} s)", t, pools, timeout);
+    publish();
+    watch_drains();
+    return CommandOutcome{true, fmt::format("{} draining: weight 0 in {} pool(s); it leaves once its connections end "
+                                            "(at most {} s)", t, pools, timeout),
+                          true};
+  }
   if (verb == "disable") {
     disabled_.insert(t);
     log_.info("Real server {} disabled by the operator ({} pool(s))", t, pools);
   } else {
     disabled_.erase(t);
+    if (auto it = draining_.find(t); it != draining_.end()) {
+      auto d = std::move(it->second.done);
+      draining_.erase(it);
+      if (d) d(CommandOutcome{false, "the drain of " + t + " was ended by enable"});
+    }
     log_.info("Real server {} enabled by the operator ({} pool(s))", t, pools);
   }
   publish();

@@ -197,6 +197,10 @@ void LvsSubsystem::configure_sync() {
 
 void LvsSubsystem::stop(std::function<void()> done) {
   stopped_ = true;
+  if (drain_timer_) drain_timer_->cancel();
+  for (auto& [t, d] : draining_)
+    if (d.done) d.done(CommandOutcome{false, "the daemon stopped before " + t + " was drained"});
+  draining_.clear();
   if (checks_) checks_->stop();
   if (sync_) {
     if (auto r = sync_->stop(); !r) log_.error("IPVS: sync daemon: {}", r.error().message);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <map>
@@ -84,7 +85,18 @@ class LvsSubsystem final : public Subsystem {
   std::set<std::string> disabled_;
   /// The last change of each real server ("VS|RS"), with its time, for explain.
   std::map<std::string, std::pair<events::RealServerChange, std::chrono::system_clock::time_point>> last_change_;
-  /// The pool without the disabled real servers.
+  /// Real servers being drained (stayalivedctl drain): weight 0 in every pool until their
+  /// active connections end or the deadline passes; then disabled.
+  struct Drain {
+    check::Endpoint endpoint;
+    std::chrono::steady_clock::time_point started, deadline;
+    std::function<void(CommandOutcome)> done;
+  };
+  std::map<std::string, Drain> draining_;
+  std::unique_ptr<boost::asio::steady_timer> drain_timer_;
+  void watch_drains();
+  void end_drain(const std::string& target, CommandOutcome outcome);
+  /// The pool without the disabled real servers, and with weight 0 for those draining.
   check::DesiredPool without_disabled(const check::DesiredPool& p) const;
 };
 
