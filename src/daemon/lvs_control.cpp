@@ -156,7 +156,9 @@ bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) cons
   for (std::size_t i = 0; i < pools.size() && i < ipvs_cfg_.virtual_servers.size(); ++i) {
     const std::string& vsname = ipvs_cfg_.virtual_servers[i].name;
     const bool whole_vs = vsname == name;
-    for (const auto& rs : checks_->real_servers(i)) {
+    const auto rss = checks_->real_servers(i);
+    for (std::size_t ri = 0; ri < rss.size(); ++ri) {
+      const auto& rs = rss[ri];
       const std::string ep = rs.endpoint.to_string();
       if (!whole_vs && ep != name) continue;
       found = true;
@@ -176,6 +178,20 @@ bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) cons
         if (!c.outcome.empty()) line += ": " + c.outcome;
       }
       reasons.emplace_back(line);
+      // Each checker's last result ("TCP_CHECK: connection refused 0.4 s ago, retry 1 of 3").
+      for (const auto& c : checks_->checkers(i, ri)) {
+        const auto ms = [](Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+        std::string l = fmt::format("  {}: {}", c.kind, c.up ? "up" : "down");
+        if (c.has_result)
+          l += fmt::format(", last result {} {:.1f} s ago", c.last, static_cast<double>(ms(c.age)) / 1000.0);
+        else
+          l += ", not run yet";
+        if (c.retries_used > 0) l += fmt::format(", retry {} of {}", c.retries_used, c.retry);
+        if (c.running) l += ", running now";
+        l += fmt::format(" (delay_loop {} s, connect_timeout {} s)", static_cast<double>(ms(c.delay_loop)) / 1000.0,
+                         static_cast<double>(ms(c.connect_timeout)) / 1000.0);
+        reasons.emplace_back(l);
+      }
     }
     if (whole_vs) {
       found = true;

@@ -78,6 +78,20 @@ struct RealServerView {
   std::size_t checkers_up = 0;
 };
 
+/// One checker of one real server as it stands (stayalivedctl explain).
+struct CheckerView {
+  std::string kind;              ///< "TCP_CHECK", "HTTP_GET", ...
+  bool up = false;
+  bool running = false;
+  bool has_result = false;       ///< it has run at least once
+  std::string last;              ///< its last result in words ("success", "connection refused (errno 111)")
+  Duration age{};                ///< how long ago that result came
+  std::uint32_t retries_used = 0;
+  std::uint32_t retry = 0;
+  Duration delay_loop{};
+  Duration connect_timeout{};
+};
+
 /// What apply() did, for the reload log line and tests.
 struct ApplyReport {
   std::size_t kept = 0;      ///< checkers whose state and schedule carried over
@@ -119,6 +133,9 @@ class Runtime {
   std::vector<DesiredPool> pools() const;
   /// Real servers of the virtual server at `vs_index` (configuration order).
   std::vector<RealServerView> real_servers(std::size_t vs_index) const;
+  /// The checkers of real server `rs_index` (as real_servers() lists them) of the virtual
+  /// server at `vs_index`.
+  std::vector<CheckerView> checkers(std::size_t vs_index, std::size_t rs_index) const;
   /// True while the virtual server at `vs_index` is suspended (ha_suspend).
   bool suspended(std::size_t vs_index) const;
   /// Counters.

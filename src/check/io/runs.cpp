@@ -188,6 +188,11 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
   }
   if (stopped_) return;
   const TimePoint now = Clock::now();
+  s.has_result = true;
+  s.last_outcome = result.outcome;
+  s.last_code = result.code;
+  s.last_detail = result.detail;
+  s.last_at = now;
   const Step step = reduce(s.state, *s.timing, result, now);
   if (step.retrying) {
     ++stats_.retries;

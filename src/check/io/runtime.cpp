@@ -96,6 +96,33 @@ std::vector<RealServerView> Runtime::Impl::real_servers(std::size_t vi) const {
   return out;
 }
 
+std::vector<CheckerView> Runtime::Impl::checkers(std::size_t vi, std::size_t ri) const {
+  std::vector<CheckerView> out;
+  if (vi >= vs_.size() || ri >= vs_[vi].rs_count) return out;
+  const RsRec& r = rs_[vs_[vi].rs_begin + ri];
+  const TimePoint now = Clock::now();
+  for (std::uint32_t k = 0; k < r.nslots; ++k) {
+    const Slot& s = slots_[rs_slots_[r.slots_begin + k]];
+    CheckerView c;
+    c.kind = std::string(s.probe->kind());
+    c.up = s.state.up;
+    c.running = s.running;
+    c.has_result = s.has_result;
+    if (s.has_result) {
+      c.last = std::string(to_string(s.last_outcome));
+      if (s.last_code != 0) c.last += fmt::format(" (code {})", s.last_code);
+      if (s.last_detail != nullptr) c.last += fmt::format(": {}", s.last_detail);
+      c.age = now - s.last_at;
+    }
+    c.retries_used = s.state.retries_used;
+    c.retry = s.timing->retry;
+    c.delay_loop = s.timing->delay_loop;
+    c.connect_timeout = s.timing->connect_timeout;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::string Runtime::Impl::dump() const {
   std::string out;
   out += fmt::format("------< Health checkers >------\n");
@@ -133,6 +160,9 @@ void Runtime::set_address_present(const IpAddress& addr, bool present) { impl_->
 std::vector<DesiredPool> Runtime::pools() const { return impl_->pools(); }
 std::vector<RealServerView> Runtime::real_servers(std::size_t vs_index) const { return impl_->real_servers(vs_index); }
 bool Runtime::suspended(std::size_t vs_index) const { return impl_->suspended(vs_index); }
+std::vector<CheckerView> Runtime::checkers(std::size_t vs_index, std::size_t rs_index) const {
+  return impl_->checkers(vs_index, rs_index);
+}
 Stats Runtime::stats() const { return impl_->stats(); }
 std::string Runtime::dump() const { return impl_->dump(); }
 

@@ -94,6 +94,7 @@ class Runtime::Impl final : public RunOwner {
 
   std::vector<DesiredPool> pools() const;
   std::vector<RealServerView> real_servers(std::size_t vi) const;
+  std::vector<CheckerView> checkers(std::size_t vi, std::size_t ri) const;
   bool suspended(std::size_t vi) const { return vi < vs_.size() && vs_[vi].suspended; }
   Stats stats() const { return stats_; }
   std::string dump() const;
@@ -117,6 +118,12 @@ class Runtime::Impl final : public RunOwner {
     bool retired = false;                // removed by a reload; freed when its run ends
     bool rerun = false;                  // event-driven: input changed while running
     RunState* run = nullptr;
+    // The last result, for stayalivedctl explain (not the reducer's input).
+    Outcome last_outcome = Outcome::Ok;
+    bool has_result = false;
+    std::int32_t last_code = 0;
+    const char* last_detail = nullptr;
+    TimePoint last_at{};
   };
   struct VsRec {
     VirtualServerDef def;                // real_servers moved out (see RsRec, rs_pool_)

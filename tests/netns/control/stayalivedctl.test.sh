@@ -45,6 +45,17 @@ vrrp_instance VI_1 {
     chk
   }
 }
+virtual_server 192.0.2.190 80 {
+  delay_loop 1
+  lvs_method NAT
+  lvs_sched rr
+  protocol TCP
+  real_server 127.0.0.1 8081 {
+    TCP_CHECK {
+      connect_timeout 1
+    }
+  }
+}
 CONF
 }
 for h in a b; do
@@ -86,9 +97,12 @@ sa_check 'c a history | grep -q "VI_1 MASTER -> BACKUP (maintenance)"' "history 
 sa_check 'c a resume VI_1 | grep -q resumed' "resume VI_1"
 sa_check 'sa_wait 8 sa_has_addr a $vip' "A takes the VIP back (preempt)"
 
-# --- overrides survive a restart ---
+# --- overrides survive a reload and a restart ---
 c a maintenance VI_1 >/dev/null
 sa_check 'sa_wait 5 sa_has_addr b $vip' "maintenance again: B has the VIP"
+sa_check 'c a reload | grep -q "reload applied"' "a reload"
+sleep 4
+sa_check '! sa_has_addr a $vip && c a status | grep -q "BACKUP (maintenance)"' "keeps A in maintenance"
 sa_term "$apid" 20
 start a; apid=$SA_LAST_PID
 in_maintenance() { c a status 2>/dev/null | grep -q "BACKUP (maintenance)"; }
@@ -108,6 +122,16 @@ sa_check 'c a explain VI_1 | grep -q "BACKUP since .* because 192.0.2.2 advertis
   "and the master it yields to"
 rm -f "$SA_TMP/chk_a.status"
 sa_check 'sa_wait 8 sa_has_addr a $vip' "the script recovers: A is MASTER again"
+
+# --- real servers (no IPVS in this kernel: the checkers still run) ---
+refused() { c a explain 127.0.0.1:8081 | grep -q "TCP_CHECK: down, last result connection refused"; }
+sa_check 'sa_wait 10 refused' \
+  "explain of a real server: its checker's last result ($(c a explain 127.0.0.1:8081 | tr '\n' '|'))"
+sa_check 'c a disable 127.0.0.1:8081 | grep -q "disabled in 1 pool"' "disable a real server"
+sa_check 'c a status | grep -q "127.0.0.1:8081 DOWN w1 DISABLED"' "status shows it DISABLED"
+out=$(c a disable 10.9.9.9:1 2>&1); rc=$?
+sa_check '[ "$rc" = 1 ] && grep -q not_found <<<"$out"' "disable of an unknown server: not_found ($out)"
+sa_check 'c a enable 127.0.0.1:8081 | grep -q enabled && ! c a status | grep -q DISABLED' "enable it again"
 
 # --- reload --dry-run says what the reload then does ---
 write_conf a 200 "192.0.2.182/24"
