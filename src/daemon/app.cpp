@@ -364,15 +364,12 @@ void App::reload(std::function<void(const ReloadReport&)> done) {
 }
 
 void App::describe(boost::json::object& root) const {
-  const auto epoch = [](std::chrono::system_clock::time_point t) {
-    return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count()) / 1e3;
-  };
   boost::json::object d;
   d["pid"] = ::getpid();
-  d["started"] = epoch(created_at_);
+  d["started"] = epoch_seconds(created_at_);
   d["uptime"] = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - created_at_).count();
   d["config_file"] = opts_.use_file;
-  d["config_loaded"] = epoch(loaded_at_);
+  d["config_loaded"] = epoch_seconds(loaded_at_);
   d["reloads"] = reloads_;
   d["state"] = stopping_ ? "stopping" : !started_ ? "starting" : reloading_ ? "reloading" : "running";
   root["daemon"] = std::move(d);

@@ -2,13 +2,11 @@
 // disable / enable of real servers, and the IPVS operations a reload would perform.
 #include <boost/json/array.hpp>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <ctime>
 
 #include "lvs_subsystem.hpp"
 #include "stayalived/check/from_config.hpp"
@@ -17,17 +15,6 @@
 #include "stayalived/ipvs/proc_stats.hpp"
 
 namespace stayalived::daemon {
-
-namespace {
-
-std::string clock_time(std::chrono::system_clock::time_point t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  ::localtime_r(&tt, &tm);
-  return fmt::format("{:%H:%M:%S}", tm);
-}
-
-}  // namespace
 
 check::DesiredPool LvsSubsystem::without_disabled(const check::DesiredPool& p) const {
   if (disabled_.empty() && draining_.empty()) return p;

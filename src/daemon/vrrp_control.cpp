@@ -2,10 +2,8 @@
 // reload would change.
 #include <boost/json/array.hpp>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <ctime>
 #include <set>
 
 #include "stayalived/vrrp/from_config.hpp"
@@ -14,17 +12,6 @@
 namespace stayalived::daemon {
 
 namespace {
-
-std::string clock_time(std::chrono::system_clock::time_point t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  ::localtime_r(&tt, &tm);
-  return fmt::format("{:%H:%M:%S}", tm);
-}
-
-double epoch(std::chrono::system_clock::time_point t) {
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count()) / 1e3;
-}
 
 std::set<std::string> vip_set(const config::VrrpInstance& v) {
   std::set<std::string> out;
@@ -57,7 +44,7 @@ void VrrpSubsystem::describe(boost::json::object& root) const {
     if (i.group) o["sync_group"] = *i.group;
     o["maintenance"] = i.maintenance;
     const auto lt = last_transition_.find(i.name);
-    o["since"] = lt == last_transition_.end() ? 0.0 : epoch(lt->second);
+    o["since"] = lt == last_transition_.end() ? 0.0 : epoch_seconds(lt->second);
     boost::json::array vips;
     if (const auto* v = find(i.name))
       for (const auto& a : v->virtual_ipaddress) vips.emplace_back(a.address.to_string());

@@ -48,10 +48,6 @@ std::string time_stamp(std::chrono::system_clock::time_point t) {
   return fmt::format("{}.{:06} ({}.{:06} {})", secs, us % 1000000, a, us % 1000000, b);
 }
 
-double epoch_seconds(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
-
 // keepalived's error counters (keepalived.stats and keepalived.json), from our drop reasons.
 struct KeepalivedErrors {
   std::uint64_t length, ttl, type, interval, addr_list, auth_type, auth_mismatch, auth_failure;

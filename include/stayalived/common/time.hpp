@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace stayalived {
 
@@ -17,5 +18,12 @@ using centiseconds = std::chrono::duration<std::int64_t, std::centi>;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+
+/// A wall-clock time as seconds since the epoch (the JSON dumps and the control socket).
+inline double epoch_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+/// "HH:MM:SS" in local time, as operators read it in explanations.
+std::string clock_time(std::chrono::system_clock::time_point t);
 
 }  // namespace stayalived

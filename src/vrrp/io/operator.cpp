@@ -1,9 +1,7 @@
 // What the operator's control plane (stayalivedctl) asks of the VRRP runtime: maintenance,
 // and the tracked objects behind an instance's priority, for explain.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <ctime>
 
 #include "runtime_impl.hpp"
 
@@ -47,11 +45,9 @@ std::vector<TrackedView> Runtime::tracked(std::string_view instance) const {
         auto it = impl_->scripts.find(t.name);
         if (it != impl_->scripts.end() && it->second.last_result.time_since_epoch().count() != 0) {
           const auto& s = it->second;
-          const std::time_t tt = std::chrono::system_clock::to_time_t(s.last_result);
-          std::tm tm{};
-          ::localtime_r(&tt, &tm);
-          v.detail = s.last_why.empty() ? fmt::format("exit status {} at {:%H:%M:%S}", s.last_status, tm)
-                                        : fmt::format("{} at {:%H:%M:%S}", s.last_why, tm);
+          const std::string at = clock_time(s.last_result);
+          v.detail = s.last_why.empty() ? fmt::format("exit status {} at {}", s.last_status, at)
+                                        : fmt::format("{} at {}", s.last_why, at);
         } else {
           v.detail = "not run yet";
         }
