@@ -34,6 +34,7 @@ class LvsSubsystem final : public Subsystem {
   void stop(std::function<void()> done) override;
   void write_data(std::string& out) const override;
   void write_json(boost::json::object& root) const override;
+  void write_metrics(metrics::Exposition& out) const override;
   std::string status() const override;
 
   /// ha_suspend input: a VIP appeared on or left this host (VRRP became master or not).

@@ -54,6 +54,7 @@ struct Options {
   std::optional<std::string> perf;                    ///< --perf[=all|run|end]
   std::optional<std::string> debug;                   ///< --debug[=options]
   bool no_mem_check = false;                          ///< --no-mem-check
+  std::optional<std::string> metrics;                 ///< --metrics=[ADDR:]PORT (Prometheus endpoint)
   bool version = false;                               ///< -v
   bool help = false;                                  ///< -h
 
