@@ -74,28 +74,24 @@ std::string format_value(double v) {
   return fmt::format("{}", v);  // shortest round-trip form (Go's ParseFloat reads it)
 }
 
-std::string escape_label_value(std::string_view v) {
+namespace {
+// The format's escapes: backslash and line feed everywhere, double quote in label values.
+std::string escape(std::string_view v, bool quotes) {
   std::string out;
   out.reserve(v.size());
   for (const char c : v) {
     if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
     else if (c == '\n') out += "\\n";
+    else if (c == '"' && quotes) out += "\\\"";
     else out += c;
   }
   return out;
 }
+}  // namespace
 
-std::string escape_help(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (const char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
+std::string escape_label_value(std::string_view v) { return escape(v, true); }
+
+std::string escape_help(std::string_view v) { return escape(v, false); }
 
 bool valid_metric_name(std::string_view name) { return valid_name(name, true); }
 

@@ -98,6 +98,17 @@ Reply one_request(std::uint16_t port, const std::string& req) {
   return r;
 }
 
+// A server on a free loopback port, and its loop.
+struct Served {
+  explicit Served(ServerOptions opts = {}) : server(io, handler, opts) {
+    REQUIRE(server.listen({"127.0.0.1", 0}));
+    port = server.endpoint().port();
+  }
+  boost::asio::io_context io;
+  HttpServer server;
+  std::uint16_t port = 0;
+};
+
 }  // namespace
 
 TEST_CASE("metrics http: listen addresses") {
@@ -115,10 +126,10 @@ TEST_CASE("metrics http: listen addresses") {
 }
 
 TEST_CASE("metrics http: GET, HEAD, 404, 405, keep-alive") {
-  boost::asio::io_context io;
-  HttpServer server(io, handler);
-  REQUIRE(server.listen({"127.0.0.1", 0}));
-  const std::uint16_t port = server.endpoint().port();
+  Served s;
+  auto& io = s.io;
+  auto& server = s.server;
+  const std::uint16_t port = s.port;
 
   auto r = with_loop(io, [&] { return one_request(port, "GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"); });
   CHECK(r.data.starts_with("HTTP/1.1 200 OK\r\n"));
@@ -154,10 +165,10 @@ TEST_CASE("metrics http: GET, HEAD, 404, 405, keep-alive") {
 }
 
 TEST_CASE("metrics http: malformed and oversized requests are answered and closed") {
-  boost::asio::io_context io;
-  HttpServer server(io, handler, ServerOptions{.header_limit = 1024});
-  REQUIRE(server.listen({"127.0.0.1", 0}));
-  const std::uint16_t port = server.endpoint().port();
+  Served s(ServerOptions{.header_limit = 1024});
+  auto& io = s.io;
+  auto& server = s.server;
+  const std::uint16_t port = s.port;
 
   auto r = with_loop(io, [&] { return one_request(port, "NOT HTTP AT ALL\r\n\r\n"); });
   CHECK(r.data.starts_with("HTTP/1.1 400 Bad Request\r\n"));
@@ -177,10 +188,10 @@ TEST_CASE("metrics http: malformed and oversized requests are answered and close
 }
 
 TEST_CASE("metrics http: a slow client is closed at the read deadline") {
-  boost::asio::io_context io;
-  HttpServer server(io, handler, ServerOptions{.read_timeout = 300ms});
-  REQUIRE(server.listen({"127.0.0.1", 0}));
-  const std::uint16_t port = server.endpoint().port();
+  Served s(ServerOptions{.read_timeout = 300ms});
+  auto& io = s.io;
+  auto& server = s.server;
+  const std::uint16_t port = s.port;
   const auto t0 = std::chrono::steady_clock::now();
   auto r = with_loop(io, [&] {
     const int fd = connect_to(port);
@@ -198,10 +209,10 @@ TEST_CASE("metrics http: a slow client is closed at the read deadline") {
 }
 
 TEST_CASE("metrics http: at most max_connections are open") {
-  boost::asio::io_context io;
-  HttpServer server(io, handler, ServerOptions{.max_connections = 2});
-  REQUIRE(server.listen({"127.0.0.1", 0}));
-  const std::uint16_t port = server.endpoint().port();
+  Served s(ServerOptions{.max_connections = 2});
+  auto& io = s.io;
+  auto& server = s.server;
+  const std::uint16_t port = s.port;
   const int a = connect_to(port);
   const int b = connect_to(port);
   // Let the server accept both.
