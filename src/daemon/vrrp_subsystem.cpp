@@ -440,6 +440,14 @@ void VrrpSubsystem::write_metrics(metrics::Exposition& x) const {
            [](I i) { return i.stats.priority_zero_received; });
   counters("keepalived_priority_zero_sent_total", "Priority zero sent", [](I i) { return i.stats.priority_zero_sent; });
 
+  // keepalived-exporter reads these from keepalived.data's "VRRP Script" section: status
+  // BAD 0 / GOOD 1, state idle 0 / running 1 (its list goes on with the two termination
+  // states, which our runner does not report).
+  for (const auto& sc : runtime_.scripts()) {
+    x.gauge("keepalived_script_status", "Tracker Script Status", {{"name", sc.name}}, sc.good ? 1 : 0);
+    x.gauge("keepalived_script_state", "Tracker Script State", {{"name", sc.name}}, sc.running ? 1 : 0);
+  }
+
   // Ours.
   counters("stayalived_vrrp_send_errors_total", "Adverts that could not be sent", [](I i) { return i.stats.send_errors; });
   for (const auto& i : instances) {

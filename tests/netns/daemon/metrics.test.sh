@@ -16,12 +16,13 @@ sa_host h2 2
 VIP=192.0.2.100
 fail=0
 
-conf() {  # conf HOST PRIORITY [EXTRA]
+conf() {  # conf HOST PRIORITY [EXTRA [IN_INSTANCE]]
   cat >"$SA_TMP/$1.conf" <<CONF
 global_defs {
   router_id $1
   metrics_listen 127.0.0.1:9651
 }
+${3:-}
 vrrp_instance VI_1 {
   state BACKUP
   interface eth0
@@ -34,8 +35,8 @@ vrrp_instance VI_1 {
   virtual_ipaddress_excluded {
     192.0.2.200/32
   }
+  ${4:-}
 }
-${3:-}
 CONF
 }
 start() {  # start HOST
@@ -60,7 +61,19 @@ conf h1 200 "virtual_server $VIP 80 {
     }
   }
 }"
-conf h2 100
+# h2 tracks a script that succeeds and one that fails (weight -10: it stays BACKUP).
+conf h2 100 "vrrp_script chk_ok {
+  script /bin/true
+  interval 1
+}
+vrrp_script chk_bad {
+  script /bin/false
+  interval 1
+  weight -10
+}" "track_script {
+    chk_ok
+    chk_bad
+  }"
 start h1; P1=$SA_LAST_PID
 start h2; P2=$SA_LAST_PID
 sa_check 'sa_wait 10 grep -q "Metrics: serving Prometheus metrics on http://127.0.0.1:9650/metrics" $SA_TMP/h1.log' \
@@ -84,6 +97,13 @@ sa_check 'has h1 "keepalived_vrrp_excluded_state{iname=\"VI_1\",intf=\"eth0\",vr
   "keepalived_vrrp_excluded_state per excluded VIP"
 sa_check 'has h1 "keepalived_become_master_total{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\"} 1"' "h1: keepalived_become_master_total 1"
 sa_check 'has h2 "keepalived_become_master_total{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\"} 0"' "h2: keepalived_become_master_total 0"
+sa_check 'has h2 "keepalived_script_status{name=\"chk_ok\"} 1" && has h2 "keepalived_script_status{name=\"chk_bad\"} 0"' \
+  "keepalived_script_status{name}: GOOD 1, BAD 0"
+sa_check 'grep -q "^keepalived_script_state{name=\"chk_ok\"} [01]$" $SA_TMP/h2.metrics' "keepalived_script_state{name}"
+sa_check 'has h2 "stayalived_vrrp_effective_priority{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\"} 90"' \
+  "h2: effective priority 90 (chk_bad weight -10)"
+lint2=$(promtool check metrics <"$SA_TMP/h2.metrics" 2>&1); rc2=$?
+sa_check '[ "$rc2" -eq 0 ] && [ -z "$lint2" ]' "promtool check metrics is clean on h2 too (rc $rc2${lint2:+: $lint2})"
 sent=$(sed -n 's/^keepalived_advertisements_sent_total{iname="VI_1",intf="eth0",vrid="51"} //p' "$SA_TMP/h1.metrics")
 rcvd=$(sed -n 's/^keepalived_advertisements_received_total{iname="VI_1",intf="eth0",vrid="51"} //p' "$SA_TMP/h2.metrics")
 sa_check '[ "${sent:-0}" -ge 2 ] && [ "${rcvd:-0}" -ge 2 ]' "adverts sent by h1 ($sent) and received by h2 ($rcvd)"
