@@ -21,6 +21,7 @@ conf() {  # conf HOST PRIORITY [EXTRA [IN_INSTANCE]]
 global_defs {
   router_id $1
   metrics_listen 127.0.0.1:9651
+  ${GLOBAL_EXTRA:-}
 }
 ${3:-}
 vrrp_instance VI_1 {
@@ -61,8 +62,9 @@ conf h1 200 "virtual_server $VIP 80 {
     }
   }
 }"
-# h2 tracks a script that succeeds and one that fails (weight -10: it stays BACKUP).
-conf h2 100 "vrrp_script chk_ok {
+# h2 tracks a script that succeeds and one that fails (weight -10: it stays BACKUP). Its
+# start-up script holds its start for 3 s: /readyz answers 503 meanwhile.
+GLOBAL_EXTRA='startup_script "/bin/sleep 3"' conf h2 100 "vrrp_script chk_ok {
   script /bin/true
   interval 1
 }
@@ -76,10 +78,14 @@ vrrp_script chk_bad {
   }"
 start h1; P1=$SA_LAST_PID
 start h2; P2=$SA_LAST_PID
+sa_check 'sa_wait 5 scrape h2 /healthz' "h2: /healthz answers while its start-up script runs"
+code=$(sa_in h2 curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9650/readyz)
+sa_check '[ "$code" = 503 ]' "h2: /readyz 503 before its subsystems start ($code)"
 sa_check 'sa_wait 10 grep -q "Metrics: serving Prometheus metrics on http://127.0.0.1:9650/metrics" $SA_TMP/h1.log' \
   "the endpoint listens where --metrics says"
 sa_check 'sa_wait 10 sa_has_addr h1 $VIP' "h1 (priority 200) becomes master"
-sa_check 'sa_wait 5 grep -q "Startup complete" $SA_TMP/h2.log' "h2 started"
+sa_check 'sa_wait 8 grep -q "Startup complete" $SA_TMP/h2.log' "h2 started"
+sa_check 'scrape h2 /readyz >/dev/null' "h2: /readyz 200 once started"
 sleep 2  # a few adverts reach h2
 rs_down() { scrape h1 | grep -qxF 'stayalived_real_server_up{virtual_server="[192.0.2.100]:tcp:80",real_server="[192.0.2.2]:tcp:80"} 0'; }
 sa_check 'sa_wait 10 rs_down' "stayalived_real_server_up 0 for the refusing real server"
