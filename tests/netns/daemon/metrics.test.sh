@@ -186,6 +186,10 @@ sa_check '[ "$rc" -eq 0 ]' "promtool check rules etc/prometheus/*.yml ($(echo "$
 
 sa_term "$P1" 20
 sa_check '! kill -0 $P1 2>/dev/null' "TERM: h1 exits with the endpoint open"
-sa_stop_pid "$P2"
+wait "$P1"; rc=$?
+sa_check '[ "$rc" -eq 0 ]' "h1 exit status 0 (under ASan: no error, no leak) (got $rc)"
+sa_term "$P2" 20
+wait "$P2"; rc=$?
+sa_check '[ "$rc" -eq 0 ]' "h2 exit status 0 (got $rc)"
 [ "$fail" -ne 0 ] && sa_log "h1 log: $(tail -20 "$SA_TMP/h1.log")"
 exit "$fail"
