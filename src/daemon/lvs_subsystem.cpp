@@ -296,6 +296,14 @@ void LvsSubsystem::write_metrics(metrics::Exposition& x) const {
   x.counter("stayalived_checks_total", res_help, {{"result", "success"}},
             static_cast<double>(st.checks_completed - std::min(st.checks_failed, st.checks_completed)));
   x.counter("stayalived_checks_total", res_help, {{"result", "failure"}}, static_cast<double>(st.checks_failed));
+  for (std::size_t o = 0; o + 1 < check::kOutcomes; ++o)  // the last, Cancelled, is never counted
+    x.counter("stayalived_check_results_total", "Checks completed, by outcome",
+              {{"outcome", check::to_string(static_cast<check::Outcome>(o))}}, static_cast<double>(st.by_outcome[o]));
+  std::vector<double> bounds;
+  for (const auto b : check::Stats::kDurationBounds) bounds.push_back(std::chrono::duration<double>(b).count());
+  metrics::Histogram took(std::move(bounds));
+  took.assign(st.duration_buckets, std::chrono::duration<double>(st.total_duration).count());
+  x.histogram("stayalived_check_duration_seconds", "How long checks took, from launch to result", {}, took);
   x.counter("stayalived_checks_started_total", "Checks started", {}, static_cast<double>(st.checks_started));
   x.counter("stayalived_check_deadlines_total", "Checks ended by their deadline (connect_timeout)", {},
             static_cast<double>(st.deadlines_hit));

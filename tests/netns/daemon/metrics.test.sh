@@ -130,6 +130,9 @@ sa_check 'has h1 "stayalived_real_server_transitions_total{virtual_server=\"[192
 sa_check 'has h1 "stayalived_virtual_server_quorum_up{virtual_server=\"[192.0.2.100]:tcp:80\"} 0"' \
   "quorum 1 with no real server up: stayalived_virtual_server_quorum_up 0"
 sa_check 'grep -q "^stayalived_checks_total{result=\"failure\"} [1-9]" $SA_TMP/h1.metrics' "failed checks counted"
+sa_check 'grep -q "^stayalived_check_results_total{outcome=\"connection refused\"} [1-9]" $SA_TMP/h1.metrics' \
+  "check results by outcome (connection refused)"
+sa_check 'grep -q "^stayalived_check_duration_seconds_count [1-9]" $SA_TMP/h1.metrics' "the check duration histogram has observations"
 lint=$(promtool check metrics <"$SA_TMP/h1.metrics" 2>&1); rc=$?
 sa_check '[ "$rc" -eq 0 ] && [ -z "$lint" ]' "promtool check metrics is clean (rc $rc${lint:+: $lint})"
 # Probes and errors.
