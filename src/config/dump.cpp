@@ -65,6 +65,7 @@ void dump_global(Out& o, const GlobalDefs& g) {
   if (g.data_use_instance) b.line("data_use_instance");
   if (g.random_seed) b.kv("random_seed {}", *g.random_seed);
   if (g.umask) b.kv("umask 0{:o}", *g.umask);
+  if (g.metrics_listen) b.kv("metrics_listen {}", word(*g.metrics_listen));
   if (g.process_names) b.line("process_names");
   if (g.process_name) b.kv("process_name {}", word(*g.process_name));
   dump_tuning(b, "vrrp", g.vrrp);

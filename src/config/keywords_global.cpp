@@ -369,9 +369,30 @@ void h_umask(Builder& b, const Stmt& s) {
   b.cfg.global.umask = mask;
 }
 
+// metrics_listen [ADDR:]PORT (a stayalived extension): PORT alone is on 127.0.0.1, an IPv6
+// address in brackets. The daemon reads the text again when it opens the endpoint.
+void h_metrics_listen(Builder& b, const Stmt& s) {
+  const std::string& t = s.args[0].text;
+  std::string addr = "127.0.0.1", port = t;
+  const bool bracket = t.starts_with('[');
+  if (bracket) {
+    const auto c = t.find("]:");
+    if (c == std::string::npos) addr.clear();
+    else addr = t.substr(1, c - 1), port = t.substr(c + 2);
+  } else if (const auto c = t.find(':'); c != std::string::npos) {
+    addr = t.substr(0, c), port = t.substr(c + 1);
+  }
+  const auto ip = IpAddress::parse(addr);
+  std::int64_t p = 0;
+  if (!ip || addr.find('/') != std::string::npos || ip->is_v6() != bracket || parse_int(port, 1, 65535, p) != NumError::Ok)
+    return b.warn(s, 0, fmt::format("'metrics_listen' needs [ADDR:]PORT (PORT, 192.0.2.1:PORT or [::1]:PORT), not '{}'; ignored", t));
+  b.cfg.global.metrics_listen = t;
+}
+
 const KeywordDef kGlobal[] = {
     {"tmp_config_directory", KwKind::Leaf, Ctx::Top, opt_string_warn<&G::tmp_config_directory>, 0},
     {"config_save_dir", KwKind::Leaf, Ctx::Top, opt_string_required<&G::config_save_dir>, 1},
+    {"metrics_listen", KwKind::Leaf, Ctx::Top, h_metrics_listen, 1},
     {"process_names", KwKind::Leaf, Ctx::Top, flag<&G::process_names>, 0},
     {"process_name", KwKind::Leaf, Ctx::Top, opt_string_required<&G::process_name>, 1},
     {"vrrp_process_name", KwKind::Leaf, Ctx::Top, h_process_name, 1},

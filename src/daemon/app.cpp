@@ -470,6 +470,10 @@ void App::write_json() {
   write_file(files.check_json, boost::json::serialize(root) + "\n", log_);
 }
 
+void App::write_metrics(metrics::Exposition& out) const {
+  for (const auto& s : subsystems_) s->write_metrics(out);
+}
+
 std::string App::status_line() const {
   std::string out;
   for (const auto& s : subsystems_) {

@@ -44,7 +44,7 @@ void set_umask(Options& o, const std::optional<std::string>& v) {
 }
 
 // The order is keepalived's --help order.
-const std::array<Spec, 41> kSpecs{{
+const std::array<Spec, 42> kSpecs{{
     {'f', "use-file", Arg::Required, [](Options& o, const auto& v) { o.use_file = *v; }, "=FILE",
      "Use the specified configuration file\n default '/etc/keepalived/keepalived.conf'"},
     {'P', "vrrp", Arg::None, [](Options& o, const auto&) { o.vrrp = true; }, "",
@@ -136,6 +136,8 @@ const std::array<Spec, 41> kSpecs{{
      "[=debug-options]", "Accepted for compatibility; no effect"},
     {0, "no-mem-check", Arg::None, [](Options& o, const auto&) { o.no_mem_check = true; }, "",
      "Accepted for compatibility; no effect"},
+    {0, "metrics", Arg::Required, [](Options& o, const auto& v) { o.metrics = *v; }, "=[ADDR:]PORT",
+     "Serve Prometheus metrics on ADDR:PORT (default address\n 127.0.0.1; [::1]:PORT for IPv6); overrides metrics_listen"},
     {'v', "version", Arg::None, [](Options& o, const auto&) { o.version = true; }, "",
      "Display the version number"},
     {'h', "help", Arg::None, [](Options& o, const auto&) { o.help = true; }, "",

@@ -7,6 +7,8 @@
 #include "stayalived/check/announcer.hpp"
 #include "stayalived/check/from_config.hpp"
 #include "stayalived/ipvs/desired.hpp"
+#include "stayalived/metrics/exposition.hpp"
+#include "stayalived/check/address.hpp"
 
 namespace stayalived::daemon {
 
@@ -269,6 +271,75 @@ std::string LvsSubsystem::status() const {
     }
   if (total == 0) return {};
   return fmt::format("real servers {}/{} up", up, total);
+}
+
+// Prometheus: real servers and quorum per virtual server, the checkers' counters and
+// lateness, and what IPVS holds. (Per-service and per-destination IPVS traffic counters
+// would need the kernel's stats attributes, which the backend does not read.)
+void LvsSubsystem::write_metrics(metrics::Exposition& x) const {
+  if (!checks_) return;
+  const auto pools = checks_->pools();
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    const std::string vs = check::format_vs(pools[i].vs);
+    std::size_t up = 0, total = 0;
+    for (const auto& rs : checks_->real_servers(i)) {
+      const std::string name = check::format_rs(rs.endpoint, pools[i].vs);
+      x.gauge("stayalived_real_server_up", "1 while the real server is in its pool (its checkers say up)",
+              {{"virtual_server", vs}, {"real_server", name}}, rs.alive ? 1 : 0);
+      x.gauge("stayalived_real_server_weight", "Weight of the real server in its pool",
+              {{"virtual_server", vs}, {"real_server", name}}, static_cast<double>(rs.weight));
+      ++total;
+      up += rs.alive ? 1 : 0;
+    }
+    x.gauge("stayalived_virtual_server_real_servers_up", "Real servers up in the virtual server", {{"virtual_server", vs}},
+            static_cast<double>(up));
+    x.gauge("stayalived_virtual_server_real_servers", "Real servers configured in the virtual server",
+            {{"virtual_server", vs}}, static_cast<double>(total));
+    x.gauge("stayalived_virtual_server_quorum_up", "1 while the virtual server has its quorum", {{"virtual_server", vs}},
+            pools[i].quorum_up ? 1 : 0);
+    x.gauge("stayalived_virtual_server_sorry_server_active", "1 while the sorry server serves the virtual server",
+            {{"virtual_server", vs}}, pools[i].sorry_active ? 1 : 0);
+    x.gauge("stayalived_virtual_server_suspended", "1 while ha_suspend suspends the virtual server's checks",
+            {{"virtual_server", vs}}, checks_->suspended(i) ? 1 : 0);
+  }
+  const auto st = checks_->stats();
+  constexpr std::string_view res_help = "Checks completed, by result";
+  x.counter("stayalived_checks_total", res_help, {{"result", "success"}},
+            static_cast<double>(st.checks_completed - std::min(st.checks_failed, st.checks_completed)));
+  x.counter("stayalived_checks_total", res_help, {{"result", "failure"}}, static_cast<double>(st.checks_failed));
+  for (std::size_t o = 0; o + 1 < check::kOutcomes; ++o)  // the last, Cancelled, is never counted
+    x.counter("stayalived_check_results_total", "Checks completed, by outcome",
+              {{"outcome", check::to_string(static_cast<check::Outcome>(o))}}, static_cast<double>(st.by_outcome[o]));
+  std::vector<double> bounds;
+  for (const auto b : check::Stats::kDurationBounds) bounds.push_back(std::chrono::duration<double>(b).count());
+  metrics::Histogram took(std::move(bounds));
+  took.assign(st.duration_buckets, std::chrono::duration<double>(st.total_duration).count());
+  x.histogram("stayalived_check_duration_seconds", "How long checks took, from launch to result", {}, took);
+  x.counter("stayalived_checks_started_total", "Checks started", {}, static_cast<double>(st.checks_started));
+  x.counter("stayalived_check_deadlines_total", "Checks ended by their deadline (connect_timeout)", {},
+            static_cast<double>(st.deadlines_hit));
+  x.counter("stayalived_check_retries_total", "Check failures absorbed by retry", {}, static_cast<double>(st.retries));
+  x.counter("stayalived_checker_transitions_total", "Checker up/down changes", {}, static_cast<double>(st.transitions));
+  x.gauge("stayalived_checks_in_flight", "Checks running now", {}, static_cast<double>(st.in_flight));
+  x.gauge("stayalived_checkers", "Checkers in the configuration", {{"kind", "configured"}}, static_cast<double>(st.checkers));
+  x.gauge("stayalived_checkers", "Checkers in the configuration", {{"kind", "unique"}},
+          static_cast<double>(st.unique_checkers));
+  // The schedule's lateness (start - due time), in the buckets the runtime keeps.
+  metrics::Histogram late({0.001, 0.01, 0.1});
+  const std::uint64_t per[] = {st.late_under_1ms, st.late_under_10ms, st.late_under_100ms, st.late_over_100ms};
+  late.assign(per, std::chrono::duration<double>(st.total_lateness).count());
+  x.histogram("stayalived_check_lateness_seconds", "How late scheduled checks started", {}, late);
+  x.gauge("stayalived_ipvs_available", "1 when the IPVS generic-netlink family could be opened", {},
+          reconciler_ ? 1 : 0);
+  if (reconciler_) {
+    x.gauge("stayalived_ipvs_services", "IPVS services in the kernel, as last read", {},
+            static_cast<double>(reconciler_->observed().services.size()));
+    x.gauge("stayalived_ipvs_destinations", "IPVS destinations in the kernel, as last read", {},
+            static_cast<double>(reconciler_->observed().dest_count()));
+  }
+  if (backend_)
+    x.counter("stayalived_ipvs_netlink_messages_total", "Generic-netlink messages that change the kernel's IPVS table",
+              {}, static_cast<double>(backend_->counters().writes));
 }
 
 }  // namespace stayalived::daemon

@@ -37,6 +37,7 @@ class LvsSubsystem final : public Subsystem {
   void stop(std::function<void()> done) override;
   void write_data(std::string& out) const override;
   void write_json(boost::json::object& root) const override;
+  void write_metrics(metrics::Exposition& out) const override;
   std::string status() const override;
   // lvs_control.cpp: stayalivedctl
   void describe(boost::json::object& root) const override;

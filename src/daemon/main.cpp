@@ -31,6 +31,7 @@
 #include "stayalived/daemon/signals.hpp"
 #include "stayalived/daemon/version.hpp"
 #include "stayalived/tools/genhash.hpp"
+#include "metrics_endpoint.hpp"
 
 namespace sd = stayalived::daemon;
 namespace slog = stayalived::log;
@@ -281,13 +282,26 @@ int main(int argc, char** argv) {
     sd::add_subsystems(app, daemon.io(), logger, opts);
     sd::ControlService control(app, daemon.io(), logger, control_paths, control_server_options(opts, log));
     control.start();
+    // --metrics / metrics_listen: the Prometheus endpoint, off unless configured.
+    std::unique_ptr<sd::MetricsEndpoint> metrics_endpoint;
+    if (const auto where = sd::metrics_listen_address(opts, app, log)) {
+      metrics_endpoint = std::make_unique<sd::MetricsEndpoint>(daemon.io(), app, logger);
+      if (!metrics_endpoint->start(*where)) metrics_endpoint.reset();
+    }
     daemon.on_start([&] { app.start(); });
     daemon.on(sd::SignalFunction::Reload, [&] { app.reload(); });
     daemon.on(sd::SignalFunction::Data, [&] { app.write_data(); });
     daemon.on(sd::SignalFunction::Stats, [&] { app.write_stats(false); });
     daemon.on(sd::SignalFunction::StatsClear, [&] { app.write_stats(true); });
     daemon.on(sd::SignalFunction::Json, [&] { app.write_json(); });
-    daemon.on_stop([&] { app.stop([&control] { control.stop(); }); });
+    // The metrics endpoint answers /readyz 503 while the subsystems stop, then closes; so
+    // does the control socket.
+    daemon.on_stop([&] {
+      app.stop([&] {
+        if (metrics_endpoint) metrics_endpoint->stop();
+        control.stop();
+      });
+    });
     daemon.status_provider([&] { return app.status_line(); });
     status = daemon.run();
     // The loop is over: from here to exit (pid files, the sanitizers' leak check) a late HUP

@@ -1,5 +1,6 @@
 #include "vrrp_subsystem.hpp"
 
+#include "stayalived/metrics/exposition.hpp"
 #include "stayalived/vrrp/subscribers.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -370,6 +371,112 @@ std::string VrrpSubsystem::status() const {
   for (const auto& i : runtime_.instances())
     s += (s.empty() ? "" : ", ") + i.name + " " + std::string(vrrp::name(i.state));
   return s;
+}
+
+// Prometheus: keepalived-exporter's families and labels (github.com/mehdy/keepalived-exporter,
+// internal/collector/collector.go), from the same counters as keepalived.json, so that its
+// dashboards and alerts work unchanged; then ours (stayalived_*).
+void VrrpSubsystem::write_metrics(metrics::Exposition& x) const {
+  using R = vrrp::DropReason;
+  const auto instances = runtime_.instances();
+  for (const auto& i : instances) {
+    const auto* v = find(i.name);
+    const std::string vrid = std::to_string(i.vrid);
+    const double state = static_cast<double>(static_cast<int>(i.state));  // INIT 0, BACKUP 1, MASTER 2, FAULT 3
+    // keepalived_vrrp_state: one sample per VIP, its address and device taken from the VIP
+    // line as the exporter does ("192.0.2.100/24 dev eth0 scope global"); one with an empty
+    // ip_address when the instance has none.
+    const auto per_vip = [&](std::string_view family, std::string_view help,
+                             const std::vector<config::VirtualAddress>& vips, bool always) {
+      const std::string iface = v && v->interface ? *v->interface : i.interface;
+      for (const auto& a : vips) {
+        const std::string line = vip_line(a, iface, false);
+        const auto sp = line.find(' ');
+        const std::string ip = line.substr(0, sp);
+        const std::string dev = a.dev.value_or(iface);
+        x.gauge(family, help, {{"iname", i.name}, {"intf", dev}, {"vrid", vrid}, {"ip_address", ip}}, state);
+      }
+      if (vips.empty() && always)
+        x.gauge(family, help, {{"iname", i.name}, {"intf", i.interface}, {"vrid", vrid}, {"ip_address", ""}}, state);
+    };
+    static const std::vector<config::VirtualAddress> none;
+    per_vip("keepalived_vrrp_state", "State of vrrp", v ? v->virtual_ipaddress : none, true);
+    per_vip("keepalived_vrrp_excluded_state", "State of vrrp with excluded VIP",
+            v ? v->virtual_ipaddress_excluded : none, false);
+  }
+  const auto counters = [&](std::string_view family, std::string_view help, auto value) {
+    for (const auto& i : instances)
+      x.counter(family, help, {{"iname", i.name}, {"intf", i.interface}, {"vrid", std::to_string(i.vrid)}},
+                static_cast<double>(value(i)));
+  };
+  counters("keepalived_gratuitous_arp_delay_total", "Gratuitous ARP delay", [&](const vrrp::InstanceInfo& i) {
+    const auto* v = find(i.name);
+    return v ? v->garp_master_delay.count() : 0;
+  });
+  using I = const vrrp::InstanceInfo&;
+  counters("keepalived_advertisements_received_total", "Advertisements received", [](I i) { return i.stats.adverts_received; });
+  counters("keepalived_advertisements_sent_total", "Advertisements sent", [](I i) { return i.stats.adverts_sent; });
+  counters("keepalived_become_master_total", "Became master", [](I i) { return i.stats.became_master; });
+  counters("keepalived_release_master_total", "Released master", [](I i) { return i.stats.released_master; });
+  counters("keepalived_packet_length_errors_total", "Packet length errors",
+           [](I i) { return keepalived_errors(i.stats.drops).length; });
+  counters("keepalived_advertisements_interval_errors_total", "Advertisement interval errors",
+           [](I i) { return keepalived_errors(i.stats.drops).interval; });
+  counters("keepalived_ip_ttl_errors_total", "TTL errors", [](I i) { return keepalived_errors(i.stats.drops).ttl; });
+  counters("keepalived_invalid_type_received_total", "Invalid type errors",
+           [](I i) { return keepalived_errors(i.stats.drops).type; });
+  counters("keepalived_address_list_errors_total", "Address list errors",
+           [](I i) { return keepalived_errors(i.stats.drops).addr_list; });
+  counters("keepalived_authentication_invalid_total", "Authentication invalid",
+           [](I i) { return keepalived_errors(i.stats.drops).auth_type; });
+  counters("keepalived_authentication_mismatch_total", "Authentication mismatch",
+           [](I i) { return keepalived_errors(i.stats.drops).auth_mismatch; });
+  counters("keepalived_authentication_failure_total", "Authentication failure",
+           [](I i) { return keepalived_errors(i.stats.drops).auth_failure; });
+  counters("keepalived_priority_zero_received_total", "Priority zero received",
+           [](I i) { return i.stats.priority_zero_received; });
+  counters("keepalived_priority_zero_sent_total", "Priority zero sent", [](I i) { return i.stats.priority_zero_sent; });
+
+  // keepalived-exporter reads these from keepalived.data's "VRRP Script" section: status
+  // BAD 0 / GOOD 1, state idle 0 / running 1 (its list goes on with the two termination
+  // states, which our runner does not report).
+  for (const auto& sc : runtime_.scripts()) {
+    x.gauge("keepalived_script_status", "Tracker Script Status", {{"name", sc.name}}, sc.good ? 1 : 0);
+    x.gauge("keepalived_script_state", "Tracker Script State", {{"name", sc.name}}, sc.running ? 1 : 0);
+  }
+
+  // Ours.
+  counters("stayalived_vrrp_send_errors_total", "Adverts that could not be sent", [](I i) { return i.stats.send_errors; });
+  for (const auto& i : instances) {
+    const std::string vrid = std::to_string(i.vrid);
+    const metrics::Labels l{{"iname", i.name}, {"intf", i.interface}, {"vrid", vrid}};
+    x.gauge("stayalived_vrrp_base_priority", "Configured priority", l, i.base_priority);
+    x.gauge("stayalived_vrrp_effective_priority", "Priority after tracking weights", l, i.effective_priority);
+    x.gauge("stayalived_vrrp_master_priority", "Priority in the master's last advert (BACKUP), else 0", l,
+            i.master_priority);
+    const auto lt = last_transition_.find(i.name);
+    x.gauge("stayalived_vrrp_last_transition_timestamp_seconds", "Time of the instance's last state change (0: none)",
+            l, lt == last_transition_.end() ? 0.0 : epoch_seconds(lt->second));
+  }
+  constexpr std::string_view drop_help = "Adverts dropped for this instance, by reason";
+  for (std::size_t r = 0; r < vrrp::kDropReasons; ++r)
+    for (const auto& i : instances)
+      x.counter("stayalived_vrrp_adverts_dropped_total", drop_help,
+                {{"iname", i.name}, {"intf", i.interface}, {"vrid", std::to_string(i.vrid)},
+                 {"reason", vrrp::name(static_cast<R>(r))}},
+                static_cast<double>(i.stats.drops.by_reason[r]));
+  constexpr std::string_view sock_help = "Adverts dropped by a VRRP socket before an instance was found, by reason";
+  for (const auto& s : runtime_.sockets()) {
+    const std::string_view fam = s.family == vrrp::Family::Inet ? "ipv4" : "ipv6";
+    const std::string_view proto = s.protocol == 51 ? "ah" : "vrrp";
+    x.counter("stayalived_vrrp_socket_received_total", "Packets received by a VRRP socket",
+              {{"intf", s.interface}, {"family", fam}, {"protocol", proto}}, static_cast<double>(s.received));
+    for (std::size_t r = 0; r < vrrp::kDropReasons; ++r)
+      if (s.drops.by_reason[r] != 0)
+        x.counter("stayalived_vrrp_socket_adverts_dropped_total", sock_help,
+                  {{"intf", s.interface}, {"family", fam}, {"protocol", proto}, {"reason", vrrp::name(static_cast<R>(r))}},
+                  static_cast<double>(s.drops.by_reason[r]));
+  }
 }
 
 }  // namespace stayalived::daemon

@@ -33,6 +33,7 @@ class VrrpSubsystem final : public Subsystem {
   void write_data(std::string& out) const override;
   void write_stats(std::string& out, bool clear) override;
   void write_json(boost::json::object& root) const override;
+  void write_metrics(metrics::Exposition& out) const override;
   std::string status() const override;
   // vrrp_control.cpp: stayalivedctl
   void describe(boost::json::object& root) const override;

@@ -34,6 +34,9 @@ enum class Outcome : std::uint8_t {
   Cancelled,           ///< stopped or reconfigured while running; never counted
 };
 
+/// How many outcomes there are (Cancelled is the last).
+inline constexpr std::size_t kOutcomes = static_cast<std::size_t>(Outcome::Cancelled) + 1;
+
 /// Short lower-case name for logs and stats ("connect refused").
 std::string_view to_string(Outcome o);
 

@@ -18,6 +18,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -67,6 +69,14 @@ struct Stats {
   std::uint64_t late_under_1ms = 0, late_under_10ms = 0, late_under_100ms = 0, late_over_100ms = 0;
   Duration max_lateness{};
   Duration total_lateness{};
+  /// Completed checks by outcome (index: Outcome; Cancelled is never counted).
+  std::array<std::uint64_t, kOutcomes> by_outcome{};
+  /// How long completed checks took (launch to result): under 1 ms, 10 ms, 100 ms, 1 s,
+  /// and the rest (kDurationBounds are the bounds); their total.
+  static constexpr std::array<Duration, 4> kDurationBounds{std::chrono::milliseconds(1), std::chrono::milliseconds(10),
+                                                           std::chrono::milliseconds(100), std::chrono::seconds(1)};
+  std::array<std::uint64_t, 5> duration_buckets{};
+  Duration total_duration{};
 };
 
 /// The state of one real server in one virtual server, for dumps and tests.

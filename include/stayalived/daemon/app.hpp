@@ -89,6 +89,10 @@ class App {
   events::Bus& events() { return bus_; }
   /// Completed reloads (successful or not), for tests and config_save_dir names.
   unsigned reloads() const { return reloads_; }
+  /// The metrics endpoint's /readyz: the subsystems started and the daemon is not stopping.
+  bool ready() const { return started_ && !stopping_; }
+  /// Adds every subsystem's samples to a Prometheus scrape.
+  void write_metrics(metrics::Exposition& out) const;
 
   // --- for the control socket -------------------------------------------------------------
   /// What a reload did, for whoever asked for it.

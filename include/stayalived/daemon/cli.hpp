@@ -57,6 +57,7 @@ struct Options {
   std::string control_socket;                         ///< --control-socket ("": the default)
   std::string control_group;                          ///< --control-group
   std::string control_admin_group;                    ///< --control-admin-group
+  std::optional<std::string> metrics;                 ///< --metrics=[ADDR:]PORT (Prometheus endpoint)
   bool version = false;                               ///< -v
   bool help = false;                                  ///< -h
 

@@ -13,6 +13,10 @@
 
 #include "stayalived/config/model.hpp"
 
+namespace stayalived::metrics {
+class Exposition;
+}  // namespace stayalived::metrics
+
 namespace stayalived::daemon {
 
 /// A loaded configuration; subsystems may keep it as long as they need it.
@@ -42,6 +46,8 @@ class Subsystem {
   virtual void write_stats(std::string& /*out*/, bool /*clear*/) {}
   /// Adds the subsystem's state to the JSON dump.
   virtual void write_json(boost::json::object& /*root*/) const {}
+  /// Adds the subsystem's samples to a Prometheus scrape (metrics/exposition.hpp).
+  virtual void write_metrics(metrics::Exposition& /*out*/) const {}
   /// A few words for systemd's STATUS= line ("VI_1 MASTER", "real servers 5/6 up").
   virtual std::string status() const { return {}; }
 

@@ -92,6 +92,13 @@ struct SocketInfo {
   DropCounters drops;
 };
 
+/// A vrrp_script's state (metrics; keepalived's "VRRP Script" data section).
+struct ScriptInfo {
+  std::string name;
+  bool good = true;      ///< its debounced result: GOOD, else BAD
+  bool running = false;  ///< a run is in flight
+};
+
 /// The VRRP subsystem.
 class Runtime {
  public:
@@ -132,6 +139,7 @@ class Runtime {
   /// Snapshot for dumps.
   std::vector<InstanceInfo> instances() const;
   std::vector<SocketInfo> sockets() const;
+  std::vector<ScriptInfo> scripts() const;
   /// keepalived's STATS_CLEAR.
   void clear_stats();
 

@@ -145,6 +145,7 @@ void Runtime::Impl::launch(std::uint32_t id) {
   run->owner = this;
   run->slot = id;
   run->token = ++s.run_token;
+  run->launched = Clock::now();
   run->connect_timeout = s.timing->connect_timeout;
   run->probe = s.probe.get();
   run->runner = runner_;
@@ -160,6 +161,17 @@ void Runtime::Impl::launch(std::uint32_t id) {
                                               [run](std::exception_ptr e, CheckResult r) {
                                                 if (run->owner != nullptr) run->owner->finished(*run, e, r);
                                               }));
+}
+
+// Stats by outcome and duration (the metrics endpoint's histogram).
+void Runtime::Impl::count_result(const RunState& run, const CheckResult& result, TimePoint now) {
+  if (result.outcome == Outcome::Cancelled) return;
+  ++stats_.by_outcome[static_cast<std::size_t>(result.outcome)];
+  const Duration took = now > run.launched ? now - run.launched : Duration::zero();
+  std::size_t b = 0;
+  while (b < Stats::kDurationBounds.size() && took >= Stats::kDurationBounds[b]) ++b;
+  ++stats_.duration_buckets[b];
+  stats_.total_duration += took;
 }
 
 void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckResult& result_in) {
@@ -193,6 +205,7 @@ void Runtime::Impl::finished(RunState& run, std::exception_ptr e, const CheckRes
   s.last_code = result.code;
   s.last_detail = result.detail;
   s.last_at = now;
+  count_result(run, result, now);
   const Step step = reduce(s.state, *s.timing, result, now);
   if (step.retrying) {
     ++stats_.retries;

@@ -63,6 +63,7 @@ struct RunState final : ProbeContext {
   std::uint32_t slot = 0;
   std::uint32_t token = 0;
   bool hit = false;
+  TimePoint launched{};  // for the duration in Stats
   Duration connect_timeout{};
   Probe* probe = nullptr;               // owned by the slot, which outlives the run...
   std::unique_ptr<Probe> orphan;        // ...unless the runtime went first: then here
@@ -159,6 +160,7 @@ class Runtime::Impl final : public RunOwner {
   void schedule_after(std::uint32_t id, TimePoint now, Duration d);
   void schedule_first(std::uint32_t id, TimePoint now);
   void launch_due(const Schedule::Entry& e, TimePoint now);
+  void count_result(const RunState& run, const CheckResult& result, TimePoint now);
   void fire_deadline(const Schedule::Entry& e);
   void launch(std::uint32_t id);
   void trigger(std::uint32_t id);

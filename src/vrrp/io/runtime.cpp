@@ -328,6 +328,12 @@ std::vector<SocketInfo> Runtime::sockets() const {
   return out;
 }
 
+std::vector<ScriptInfo> Runtime::scripts() const {
+  std::vector<ScriptInfo> out;
+  for (const auto& [name, st] : impl_->scripts) out.push_back(ScriptInfo{name, st.debounce.ok(), st.running});
+  return out;
+}
+
 void Runtime::clear_stats() {
   for (auto& p : impl_->insts)
     if (p && impl_->engine.exists(p->id)) impl_->engine.instance(p->id).clear_stats();

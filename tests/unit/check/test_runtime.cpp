@@ -328,6 +328,15 @@ TEST_CASE("runtime: FILE_CHECK follows the file as it changes") {
   REQUIRE(f.run_until([&] { return f.pool(0).members.empty(); }));
   std::ofstream(path) << "0\n";
   REQUIRE(f.run_until([&] { return f.pool(0).members.size() == 1; }));
+  // The metrics' counts: results by outcome, and one duration for each.
+  const auto st = f.rt->stats();
+  CHECK(st.by_outcome[static_cast<std::size_t>(Outcome::Ok)] >= 2);
+  CHECK(st.by_outcome[static_cast<std::size_t>(Outcome::FileFault)] >= 1);
+  std::uint64_t results = 0, durations = 0;
+  for (const auto n : st.by_outcome) results += n;
+  for (const auto n : st.duration_buckets) durations += n;
+  CHECK(results == durations);
+  CHECK(results <= st.checks_completed);
   f.rt->stop();
   std::filesystem::remove_all(dir);
 }

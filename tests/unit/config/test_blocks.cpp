@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
+#include "stayalived/config/dump.hpp"
 
 using namespace stayalived::config;
 using namespace std::chrono_literals;
@@ -31,6 +32,22 @@ TEST_CASE("global_defs: typed values, <BOOL>, timers with microseconds, bad valu
   CHECK(g.lvs_timeouts.tcp == 60s);
   CHECK_FALSE(g.lvs_timeouts.tcp_fin);
   CHECK(g.umask == 027u);
+}
+
+TEST_CASE("global_defs: metrics_listen (a stayalived extension) takes [ADDR:]PORT, and dumps back") {
+  for (const char* ok : {"9650", "192.0.2.1:9650", "[::1]:9650"}) {
+    const auto r = load(std::string("global_defs {\n metrics_listen ") + ok + "\n}\n");
+    REQUIRE(r.config);
+    CHECK(r.config->global.metrics_listen == std::string(ok));
+    CHECK(dump(*r.config).find(std::string("metrics_listen ") + ok + "\n") != std::string::npos);
+  }
+  for (const char* bad : {"::1:9650", "[192.0.2.1]:9650", "192.0.2.1:0", "192.0.2.1:70000", "host:9650", "9650x"}) {
+    const auto r = load(std::string("global_defs {\n metrics_listen ") + bad + "\n}\n");
+    CAPTURE(bad);
+    REQUIRE(r.config);
+    CHECK_FALSE(r.config->global.metrics_listen);
+    CHECK(has(r, 2, "'metrics_listen' needs [ADDR:]PORT"));
+  }
 }
 
 TEST_CASE("vrrp_instance: every setting inherits from global_defs unless given, wherever global_defs is") {

@@ -232,3 +232,10 @@ TEST_CASE("usage lists every flag in keepalived's layout") {
   }
   CHECK(u.find("not implemented") != std::string::npos);
 }
+
+TEST_CASE("--metrics takes the Prometheus endpoint's address") {
+  CHECK(*parse({"--metrics=9650"}).metrics == "9650");
+  CHECK(*parse({"--metrics", "[::1]:9650"}).metrics == "[::1]:9650");
+  CHECK_FALSE(parse({"-n"}).metrics);
+  CHECK(usage("stayalived").find("      --metrics=[ADDR:]PORT ") != std::string::npos);
+}

@@ -116,6 +116,10 @@ struct GlobalDefs {
   bool data_use_instance = false;                   ///< `data_use_instance [<BOOL>]`
   std::optional<std::uint32_t> random_seed;         ///< `random_seed UNSIGNED_INT`
   std::optional<std::uint32_t> umask;               ///< `umask [NUMBER|BITS]`
+  /// `metrics_listen [ADDR:]PORT`, a stayalived extension: the Prometheus endpoint (as
+  /// text, "9650", "192.0.2.1:9650", "[::1]:9650"; --metrics wins). keepalived 2.2.7 logs
+  /// "Unknown keyword 'metrics_listen'" and goes on (-t: exit 5).
+  std::optional<std::string> metrics_listen;
 
   // --- process names, start/stop scripts
   bool process_names = false;                       ///< `process_names`
