@@ -64,6 +64,12 @@ ControlService::ControlService(App& app, boost::asio::io_context& io, log::Logge
       }) {
   history_.attach(app_.events());
   app_.on_started([this] { restore_overrides(); });
+  // A reload may replace an instance (new interface or VRID) or a real server: the
+  // overrides are applied again to what the new configuration has (applying one twice
+  // changes nothing).
+  app_.events().on<events::ReloadOutcome>([this](const events::ReloadOutcome& r) {
+    if (r.applied) apply_overrides(overrides_, "kept");
+  });
 }
 
 ControlService::~ControlService() {
@@ -280,25 +286,37 @@ void ControlService::restore_overrides() {
     log_.error("Control: {} is not a JSON object: overrides not restored", paths_.state);
     return;
   }
+  apply_overrides(v.get_object(), "restored");
+}
+
+// Applies `from`'s overrides and keeps (and saves) those that still name something. A drain
+// that a restart interrupted ends as what it was heading for: disabled. A drain running
+// across a reload goes on in the checkers' subsystem.
+void ControlService::apply_overrides(const boost::json::object& from, std::string_view what) {
   boost::json::object kept;
   for (const char* verb : {"maintenance", "disable", "drain"}) {
-    const auto* o = v.get_object().if_contains(verb);
+    const auto* o = from.if_contains(verb);
     if (o == nullptr || !o->is_object()) continue;
     for (const auto& [target, args] : o->get_object()) {
       const std::string t(target);
-      // A drain that a restart interrupted ends as what it was heading for.
-      const std::string_view as = std::string_view(verb) == "drain" ? "disable" : verb;
+      const bool restart = what == "restored";
+      const std::string_view as = std::string_view(verb) == "drain" && restart ? "disable" : verb;
+      if (as == "drain") {
+        put(kept, as, t);
+        continue;
+      }
       auto r = app_.command(as, t, boost::json::object{}, [](Subsystem::CommandOutcome) {});
       if (r && r->ok) {
-        log_.info("Control: restored {} {}", as, t);
+        if (restart) log_.info("Control: restored {} {}", as, t);
         put(kept, as, t);
       } else {
-        log_.warning("Control: override {} {} not restored: {}", as, t, r ? r->text : "no such object any more");
+        log_.warning("Control: override {} {} dropped: {}", as, t, r ? r->text : "no such object any more");
       }
     }
   }
+  const bool changed = kept != overrides_;
   overrides_ = std::move(kept);
-  save_overrides();
+  if (changed || what == "restored") save_overrides();
 }
 
 }  // namespace stayalived::daemon

@@ -229,8 +229,7 @@ std::optional<Subsystem::CommandOutcome> LvsSubsystem::command(std::string_view 
                           true};
   }
   if (verb == "disable") {
-    disabled_.insert(t);
-    log_.info("Real server {} disabled by the operator ({} pool(s))", t, pools);
+    if (disabled_.insert(t).second) log_.info("Real server {} disabled by the operator ({} pool(s))", t, pools);
   } else {
     disabled_.erase(t);
     if (auto it = draining_.find(t); it != draining_.end()) {

@@ -49,6 +49,7 @@ class ControlService {
                         const std::shared_ptr<control::Session>& session);
   void save_overrides();
   void restore_overrides();
+  void apply_overrides(const boost::json::object& from, std::string_view what);
 
   App& app_;
   boost::asio::io_context& io_;

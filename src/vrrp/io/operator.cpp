@@ -10,6 +10,7 @@ namespace stayalived::vrrp {
 bool Runtime::set_maintenance(std::string_view instance, bool on) {
   auto* in = impl_->inst_named(instance);
   if (in == nullptr || !impl_->engine.exists(in->id)) return false;
+  if (impl_->engine.instance(in->id).maintenance() == on) return true;
   impl_->log.info("({}) {} by the operator", in->name(), on ? "entering maintenance" : "leaving maintenance");
   impl_->deliver(in->id, Maintenance{on});
   return true;

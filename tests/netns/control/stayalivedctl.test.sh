@@ -19,7 +19,7 @@ fail=0
 chmod 755 "$SA_TMP"
 vip=192.0.2.181
 
-write_conf() {  # write_conf HOST PRIORITY [EXTRA_VIP]
+write_conf() {  # write_conf HOST PRIORITY [EXTRA_VIP [VRID]]
   cat >"$SA_TMP/$1.conf" <<CONF
 global_defs {
   script_user root
@@ -34,7 +34,7 @@ vrrp_script chk {
 }
 vrrp_instance VI_1 {
   interface eth0
-  virtual_router_id 81
+  virtual_router_id ${4:-81}
   priority $2
   advert_int 1
   virtual_ipaddress {
@@ -103,6 +103,15 @@ sa_check 'sa_wait 5 sa_has_addr b $vip' "maintenance again: B has the VIP"
 sa_check 'c a reload | grep -q "reload applied"' "a reload"
 sleep 4
 sa_check '! sa_has_addr a $vip && c a status | grep -q "BACKUP (maintenance)"' "keeps A in maintenance"
+# A reload that replaces the instance (another VRID: alone there, it would take the VIP at
+# once) applies the maintenance to the new one.
+write_conf a 200 "" 82
+sa_check 'c a reload | grep -q "reload applied"' "a reload that replaces VI_1 (VRID 82)"
+sleep 5
+sa_check '! sa_has_addr a $vip && c a status | grep -E -q "^VI_1 +eth0 +82 +BACKUP \(maintenance\)"' \
+  "the new VI_1 is in maintenance too: BACKUP, no VIP ($(c a status | grep VI_1))"
+write_conf a 200
+c a reload >/dev/null
 sa_term "$apid" 20
 start a; apid=$SA_LAST_PID
 in_maintenance() { c a status 2>/dev/null | grep -q "BACKUP (maintenance)"; }
