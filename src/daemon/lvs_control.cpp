@@ -13,6 +13,7 @@
 #include "stayalived/ipvs/from_config.hpp"
 #include "stayalived/ipvs/plan.hpp"
 #include "stayalived/ipvs/proc_stats.hpp"
+#include "stayalived/metrics/exposition.hpp"
 
 namespace stayalived::daemon {
 
@@ -27,6 +28,56 @@ check::DesiredPool LvsSubsystem::without_disabled(const check::DesiredPool& p) c
   return out;
 }
 
+std::optional<std::string> LvsSubsystem::read_proc(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buf[65536];
+  ssize_t n = 0;
+  // Bounded: 64 MiB is far beyond any table we program.
+  while (text.size() < (64u << 20) && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return text;
+}
+
+// The names and labels of node_exporter's IPVS collector, which reads the same files: a
+// dashboard built on it works on these.
+void LvsSubsystem::write_ipvs_metrics(metrics::Exposition& x) {
+  if (const auto st = read_proc("/proc/net/ip_vs_stats")) {
+    if (const auto t = ipvs::parse_proc_ip_vs_stats(*st)) {
+      x.counter("node_ipvs_connections_total", "The total number of connections made.", {}, static_cast<double>(t->connections));
+      x.counter("node_ipvs_incoming_packets_total", "The total number of incoming packets.", {},
+                static_cast<double>(t->incoming_packets));
+      x.counter("node_ipvs_outgoing_packets_total", "The total number of outgoing packets.", {},
+                static_cast<double>(t->outgoing_packets));
+      x.counter("node_ipvs_incoming_bytes_total", "The total amount of incoming data.", {},
+                static_cast<double>(t->incoming_bytes));
+      x.counter("node_ipvs_outgoing_bytes_total", "The total amount of outgoing data.", {},
+                static_cast<double>(t->outgoing_bytes));
+    }
+  }
+  const auto table = read_proc("/proc/net/ip_vs");
+  if (!table) return;
+  for (const auto& s : ipvs::parse_proc_ip_vs_table(*table)) {
+    const bool fwm = s.protocol == "FWM";
+    const std::string laddr = fwm ? std::string() : s.key.address.to_string();
+    const std::string lport = fwm ? std::string("0") : std::to_string(s.key.port);
+    const std::string mark = fwm ? std::to_string(s.fwmark) : std::string();
+    for (const auto& d : s.dests) {
+      const std::string raddr = d.key.address.to_string();
+      const std::string rport = std::to_string(d.key.port);
+      const metrics::Labels l{{"local_address", laddr}, {"local_port", lport}, {"remote_address", raddr},
+                              {"remote_port", rport},   {"proto", s.protocol}, {"local_mark", mark}};
+      x.gauge("node_ipvs_backend_connections_active", "The current active connections by local and remote address.", l,
+              static_cast<double>(d.conns.active));
+      x.gauge("node_ipvs_backend_connections_inactive", "The current inactive connections by local and remote address.",
+              l, static_cast<double>(d.conns.inactive));
+      x.gauge("node_ipvs_backend_weight", "The current backend weight by local and remote address.", l,
+              static_cast<double>(d.weight));
+    }
+  }
+}
+
 // Once per half second while a drain runs: the kernel's connection counts (of this network
 // namespace) for each draining real server.
 void LvsSubsystem::watch_drains() {
@@ -35,17 +86,9 @@ void LvsSubsystem::watch_drains() {
   drain_timer_->expires_after(std::chrono::milliseconds(500));
   drain_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
-    std::string text;
-    bool readable = false;
-    if (const int fd = ::open("/proc/net/ip_vs", O_RDONLY | O_CLOEXEC | O_NONBLOCK); fd >= 0) {
-      readable = true;
-      char buf[65536];
-      ssize_t n = 0;
-      // Bounded: 64 MiB is far beyond any table we program.
-      while (text.size() < (64u << 20) && (n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-      ::close(fd);
-    }
-    const auto conns = ipvs::parse_proc_ip_vs(text);
+    const auto text = read_proc("/proc/net/ip_vs");
+    const bool readable = text.has_value();
+    const auto conns = ipvs::parse_proc_ip_vs(text.value_or(""));
     const auto now = std::chrono::steady_clock::now();
     std::vector<std::pair<std::string, CommandOutcome>> ended;
     for (const auto& [target, d] : draining_) {

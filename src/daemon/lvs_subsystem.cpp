@@ -337,6 +337,7 @@ void LvsSubsystem::write_metrics(metrics::Exposition& x) const {
     x.gauge("stayalived_ipvs_destinations", "IPVS destinations in the kernel, as last read", {},
             static_cast<double>(reconciler_->observed().dest_count()));
   }
+  if (reconciler_) write_ipvs_metrics(x);
   if (backend_)
     x.counter("stayalived_ipvs_netlink_messages_total", "Generic-netlink messages that change the kernel's IPVS table",
               {}, static_cast<double>(backend_->counters().writes));

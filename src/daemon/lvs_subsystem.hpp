@@ -96,6 +96,11 @@ class LvsSubsystem final : public Subsystem {
   std::map<std::string, Drain> draining_;
   std::unique_ptr<boost::asio::steady_timer> drain_timer_;
   void watch_drains();
+  /// A /proc file of our network namespace (/proc/net/ip_vs...), at most 64 MiB; nullopt
+  /// if it cannot be opened (no ip_vs).
+  static std::optional<std::string> read_proc(const char* path);
+  /// node_exporter's IPVS families, from /proc/net/ip_vs and /proc/net/ip_vs_stats.
+  static void write_ipvs_metrics(metrics::Exposition& x);
   void end_drain(const std::string& target, CommandOutcome outcome);
   /// The pool without the disabled real servers, and with weight 0 for those draining.
   check::DesiredPool without_disabled(const check::DesiredPool& p) const;

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 #include <string_view>
 
 #include "stayalived/ipvs/model.hpp"
@@ -18,8 +21,38 @@ struct DestConnections {
   friend bool operator==(const DestConnections&, const DestConnections&) = default;
 };
 
-/// Parses /proc/net/ip_vs ("-> C0A80002:0050 Masq 1 3 0" lines; IPv6 as [addr]:port).
-/// Lines it cannot read are skipped.
+/// One destination line of /proc/net/ip_vs under its service.
+struct ProcDest {
+  DestKey key{};
+  std::string forward;      ///< "Masq", "Route", "Tunnel", "Local"
+  std::uint32_t weight = 0;
+  DestConnections conns{};
+};
+/// One service of /proc/net/ip_vs: "TCP  C0000232:0050 rr" or "FWM  00000001 rr".
+struct ProcService {
+  std::string protocol;     ///< "TCP", "UDP", "SCTP", or "FWM" for a fwmark service
+  DestKey key{};            ///< address and port (none for FWM)
+  std::uint32_t fwmark = 0;
+  std::string scheduler;
+  std::vector<ProcDest> dests;
+};
+
+/// Parses /proc/net/ip_vs (IPv4 addresses as host-order hex, IPv6 as [addr]). Lines it
+/// cannot read are skipped.
+std::vector<ProcService> parse_proc_ip_vs_table(std::string_view text);
+
+/// The same summed by destination over every service it serves.
 std::map<DestKey, DestConnections> parse_proc_ip_vs(std::string_view text);
+
+/// /proc/net/ip_vs_stats: the namespace's totals since ip_vs loaded.
+struct ProcTotals {
+  std::uint64_t connections = 0;
+  std::uint64_t incoming_packets = 0;
+  std::uint64_t outgoing_packets = 0;
+  std::uint64_t incoming_bytes = 0;
+  std::uint64_t outgoing_bytes = 0;
+  friend bool operator==(const ProcTotals&, const ProcTotals&) = default;
+};
+std::optional<ProcTotals> parse_proc_ip_vs_stats(std::string_view text);
 
 }  // namespace stayalived::ipvs

@@ -10,6 +10,8 @@
 #      r4's weight goes to 0 at once (new requests all reach r5), no request fails, the
 #      drain ends only after the held connection has ended, and then r4 leaves the table;
 #      status shows it DISABLED; enable puts it back (round robin again).
+#      While it drains, /metrics (node_exporter's IPVS names) shows r4 with weight 0 and its
+#      active connection.
 #   2. reload --dry-run lists IPVS operations; the real reload that follows performs exactly
 #      that many writes (the daemon's ipvs_applied event), and the table is what the dry run
 #      said.
@@ -69,7 +71,10 @@ table() {
 }
 fetch() { sa_in c python3 "$client_py" "$1" "$2" 0 30 | cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//'; }
 
-vr_start_sa dir1 "$SA_TMP/dir1.conf" --control-socket "$SA_TMP/dir1.ctl"; d1=$SA_LAST_PID
+vr_start_sa dir1 "$SA_TMP/dir1.conf" --control-socket "$SA_TMP/dir1.ctl" --metrics=9650; d1=$SA_LAST_PID
+scrape() {
+  sa_in dir1 python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9650/metrics", timeout=5).read().decode())'
+}
 vr_wait_holder 60 "$VIP" dir1 dir1 || fail "dir1 did not become MASTER"
 full="$LVS_BACK.14:80 1;$LVS_BACK.15:80 1;"
 table_is() { [ "$(table)" = "$1" ]; }
@@ -79,7 +84,7 @@ ok "dir1 MASTER, table $(table)"
 # --- 1. drain r4 under traffic, with a connection to r4 held open ---
 # Held connections: each sends half a request, waits, then finishes it; whichever reach r4
 # keep it busy (ActiveConn) for HOLD seconds. Two of them: round robin gives r4 one.
-hold=8
+hold=15
 cat >"$SA_TMP/hold.py" <<'PY'
 import socket, sys, time
 addr, hold, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
@@ -102,7 +107,9 @@ with open(out, "a") as f:
     f.write("%.3f %s\n" % (time.time(), body))
 PY
 for k in 1 2; do sa_start c python3 "$SA_TMP/hold.py" "$VIP" "$hold" "$SA_TMP/held.out"; done
-sleep 1
+# The precondition: one of them is an active connection to r4 in the kernel's table.
+r4_active() { sa_in dir1 ipvsadm -Ln | awk -v d="$LVS_BACK.14:80" '$1 == "->" && $2 == d && $5 >= 1 { f = 1 } END { exit !f }'; }
+sa_wait 15 r4_active || fail "no held connection became active on r4: $(sa_in dir1 ipvsadm -Lnc | tr '\n' ';')"
 loop=$SA_TMP/loop.out stop=$SA_TMP/loop.stop
 sa_start c python3 "$client_py" "$VIP" 300 0.1 60 "$stop" >"$loop"
 client=$SA_LAST_PID
@@ -113,6 +120,12 @@ drainer=$SA_LAST_PID
 weight0() { table | grep -q "$LVS_BACK.14:80 0;"; }
 sa_wait 10 weight0 || fail "r4's weight did not go to 0: $(table)"
 ok "drain: r4 weight 0 at once ($(table))"
+m=$(scrape)
+r4_sample() { grep -E "^$1\{local_address=\"$VIP\",local_port=\"80\",remote_address=\"$LVS_BACK.14\",remote_port=\"80\",proto=\"TCP\",local_mark=\"\"\} " <<<"$m" | awk '{ print $2 }'; }
+w=$(r4_sample node_ipvs_backend_weight); a=$(r4_sample node_ipvs_backend_connections_active)
+[ "$w" = 0 ] && [ "${a:-0}" -ge 1 ] || fail "metrics during the drain: r4 weight '$w', active '$a' (want 0 and >= 1)"
+grep -q "^node_ipvs_connections_total [1-9]" <<<"$m" || fail "node_ipvs_connections_total missing or 0"
+ok "metrics during the drain: r4 weight $w with $a active connection(s); node_ipvs_connections_total $(awk '$1 == "node_ipvs_connections_total" { print $2 }' <<<"$m")"
 drained() { ! kill -0 "$drainer" 2>/dev/null; }
 sa_wait 60 drained || fail "the drain did not end: $(cat "$SA_TMP/drain.out")"
 t_done=$(now)
