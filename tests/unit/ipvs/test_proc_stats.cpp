@@ -32,7 +32,7 @@ TEST_CASE("proc_stats: IPv4 and IPv6 destinations, summed over services") {
   CHECK(parse_proc_ip_vs("").empty());
 }
 
-TEST_CASE("proc_stats: services with their scheduler, forwarding and weights; fwmark services") {
+TEST_CASE("proc_stats: services with their scheduler, forwarding and weights, and fwmark services") {
   const char* text =
       "IP Virtual Server version 1.2.1 (size=4096)\n"
       "Prot LocalAddress:Port Scheduler Flags\n"
