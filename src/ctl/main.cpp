@@ -249,15 +249,14 @@ int main(int argc, char** argv) {
   if (a.words.empty()) return usage_error("no command");
   const std::string cmd = a.words[0];
   std::vector<std::string> rest(a.words.begin() + 1, a.words.end());
-  const auto one_target = [&](const char* what) -> std::optional<std::string> {
+  const auto one_target = [&]() -> std::optional<std::string> {
     if (rest.size() != 1) return std::nullopt;
-    (void)what;
     return rest[0];
   };
   if (cmd == "status" && rest.empty()) return simple(a, "status", {}, ctl::render_status);
   if (cmd == "ping" && rest.empty()) return simple(a, "ping", {}, render_ping);
   if (cmd == "explain") {
-    auto t = one_target("NAME");
+    auto t = one_target();
     if (!t) return usage_error("explain needs one NAME");
     return simple(a, "explain", boost::json::object{{"name", *t}}, ctl::render_explain);
   }
@@ -323,7 +322,7 @@ int main(int argc, char** argv) {
     return simple(a, "drain", args, render_message);
   }
   if (cmd == "maintenance" || cmd == "resume" || cmd == "disable" || cmd == "enable") {
-    auto t = one_target("TARGET");
+    auto t = one_target();
     if (!t) return usage_error(cmd + " needs one target");
     return simple(a, cmd, boost::json::object{{"target", *t}}, render_message);
   }

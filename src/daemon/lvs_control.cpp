@@ -182,10 +182,12 @@ bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) cons
   if (!checks_) return false;
   boost::json::array reasons;
   bool found = false;
+  bool is_vs = false;  // NAME is a virtual server's (else a real server's)
   const auto pools = checks_->pools();
   for (std::size_t i = 0; i < pools.size() && i < ipvs_cfg_.virtual_servers.size(); ++i) {
     const std::string& vsname = ipvs_cfg_.virtual_servers[i].name;
     const bool whole_vs = vsname == name;
+    is_vs = is_vs || whole_vs;
     const auto rss = checks_->real_servers(i);
     for (std::size_t ri = 0; ri < rss.size(); ++ri) {
       const auto& rs = rss[ri];
@@ -231,10 +233,7 @@ bool LvsSubsystem::explain(std::string_view name, boost::json::object& out) cons
     }
   }
   if (!found) return false;
-  out["kind"] = name.find('|') == std::string_view::npos && !name.empty() && name.front() == '[' &&
-                        name.find(':') != name.rfind(':')
-                    ? "virtual_server"
-                    : "real_server";
+  out["kind"] = is_vs ? "virtual_server" : "real_server";
   out["name"] = std::string(name);
   out["reasons"] = std::move(reasons);
   return true;
