@@ -78,6 +78,52 @@ void LvsSubsystem::write_ipvs_metrics(metrics::Exposition& x) {
   }
 }
 
+// Per service and per real server: what `ipvsadm -L --stats` shows, for the services we
+// own only (another program's services in this namespace are not ours to report). One
+// dump of the services and one of each owned service's destinations, per scrape.
+void LvsSubsystem::write_traffic_metrics(metrics::Exposition& x, const std::vector<check::DesiredPool>& pools) const {
+  if (!backend_ || !reconciler_) return;
+  std::map<ipvs::ServiceKey, std::string> vs_of;
+  for (std::size_t i = 0; i < ipvs_cfg_.virtual_servers.size(); ++i) {
+    const std::string name =
+        i < pools.size() ? check::format_vs(pools[i].vs) : ipvs_cfg_.virtual_servers[i].name;
+    for (const auto& k : ipvs_cfg_.virtual_servers[i].services) vs_of.emplace(k, name);
+  }
+  const auto& owned = reconciler_->owned();
+  auto ours = [&](const ipvs::ServiceKey& k) { return vs_of.contains(k) && owned.services.contains(k); };
+  auto read = backend_->stats(ours);
+  if (!read) {
+    x.gauge("stayalived_ipvs_stats_readable", "1 when the kernel's IPVS counters could be read", {}, 0);
+    return;
+  }
+  x.gauge("stayalived_ipvs_stats_readable", "1 when the kernel's IPVS counters could be read", {}, 1);
+  auto traffic = [&x](std::string_view what, const metrics::Labels& l, const ipvs::TrafficStats& t) {
+    const std::string p = fmt::format("stayalived_ipvs_{}_", what);
+    x.counter(p + "connections_total", fmt::format("Connections scheduled to the {}", what), l,
+              static_cast<double>(t.connections));
+    x.counter(p + "incoming_packets_total", fmt::format("Packets from clients to the {}", what), l,
+              static_cast<double>(t.incoming_packets));
+    x.counter(p + "outgoing_packets_total", fmt::format("Packets from the {} to clients", what), l,
+              static_cast<double>(t.outgoing_packets));
+    x.counter(p + "incoming_bytes_total", fmt::format("Bytes from clients to the {}", what), l,
+              static_cast<double>(t.incoming_bytes));
+    x.counter(p + "outgoing_bytes_total", fmt::format("Bytes from the {} to clients", what), l,
+              static_cast<double>(t.outgoing_bytes));
+  };
+  for (const auto& s : *read) {
+    if (!ours(s.key)) continue;
+    const std::string& vs = vs_of.at(s.key);
+    const std::string service = s.key.to_string();
+    traffic("service", {{"virtual_server", vs}, {"service", service}}, s.traffic);
+    for (const auto& d : s.dests) {
+      const metrics::Labels l{{"virtual_server", vs}, {"service", service}, {"real_server", d.key.to_string()}};
+      traffic("real_server", l, d.traffic);
+      x.gauge("stayalived_ipvs_real_server_persistent_connections", "Persistence templates of the real server", l,
+              static_cast<double>(d.persistent_connections));
+    }
+  }
+}
+
 // Once per half second while a drain runs: the kernel's connection counts (of this network
 // namespace) for each draining real server.
 void LvsSubsystem::watch_drains() {

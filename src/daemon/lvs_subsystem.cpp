@@ -274,8 +274,8 @@ std::string LvsSubsystem::status() const {
 }
 
 // Prometheus: real servers and quorum per virtual server, the checkers' counters and
-// lateness, and what IPVS holds. (Per-service and per-destination IPVS traffic counters
-// would need the kernel's stats attributes, which the backend does not read.)
+// lateness, and what IPVS holds: node_exporter's families and, per service and real
+// server, the kernel's traffic counters.
 void LvsSubsystem::write_metrics(metrics::Exposition& x) const {
   if (!checks_) return;
   const auto pools = checks_->pools();
@@ -337,7 +337,10 @@ void LvsSubsystem::write_metrics(metrics::Exposition& x) const {
     x.gauge("stayalived_ipvs_destinations", "IPVS destinations in the kernel, as last read", {},
             static_cast<double>(reconciler_->observed().dest_count()));
   }
-  if (reconciler_) write_ipvs_metrics(x);
+  if (reconciler_) {
+    write_ipvs_metrics(x);
+    write_traffic_metrics(x, pools);
+  }
   if (backend_)
     x.counter("stayalived_ipvs_netlink_messages_total", "Generic-netlink messages that change the kernel's IPVS table",
               {}, static_cast<double>(backend_->counters().writes));

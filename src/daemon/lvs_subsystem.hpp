@@ -101,6 +101,9 @@ class LvsSubsystem final : public Subsystem {
   static std::optional<std::string> read_proc(const char* path);
   /// node_exporter's IPVS families, from /proc/net/ip_vs and /proc/net/ip_vs_stats.
   static void write_ipvs_metrics(metrics::Exposition& x);
+  /// Our services' and real servers' traffic counters, read from the kernel (netlink)
+  /// and labelled with the virtual server each belongs to.
+  void write_traffic_metrics(metrics::Exposition& x, const std::vector<check::DesiredPool>& pools) const;
   void end_drain(const std::string& target, CommandOutcome outcome);
   /// The pool without the disabled real servers, and with weight 0 for those draining.
   check::DesiredPool without_disabled(const check::DesiredPool& p) const;

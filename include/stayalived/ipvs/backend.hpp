@@ -54,6 +54,10 @@ class Backend {
   /// Executes `ops` in order; a failed op does not stop the ones after it. Returns one
   /// OpError per op.
   [[nodiscard]] virtual std::vector<OpError> execute(std::span<const Op> ops) = 0;
+  /// The traffic counters of every service, with those of the destinations of the
+  /// services for which `with_dests` is true (ipvsadm -L --stats). A read: no write.
+  [[nodiscard]] virtual Result<std::vector<ServiceStats>> stats(
+      const std::function<bool(const ServiceKey&)>& with_dests) = 0;
   /// Removes every service (ipvsadm -C).
   [[nodiscard]] virtual Result<void> flush() = 0;
   /// Reads the connection timeouts.

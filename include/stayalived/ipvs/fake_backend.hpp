@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <functional>
+#include <map>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,10 +44,15 @@ class FakeBackend final : public Backend {
   int lookups = 0;
   /// Number of dump() calls.
   int dumps = 0;
+  /// Traffic counters stats() reports, by service and by (service, destination).
+  std::map<ServiceKey, TrafficStats> service_traffic;
+  std::map<std::pair<ServiceKey, DestKey>, TrafficStats> dest_traffic;
 
   // The Backend interface (backend.hpp), on `table`.
   Result<State> dump(const std::function<bool(const ServiceKey&)>& with_dests) override;
   Result<std::optional<ServiceEntry>> lookup(const ServiceKey& key) override;
+  /// The table's services and destinations with the counters in `traffic` (zero if absent).
+  Result<std::vector<ServiceStats>> stats(const std::function<bool(const ServiceKey&)>& with_dests) override;
   std::vector<OpError> execute(std::span<const Op> ops) override;
   Result<void> flush() override;
   Result<Timeouts> timeouts() override { return current_timeouts; }

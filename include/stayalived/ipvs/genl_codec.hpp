@@ -75,6 +75,10 @@ Expected<Service, std::string> decode_service(const Message& m);
 /// Decodes a destination from a message carrying IPVS_CMD_ATTR_DEST. `service_family` is
 /// the destination's family when the kernel omits IPVS_DEST_ATTR_ADDR_FAMILY.
 Expected<Destination, std::string> decode_dest(const Message& m, Family service_family);
+/// Decodes a service's key and traffic counters (a GET_SERVICE answer).
+Expected<ServiceStats, std::string> decode_service_stats(const Message& m);
+/// Decodes a destination's key, weight, connection counts and traffic counters.
+Expected<DestStats, std::string> decode_dest_stats(const Message& m, Family service_family);
 /// Decodes a sync daemon from a message carrying IPVS_CMD_ATTR_DAEMON.
 Expected<SyncDaemon, std::string> decode_daemon(const Message& m);
 /// Decodes the timeouts of an IPVS_CMD_GET_CONFIG answer.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stayalived/common/net.hpp"
 
@@ -138,6 +139,39 @@ struct State {
   std::size_t dest_count() const;
 
   bool operator==(const State&) const = default;
+};
+
+/// The kernel's traffic counters of a service or destination since it was added
+/// (IPVS_*_ATTR_STATS64, or the 32-bit IPVS_*_ATTR_STATS of older kernels; ipvsadm -L --stats).
+struct TrafficStats {
+  std::uint64_t connections = 0;
+  std::uint64_t incoming_packets = 0;
+  std::uint64_t outgoing_packets = 0;
+  std::uint64_t incoming_bytes = 0;
+  std::uint64_t outgoing_bytes = 0;
+
+  bool operator==(const TrafficStats&) const = default;
+};
+
+/// A destination's counters and its connections now.
+struct DestStats {
+  DestKey key{};
+  std::uint32_t weight = 0;
+  std::uint32_t active_connections = 0;
+  std::uint32_t inactive_connections = 0;
+  std::uint32_t persistent_connections = 0;
+  TrafficStats traffic{};
+
+  bool operator==(const DestStats&) const = default;
+};
+
+/// A service's counters, with its destinations' (when they were asked for).
+struct ServiceStats {
+  ServiceKey key{};
+  TrafficStats traffic{};
+  std::vector<DestStats> dests{};
+
+  bool operator==(const ServiceStats&) const = default;
 };
 
 /// Connection timeouts (ipvsadm --set; keepalived.conf lvs_timeouts). 0 leaves one unchanged.

@@ -29,6 +29,26 @@ Result<std::optional<ServiceEntry>> FakeBackend::lookup(const ServiceKey& key) {
   return std::optional<ServiceEntry>{*e};
 }
 
+Result<std::vector<ServiceStats>> FakeBackend::stats(const std::function<bool(const ServiceKey&)>& with_dests) {
+  ++counters_.reads;
+  if (dump_error) return Unexpected(*dump_error);
+  std::vector<ServiceStats> out;
+  for (const auto& [k, e] : table.services) {
+    ServiceStats s{.key = k, .traffic = {}, .dests = {}};
+    if (auto it = service_traffic.find(k); it != service_traffic.end()) s.traffic = it->second;
+    if (with_dests && with_dests(k)) {
+      ++counters_.reads;
+      for (const auto& [dk, d] : e.dests) {
+        DestStats ds{.key = dk, .weight = d.weight};
+        if (auto it = dest_traffic.find({k, dk}); it != dest_traffic.end()) ds.traffic = it->second;
+        s.dests.push_back(ds);
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::vector<OpError> FakeBackend::execute(std::span<const Op> ops) {
   std::vector<OpError> results;
   results.reserve(ops.size());

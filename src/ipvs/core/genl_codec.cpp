@@ -399,6 +399,59 @@ Expected<Destination, std::string> decode_dest(const Message& m, Family service_
   return d;
 }
 
+namespace {
+
+// A counter of a stats nest: 8 bytes in STATS64 (and for the byte counters of STATS),
+// 4 bytes for the others in STATS.
+std::uint64_t counter(const std::vector<Attr>& attrs, std::uint16_t type) {
+  const Attr* a = find(attrs, type);
+  if (a == nullptr) return 0;
+  if (a->data.size() >= 8) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, a->data.data(), 8);
+    return v;
+  }
+  return a->data.size() >= 4 ? load32(a->data.data()) : 0;
+}
+
+// The traffic counters of a service or destination: STATS64 when the kernel sends it
+// (Linux >= 4.1), else STATS.
+TrafficStats traffic_of(const std::vector<Attr>& attrs, std::uint16_t stats64, std::uint16_t stats32) {
+  const Attr* n = find(attrs, stats64);
+  if (n == nullptr) n = find(attrs, stats32);
+  if (n == nullptr) return {};
+  auto inner = parse_attrs(n->data);
+  if (!inner) return {};
+  return TrafficStats{.connections = counter(*inner, IPVS_STATS_ATTR_CONNS),
+                      .incoming_packets = counter(*inner, IPVS_STATS_ATTR_INPKTS),
+                      .outgoing_packets = counter(*inner, IPVS_STATS_ATTR_OUTPKTS),
+                      .incoming_bytes = counter(*inner, IPVS_STATS_ATTR_INBYTES),
+                      .outgoing_bytes = counter(*inner, IPVS_STATS_ATTR_OUTBYTES)};
+}
+
+}  // namespace
+
+Expected<ServiceStats, std::string> decode_service_stats(const Message& m) {
+  auto s = decode_service(m);
+  if (!s) return Unexpected(s.error());
+  auto attrs = nested_of(m, IPVS_CMD_ATTR_SERVICE, "service");
+  if (!attrs) return Unexpected(attrs.error());
+  return ServiceStats{.key = s->key, .traffic = traffic_of(*attrs, IPVS_SVC_ATTR_STATS64, IPVS_SVC_ATTR_STATS), .dests = {}};
+}
+
+Expected<DestStats, std::string> decode_dest_stats(const Message& m, Family service_family) {
+  auto d = decode_dest(m, service_family);
+  if (!d) return Unexpected(d.error());
+  auto attrs = nested_of(m, IPVS_CMD_ATTR_DEST, "destination");
+  if (!attrs) return Unexpected(attrs.error());
+  DestStats out{.key = d->key, .weight = d->weight};
+  get32(*attrs, IPVS_DEST_ATTR_ACTIVE_CONNS, out.active_connections);
+  get32(*attrs, IPVS_DEST_ATTR_INACT_CONNS, out.inactive_connections);
+  get32(*attrs, IPVS_DEST_ATTR_PERSIST_CONNS, out.persistent_connections);
+  out.traffic = traffic_of(*attrs, IPVS_DEST_ATTR_STATS64, IPVS_DEST_ATTR_STATS);
+  return out;
+}
+
 Expected<SyncDaemon, std::string> decode_daemon(const Message& m) {
   auto attrs = nested_of(m, IPVS_CMD_ATTR_DAEMON, "daemon");
   if (!attrs) return Unexpected(attrs.error());

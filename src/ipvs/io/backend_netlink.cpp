@@ -76,6 +76,29 @@ class NetlinkBackend final : public Backend {
     return out;
   }
 
+  Result<std::vector<ServiceStats>> stats(const std::function<bool(const ServiceKey&)>& with_dests) override {
+    auto services = dump_list<ServiceStats>(genl::encode_get_services(next_header()),
+                                            [](const genl::Message& m) { return genl::decode_service_stats(m); });
+    if (!services) return Unexpected(services.error());
+    std::vector<ServiceStats> out;
+    out.reserve(services->size());
+    for (auto& s : *services) {
+      if (with_dests && with_dests(s.key)) {
+        const Family family = s.key.family;
+        auto dests = dump_list<DestStats>(genl::encode_get_dests(s.key, next_header()), [family](const genl::Message& m) {
+          return genl::decode_dest_stats(m, family);
+        });
+        if (!dests) {
+          if (dests.error().code == ESRCH || dests.error().code == ENOENT) continue;  // gone meanwhile
+          return Unexpected(dests.error());
+        }
+        s.dests = std::move(*dests);
+      }
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
   std::vector<OpError> execute(std::span<const Op> ops) override {
     std::vector<OpError> results(ops.size(), kLost);
     std::vector<std::uint8_t> datagram;

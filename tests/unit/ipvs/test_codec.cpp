@@ -377,3 +377,112 @@ TEST_CASE("codec: malformed input is rejected, never over-read") {
   auto m = as_reply(genl::encode_get_services(kHdr), storage);
   CHECK_FALSE(genl::decode_service(m));
 }
+
+namespace {
+
+// A kernel answer built by hand, attribute by attribute (the stats nests are only ever
+// sent by the kernel, so no encoder of ours makes them).
+struct Reply {
+  std::vector<std::uint8_t> b;
+  std::vector<std::size_t> open;
+
+  explicit Reply(std::uint8_t cmd) {
+    b.resize(NLMSG_HDRLEN + GENL_HDRLEN, 0);
+    b[NLMSG_HDRLEN] = cmd;
+    store16(4, 0x42);  // nlmsg_type: the family
+  }
+  void store16(std::size_t off, std::uint16_t v) { std::memcpy(b.data() + off, &v, 2); }
+  void put(std::uint16_t type, const void* data, std::size_t n) {
+    const std::size_t at = b.size();
+    b.resize(at + NLA_HDRLEN + ((n + 3) & ~std::size_t{3}), 0);
+    store16(at, static_cast<std::uint16_t>(NLA_HDRLEN + n));
+    store16(at + 2, type);
+    std::memcpy(b.data() + at + NLA_HDRLEN, data, n);
+  }
+  void u16(std::uint16_t type, std::uint16_t v) { put(type, &v, 2); }
+  void be16(std::uint16_t type, std::uint16_t v) { u16(type, htons(v)); }
+  void u32(std::uint16_t type, std::uint32_t v) { put(type, &v, 4); }
+  void u64(std::uint16_t type, std::uint64_t v) { put(type, &v, 8); }
+  void begin(std::uint16_t type) {
+    open.push_back(b.size());
+    b.resize(b.size() + NLA_HDRLEN, 0);
+    store16(open.back() + 2, static_cast<std::uint16_t>(type | NLA_F_NESTED));
+  }
+  void end() {
+    store16(open.back(), static_cast<std::uint16_t>(b.size() - open.back()));
+    open.pop_back();
+  }
+  genl::Message message() {
+    const std::uint32_t len = static_cast<std::uint32_t>(b.size());
+    std::memcpy(b.data(), &len, 4);
+    auto msgs = genl::split(b);
+    REQUIRE(msgs);
+    REQUIRE(msgs->size() == 1);
+    return (*msgs)[0];
+  }
+};
+
+}  // namespace
+
+TEST_CASE("codec: service and destination traffic counters, 64-bit and the older 32-bit nest") {
+  Reply svc(IPVS_CMD_NEW_SERVICE);
+  svc.begin(IPVS_CMD_ATTR_SERVICE);
+  svc.u16(IPVS_SVC_ATTR_AF, AF_INET);
+  svc.u16(IPVS_SVC_ATTR_PROTOCOL, IPPROTO_TCP);
+  const std::uint8_t addr[16] = {192, 0, 2, 10};
+  svc.put(IPVS_SVC_ATTR_ADDR, addr, 16);
+  svc.be16(IPVS_SVC_ATTR_PORT, 80);
+  svc.begin(IPVS_SVC_ATTR_STATS64);
+  svc.u64(IPVS_STATS_ATTR_CONNS, 5'000'000'000ULL);
+  svc.u64(IPVS_STATS_ATTR_INPKTS, 11);
+  svc.u64(IPVS_STATS_ATTR_OUTPKTS, 12);
+  svc.u64(IPVS_STATS_ATTR_INBYTES, 1300);
+  svc.u64(IPVS_STATS_ATTR_OUTBYTES, 1400);
+  svc.end();
+  svc.end();
+  auto s = genl::decode_service_stats(svc.message());
+  REQUIRE(s);
+  CHECK(s->key == tcp("192.0.2.10", 80));
+  CHECK(s->traffic == TrafficStats{5'000'000'000ULL, 11, 12, 1300, 1400});
+
+  Reply d(IPVS_CMD_NEW_DEST);
+  d.begin(IPVS_CMD_ATTR_DEST);
+  const std::uint8_t raddr[16] = {192, 0, 2, 21};
+  d.put(IPVS_DEST_ATTR_ADDR, raddr, 16);
+  d.be16(IPVS_DEST_ATTR_PORT, 8080);
+  d.u32(IPVS_DEST_ATTR_WEIGHT, 3);
+  d.u32(IPVS_DEST_ATTR_ACTIVE_CONNS, 7);
+  d.u32(IPVS_DEST_ATTR_INACT_CONNS, 8);
+  d.u32(IPVS_DEST_ATTR_PERSIST_CONNS, 2);
+  d.begin(IPVS_DEST_ATTR_STATS);  // a kernel before 4.1: 32-bit counts, 64-bit bytes
+  d.u32(IPVS_STATS_ATTR_CONNS, 4);
+  d.u32(IPVS_STATS_ATTR_INPKTS, 40);
+  d.u32(IPVS_STATS_ATTR_OUTPKTS, 41);
+  d.u64(IPVS_STATS_ATTR_INBYTES, 4000);
+  d.u64(IPVS_STATS_ATTR_OUTBYTES, 4100);
+  d.end();
+  d.end();
+  auto ds = genl::decode_dest_stats(d.message(), Family::Inet);
+  REQUIRE(ds);
+  CHECK(ds->key.to_string() == "192.0.2.21:8080");
+  CHECK(ds->weight == 3);
+  CHECK(ds->active_connections == 7);
+  CHECK(ds->inactive_connections == 8);
+  CHECK(ds->persistent_connections == 2);
+  CHECK(ds->traffic == TrafficStats{4, 40, 41, 4000, 4100});
+
+  // Without a stats nest (or with a malformed one) the counters are zero, the key stands.
+  Reply bare(IPVS_CMD_NEW_DEST);
+  bare.begin(IPVS_CMD_ATTR_DEST);
+  bare.put(IPVS_DEST_ATTR_ADDR, raddr, 16);
+  bare.be16(IPVS_DEST_ATTR_PORT, 8080);
+  bare.begin(IPVS_DEST_ATTR_STATS64);
+  const std::uint8_t junk[6] = {0xff, 0xff, 1, 0, 0, 0};  // an attribute longer than its nest
+  bare.b.insert(bare.b.end(), junk, junk + 6);
+  bare.b.resize((bare.b.size() + 3) & ~std::size_t{3}, 0);
+  bare.end();
+  bare.end();
+  auto z = genl::decode_dest_stats(bare.message(), Family::Inet);
+  REQUIRE(z);
+  CHECK(z->traffic == TrafficStats{});
+}

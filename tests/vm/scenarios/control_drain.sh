@@ -11,7 +11,7 @@
 #      drain ends only after the held connection has ended, and then r4 leaves the table;
 #      status shows it DISABLED; enable puts it back (round robin again).
 #      While it drains, /metrics (node_exporter's IPVS names) shows r4 with weight 0 and its
-#      active connection.
+#      active connection, and our per-real-server counters (netlink stats) match ipvsadm --stats.
 #   2. reload --dry-run lists IPVS operations; the real reload that follows performs exactly
 #      that many writes (the daemon's ipvs_applied event), and the table is what the dry run
 #      said.
@@ -127,6 +127,16 @@ w=$(r4_sample node_ipvs_backend_weight); a=$(r4_sample node_ipvs_backend_connect
 [ "$w" = 0 ] && [ "${a:-0}" -ge 1 ] || fail "metrics during the drain: r4 weight '$w', active '$a' (want 0 and >= 1)"
 grep -q "^node_ipvs_connections_total [1-9]" <<<"$m" || fail "node_ipvs_connections_total missing or 0"
 ok "metrics during the drain: r4 weight $w with $a active connection(s); node_ipvs_connections_total $(awk '$1 == "node_ipvs_connections_total" { print $2 }' <<<"$m")"
+# Our per-real-server counters (netlink stats) against ipvsadm's: r4 takes no new
+# connection at weight 0, so the two reads agree on its connection count.
+rs_sample() { grep -E "^$1\{virtual_server=\"[^\"]*\",service=\"TCP $VIP:80\",real_server=\"$LVS_BACK.14:80\"\} " <<<"$m" | awk '{ print $NF }'; }
+conns=$(rs_sample stayalived_ipvs_real_server_connections_total); pkts=$(rs_sample stayalived_ipvs_real_server_incoming_packets_total)
+kconns=$(sa_in dir1 ipvsadm -Ln --stats --exact | awk -v d="$LVS_BACK.14:80" '$1 == "->" && $2 == d { print $3 }')
+[ -n "$conns" ] && [ "$conns" = "$kconns" ] && [ "${pkts:-0}" -ge 1 ] ||
+  fail "stayalived_ipvs_real_server_* for r4: connections '$conns' (ipvsadm --stats: '$kconns'), incoming packets '$pkts'"
+grep -qE "^stayalived_ipvs_service_connections_total\{virtual_server=\"[^\"]*\",service=\"TCP $VIP:80\"\} [1-9]" <<<"$m" ||
+  fail "stayalived_ipvs_service_connections_total for $VIP:80 missing or 0"
+ok "metrics during the drain: r4 has $conns connection(s) and $pkts incoming packet(s) in our counters, as ipvsadm --stats"
 drained() { ! kill -0 "$drainer" 2>/dev/null; }
 sa_wait 60 drained || fail "the drain did not end: $(cat "$SA_TMP/drain.out")"
 t_done=$(now)
