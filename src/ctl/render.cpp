@@ -90,7 +90,10 @@ std::string render_status(const boost::json::value& v) {
       if (const auto* vv = arr(i, "vips"))
         for (const auto& ip : *vv) vips += (vips.empty() ? "" : ",") + s(&ip);
       std::string state = s(i, "state");
-      if (const auto* m = i.if_contains("maintenance"); m && m->is_bool() && m->get_bool()) state += " (maintenance)";
+      if (const auto* h = i.if_contains("handing_over"); h && h->is_bool() && h->get_bool())
+        state += " (handing over)";
+      else if (const auto* m = i.if_contains("maintenance"); m && m->is_bool() && m->get_bool())
+        state += " (maintenance)";
       rows.push_back({s(i, "name"), s(i, "interface"), s(i, "vrid"), state, s(i, "effective_priority"),
                       s(i, "base_priority"), s(i, "master").empty() ? "-" : s(i, "master"), when(num(i, "since")),
                       s(i, "sync_group").empty() ? "-" : s(i, "sync_group"), vips.empty() ? "-" : vips});

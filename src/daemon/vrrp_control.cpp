@@ -43,6 +43,7 @@ void VrrpSubsystem::describe(boost::json::object& root) const {
                                                     : std::string();
     if (i.group) o["sync_group"] = *i.group;
     o["maintenance"] = i.maintenance;
+    o["handing_over"] = i.handing_over;
     const auto lt = last_transition_.find(i.name);
     o["since"] = lt == last_transition_.end() ? 0.0 : epoch_seconds(lt->second);
     boost::json::array vips;
@@ -81,7 +82,10 @@ bool VrrpSubsystem::explain(std::string_view name, boost::json::object& out) con
   const std::string state(vrrp::name(i.state));
   const std::string us = i.source ? i.source->to_string() : std::string("us");
   std::string why;
-  if (i.maintenance) {
+  if (i.handing_over) {
+    why = "in maintenance by the operator: it sent priority 0 and keeps the VIPs until the new master advertises "
+          "(at most a Master_Down_Interval)";
+  } else if (i.maintenance) {
     why = fmt::format("in maintenance by the operator: it does not take over ('stayalivedctl resume {}' ends it)", i.name);
   } else if (i.state == vrrp::State::Fault) {
     why = "tracking holds it in FAULT";

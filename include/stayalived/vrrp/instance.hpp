@@ -269,6 +269,9 @@ class Instance {
   bool group_fault() const { return group_fault_; }
   /// In an operator's maintenance (the Maintenance event).
   bool maintenance() const { return maintenance_; }
+  /// A Master in maintenance that sent priority 0 and keeps its VIPs until another router
+  /// advertises as master (or a Master_Down_Interval passes without one).
+  bool handing_over() const { return handing_over_; }
   /// Master_Adver_Interval: ours as Master, the master's (v3) as Backup.
   centiseconds master_adver_interval() const { return master_adver_interval_; }
   Duration skew_time() const;
@@ -321,6 +324,7 @@ class Instance {
   bool tracking_fault_ = false;
   bool group_fault_ = false;
   bool maintenance_ = false;
+  bool handing_over_ = false;
   bool started_ = false;
   bool wants_master_ = false;
   IpAddress source_;

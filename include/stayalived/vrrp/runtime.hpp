@@ -67,6 +67,7 @@ struct InstanceInfo {
   std::optional<std::string> group;
   bool wants_master = false;
   bool maintenance = false;
+  bool handing_over = false;  ///< a Master in maintenance waiting for the new master's advert
   bool fault = false;  ///< tracking or its sync group holds it in FAULT
   InstanceStats stats;
 };

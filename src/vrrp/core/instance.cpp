@@ -118,9 +118,12 @@ void Instance::transition(Out& out, State to, Reason why, TimePoint now) {
   if (to == State::Master) out.push(Note{Note::Kind::EnteringMaster, source_, 0, 0});
   state_ = to;
   wants_master_ = false;
+  // A hand-over already sent its priority 0; another would only restart the new master's
+  // advert timer.
+  const bool zero_sent = std::exchange(handing_over_, false);
   if (from == State::Master)
-    leave_master(out, to == State::Fault || to == State::Init || why == Reason::AddressLost ||
-                          why == Reason::Maintenance);
+    leave_master(out, !zero_sent && (to == State::Fault || to == State::Init || why == Reason::AddressLost ||
+                                     why == Reason::Maintenance));
   switch (to) {
     case State::Master:
       enter_master(out, now);
@@ -213,7 +216,28 @@ void Instance::on_maintenance(Out& out, bool on, TimePoint now) {
   if (!started_) return;
   if (on) {
     wants_master_ = false;
-    if (state_ == State::Master) transition(out, State::Backup, Reason::Maintenance, now);
+    if (state_ == State::Master) {
+      // The hand-over: priority 0 now (a Backup takes over after its Skew_Time, RFC 5798
+      // section 6.4.2), but the VIPs stay until the new master's first advert. Removing
+      // them at once, as a shutdown does, would drop every packet sent to them during that
+      // Skew_Time (and the connections in flight); this way the clients' traffic moves with
+      // the new master's gratuitous ARPs. No adverts of ours meanwhile; if nobody takes
+      // over within a Master_Down_Interval the VIPs go anyway.
+      handing_over_ = true;
+      cancel(out, TimerId::GarpDelayed);
+      cancel(out, TimerId::GarpRefresh);
+      ++stats_.adverts_sent;
+      ++stats_.priority_zero_sent;
+      out.push(SendAdvert{kPriorityStop});
+      out.push(Note{Note::Kind::PriorityZeroSent, source_, 0, priority_});
+      arm_master_down(out, now);
+    }
+  } else if (handing_over_) {
+    // Resumed before anyone took over: a master again, advertising its priority.
+    handing_over_ = false;
+    ++stats_.adverts_sent;
+    out.push(SendAdvert{priority_});
+    arm(out, TimerId::Protocol, now + Duration(cfg_.advert_interval));
   } else if (state_ == State::Backup) {
     // Back in the election: a Master_Down_Interval from now, unless a master speaks.
     arm_master_down(out, now);
@@ -242,6 +266,8 @@ void Instance::on_timer(Out& out, TimerId id, TimePoint now) {
         } else {
           transition(out, State::Master, Reason::MasterDown, now);
         }
+      } else if (state_ == State::Master && handing_over_) {
+        transition(out, State::Backup, Reason::Maintenance, now);  // nobody took over
       } else if (state_ == State::Master) {
         ++stats_.adverts_sent;
         out.push(SendAdvert{priority_});
@@ -349,6 +375,14 @@ void Instance::backup_advert(Out& out, const Received& rx, TimePoint now) {
 // RFC 5798 section 6.4.3, "If an ADVERTISEMENT is received".
 void Instance::master_advert(Out& out, const Received& rx, TimePoint now) {
   const std::uint8_t p = rx.advert.priority;
+  if (handing_over_) {
+    // Our priority is 0 now: any master's advert is the hand-over done.
+    if (p == kPriorityStop) return;
+    master_address_ = rx.source;
+    master_priority_ = p;
+    transition(out, State::Backup, Reason::Maintenance, now);
+    return;
+  }
   if (p == kPriorityStop) {
     ++stats_.adverts_sent;
     out.push(SendAdvert{priority_});

@@ -315,6 +315,7 @@ std::vector<InstanceInfo> Runtime::instances() const {
     info.group = p->setup.sync_group;
     info.wants_master = i.wants_master();
     info.maintenance = i.maintenance();
+    info.handing_over = i.handing_over();
     info.fault = i.tracking_fault() || i.group_fault();
     info.stats = i.stats();
     out.push_back(std::move(info));

@@ -202,7 +202,10 @@ TEST_CASE("sync group: a member put in maintenance takes the group to Backup, an
   p.fire(p.a);
   p.fire(p.b);
   REQUIRE(p.e.group_state(p.g) == State::Master);
-  auto o = p.e.handle(p.a, Maintenance{true}, p.now);
+  p.e.handle(p.a, Maintenance{true}, p.now);
+  CHECK(p.e.instance(p.a).handing_over());  // keeps the VIPs while a peer takes over
+  CHECK(p.e.instance(p.a).state() == State::Master);
+  p.fire(p.a);  // no peer here: after a Master_Down_Interval it lets go
   CHECK(p.e.instance(p.a).state() == State::Backup);
   CHECK(p.e.instance(p.b).state() == State::Backup);  // the group follows
   CHECK(p.e.group_state(p.g) == State::Backup);
