@@ -66,6 +66,9 @@ void dump_global(Out& o, const GlobalDefs& g) {
   if (g.random_seed) b.kv("random_seed {}", *g.random_seed);
   if (g.umask) b.kv("umask 0{:o}", *g.umask);
   if (g.metrics_listen) b.kv("metrics_listen {}", word(*g.metrics_listen));
+  if (g.control_socket) b.kv("control_socket {}", word(*g.control_socket));
+  if (g.control_group) b.kv("control_group {}", word(*g.control_group));
+  if (g.control_admin_group) b.kv("control_admin_group {}", word(*g.control_admin_group));
   if (g.process_names) b.line("process_names");
   if (g.process_name) b.kv("process_name {}", word(*g.process_name));
   dump_tuning(b, "vrrp", g.vrrp);

@@ -389,10 +389,21 @@ void h_metrics_listen(Builder& b, const Stmt& s) {
   b.cfg.global.metrics_listen = t;
 }
 
+// control_socket PATH (a stayalived extension): an absolute path, as the pid files'.
+void h_control_socket(Builder& b, const Stmt& s) {
+  const std::string& t = s.args[0].text;
+  if (!t.starts_with('/') || t.ends_with('/'))
+    return b.warn(s, 0, fmt::format("'control_socket' needs an absolute file path, not '{}'; ignored", t));
+  b.cfg.global.control_socket = t;
+}
+
 const KeywordDef kGlobal[] = {
     {"tmp_config_directory", KwKind::Leaf, Ctx::Top, opt_string_warn<&G::tmp_config_directory>, 0},
     {"config_save_dir", KwKind::Leaf, Ctx::Top, opt_string_required<&G::config_save_dir>, 1},
     {"metrics_listen", KwKind::Leaf, Ctx::Top, h_metrics_listen, 1},
+    {"control_socket", KwKind::Leaf, Ctx::Top, h_control_socket, 1},
+    {"control_group", KwKind::Leaf, Ctx::Top, opt_string_required<&G::control_group>, 1},
+    {"control_admin_group", KwKind::Leaf, Ctx::Top, opt_string_required<&G::control_admin_group>, 1},
     {"process_names", KwKind::Leaf, Ctx::Top, flag<&G::process_names>, 0},
     {"process_name", KwKind::Leaf, Ctx::Top, opt_string_required<&G::process_name>, 1},
     {"vrrp_process_name", KwKind::Leaf, Ctx::Top, h_process_name, 1},

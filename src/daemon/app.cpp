@@ -289,6 +289,13 @@ void App::finish_reload(config::LoadResult result) {
     save_config_state("pre");
     const auto old = config_;
     config_ = result.config;
+    // The endpoints are opened at start: say so when a reload asks to move them.
+    const auto& og = old->global;
+    const auto& ng = config_->global;
+    if (og.metrics_listen != ng.metrics_listen || og.control_socket != ng.control_socket ||
+        og.control_group != ng.control_group || og.control_admin_group != ng.control_admin_group)
+      log_.warning("Reload: metrics_listen and control_socket/control_group/control_admin_group take effect at the next "
+                "start; the running endpoints are kept");
     // The hub first: subsystems take the FIFOs and script users of the new configuration.
     apply_global_runtime(*config_);
     for (auto& s : subsystems_) s->reload(old, config_);

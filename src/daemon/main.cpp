@@ -103,10 +103,17 @@ std::optional<gid_t> group_id(const std::string& name, const char* what, slog::C
   return std::nullopt;
 }
 
-stayalived::control::ServerOptions control_server_options(const sd::Options& opts, slog::Channel& log) {
+// The control socket's groups: the --control-* options, else global_defs' control_group
+// and control_admin_group (read at start; a reload does not change them).
+stayalived::control::ServerOptions control_server_options(const sd::Options& opts, const stayalived::config::GlobalDefs& g,
+                                                          slog::Channel& log) {
   stayalived::control::ServerOptions so;
-  so.group = group_id(opts.control_group, "--control-group", log);
-  so.admin_group = group_id(opts.control_admin_group, "--control-admin-group", log);
+  if (!opts.control_group.empty()) so.group = group_id(opts.control_group, "--control-group", log);
+  else if (g.control_group) so.group = group_id(*g.control_group, "control_group", log);
+  if (!opts.control_admin_group.empty())
+    so.admin_group = group_id(opts.control_admin_group, "--control-admin-group", log);
+  else if (g.control_admin_group)
+    so.admin_group = group_id(*g.control_admin_group, "control_admin_group", log);
   return so;
 }
 
@@ -228,7 +235,9 @@ int main(int argc, char** argv) {
     }
   } remove_dirs{paths.dirs};
   // stayalivedctl's socket, by the same conventions (control_service.hpp).
-  const auto control_paths = sd::control_paths(opts.control_socket, g.instance, opts.net_namespace);
+  const auto control_paths = sd::control_paths(
+      !opts.control_socket.empty() ? opts.control_socket : g.control_socket.value_or(""), g.instance, opts.net_namespace);
+  const auto control_options = control_server_options(opts, g, log);
   for (const auto& d : control_paths.dirs) {
     if (std::find(remove_dirs.dirs.begin(), remove_dirs.dirs.end(), d) != remove_dirs.dirs.end()) continue;
     if (::mkdir(d.c_str(), 0755) != 0 && errno != EEXIST)
@@ -280,7 +289,7 @@ int main(int argc, char** argv) {
     sd::App app(daemon, opts, logger);
     app.adopt_initial(std::move(initial));
     sd::add_subsystems(app, daemon.io(), logger, opts);
-    sd::ControlService control(app, daemon.io(), logger, control_paths, control_server_options(opts, log));
+    sd::ControlService control(app, daemon.io(), logger, control_paths, control_options);
     control.start();
     // --metrics / metrics_listen: the Prometheus endpoint, off unless configured.
     std::unique_ptr<sd::MetricsEndpoint> metrics_endpoint;

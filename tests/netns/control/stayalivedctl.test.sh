@@ -26,6 +26,7 @@ write_conf() {  # write_conf HOST PRIORITY [EXTRA_VIP [VRID]]
 global_defs {
   script_user root
   enable_script_security
+  $( [ "$1" = a ] && printf 'control_socket %s/a.ctl\n  control_group nogroup' "$SA_TMP")
 }
 vrrp_script chk {
   script "$SA_TMP/chk_$1.sh"
@@ -67,9 +68,11 @@ done
 write_conf a 200
 write_conf b 100
 
-start() {  # start HOST
+start() {  # start HOST: A's socket and group come from global_defs, B's from the options
+  local flags=()
+  [ "$1" = a ] || flags=(--control-socket "$SA_TMP/$1.ctl" --control-group nogroup)
   sa_start "$1" "$bin" -n -l -G -p "$SA_TMP/$1.pid" -r "$SA_TMP/$1v.pid" -c "$SA_TMP/$1c.pid" \
-    -f "$SA_TMP/$1.conf" --control-socket "$SA_TMP/$1.ctl" --control-group nogroup 2>>"$SA_TMP/$1.log"
+    -f "$SA_TMP/$1.conf" "${flags[@]}" 2>>"$SA_TMP/$1.log"
 }
 start a; apid=$SA_LAST_PID
 start b; bpid=$SA_LAST_PID
@@ -107,7 +110,7 @@ c() { local h=$1; shift; sa_in "$h" "$ctl" --socket "$SA_TMP/$h.ctl" "$@"; }
 sa_check 'sa_wait 15 sa_has_addr a $vip' "A becomes MASTER with the VIP"
 sa_check 'sa_wait 10 test -S "$SA_TMP/a.ctl"' "A's control socket exists"
 sa_check '[ "$(stat -c %a "$SA_TMP/a.ctl")" = 660 ] && [ "$(stat -c %G "$SA_TMP/a.ctl")" = nogroup ]' \
-  "the socket is mode 0660, group nogroup ($(stat -c '%a %U:%G' "$SA_TMP/a.ctl"))"
+  "the socket of global_defs' control_socket is mode 0660, group control_group nogroup ($(stat -c '%a %U:%G' "$SA_TMP/a.ctl"))"
 sa_check 'c a status | grep -E "^VI_1 +eth0 +81 +MASTER +200 +200 "' "status: VI_1 MASTER, priority 200"
 sa_check '[ "$(c a --json status | jq -r ".result.vrrp[0].state")" = MASTER ]' "status --json: state MASTER"
 sa_check 'c b status | grep -E "^VI_1 .* BACKUP .* 192\.0\.2\.1 "' "status on B: BACKUP, master 192.0.2.1"

@@ -50,6 +50,25 @@ TEST_CASE("global_defs: metrics_listen (a stayalived extension) takes [ADDR:]POR
   }
 }
 
+TEST_CASE("global_defs: control_socket, control_group, control_admin_group (stayalived extensions) dump back") {
+  const auto r = load("global_defs {\n control_socket /run/sa/ctl.sock\n control_group adm\n control_admin_group sudo\n}\n");
+  REQUIRE(r.config);
+  CHECK(r.config->global.control_socket == std::string("/run/sa/ctl.sock"));
+  CHECK(r.config->global.control_group == std::string("adm"));
+  CHECK(r.config->global.control_admin_group == std::string("sudo"));
+  const auto d = dump(*r.config);
+  CHECK(d.find("control_socket /run/sa/ctl.sock\n") != std::string::npos);
+  CHECK(d.find("control_group adm\n") != std::string::npos);
+  CHECK(d.find("control_admin_group sudo\n") != std::string::npos);
+  for (const char* bad : {"ctl.sock", "run/ctl", "/run/sa/"}) {
+    const auto b = load(std::string("global_defs {\n control_socket ") + bad + "\n}\n");
+    CAPTURE(bad);
+    REQUIRE(b.config);
+    CHECK_FALSE(b.config->global.control_socket);
+    CHECK(has(b, 2, "'control_socket' needs an absolute file path"));
+  }
+}
+
 TEST_CASE("vrrp_instance: every setting inherits from global_defs unless given, wherever global_defs is") {
   const auto r = load("vrrp_instance A {\n interface eth0\n virtual_router_id 1\n garp_master_delay 2\n"
                       " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"

@@ -120,6 +120,12 @@ struct GlobalDefs {
   /// text, "9650", "192.0.2.1:9650", "[::1]:9650"; --metrics wins). keepalived 2.2.7 logs
   /// "Unknown keyword 'metrics_listen'" and goes on (-t: exit 5).
   std::optional<std::string> metrics_listen;
+  /// `control_socket PATH`, `control_group GROUP`, `control_admin_group GROUP`: stayalived
+  /// extensions, stayalivedctl's socket and who may use it (the --control-* options win).
+  /// keepalived 2.2.7 logs "Unknown keyword" for each and goes on (-t: exit 5).
+  std::optional<std::string> control_socket;
+  std::optional<std::string> control_group;
+  std::optional<std::string> control_admin_group;
 
   // --- process names, start/stop scripts
   bool process_names = false;                       ///< `process_names`
