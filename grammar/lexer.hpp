@@ -44,6 +44,7 @@ class Lexer {
  private:
   void* scanner_ = nullptr;
   LexOutput out_;
+  std::string buf_;  // the line being scanned, with Flex's two terminating NULs
 };
 
 }  // namespace stayalived::config::detail

@@ -56,10 +56,10 @@ items: %empty
      | items item
      ;
 
-item: KEYWORD args EOS        { drv.leaf($1, std::move($2)); }
-    | ITEM args EOS           { drv.leaf($1, std::move($2)); }
-    | UNKNOWN args EOS        { drv.unknown($1, std::move($2)); }
-    | BLOCK args EOS          { drv.open_block($1, std::move($2)); }
+item: KEYWORD args EOS        { drv.leaf(std::move($1), std::move($2)); }
+    | ITEM args EOS           { drv.leaf(std::move($1), std::move($2)); }
+    | UNKNOWN args EOS        { drv.unknown(std::move($1), std::move($2)); }
+    | BLOCK args EOS          { drv.open_block(std::move($1), std::move($2)); }
       body
     | STRAY_LBRACE            { drv.stray_lbrace(@1); }
     | STRAY_RBRACE            { drv.stray_rbrace(@1); }
@@ -71,7 +71,11 @@ body: LBRACE items RBRACE                       { drv.close_block(@3, $3); }
     ;
 
 args: %empty                  { }
-    | args WORD               { $$ = std::move($1); $$.push_back(std::move($2)); }
+    | args WORD               { $$ = std::move($1);
+                                // Most statements have one to four arguments: one
+                                // allocation instead of the vector's 1, 2, 4 growth.
+                                if ($$.empty()) $$.reserve(4);
+                                $$.push_back(std::move($2)); }
     ;
 
 %%

@@ -21,7 +21,12 @@ class LineOrder {
     if (file >= order_.size()) order_.resize(file + 1);
     auto& v = order_[file];
     if (line >= v.size()) v.resize(std::max<std::size_t>(line + 1, v.size() * 2), kUnread);
-    if (v[line] == kUnread) v[line] = next_++;
+    if (v[line] == kUnread) {
+      v[line] = next_;
+      // Past 4G lines (more input than Limits allow by default) the rest share one
+      // position; their diagnostics then keep the order in which they were reported.
+      if (next_ < kUnread - 1) ++next_;
+    }
   }
   /// The reading position of (file, line); lines never read sort last.
   std::uint64_t of(const Loc& loc) const {
@@ -32,9 +37,11 @@ class LineOrder {
   }
 
  private:
-  static constexpr std::uint64_t kUnread = UINT64_MAX;
-  std::vector<std::vector<std::uint64_t>> order_;  // [file][line]
-  std::uint64_t next_ = 0;
+  // 32 bits a line: this table has an entry for every line read (4 MB at a million lines
+  // with 64 bits, before the doubling's slack).
+  static constexpr std::uint32_t kUnread = UINT32_MAX;
+  std::vector<std::vector<std::uint32_t>> order_;  // [file][line]
+  std::uint32_t next_ = 0;
 };
 
 /// Collects diagnostics; turns model locations (file index, line) into printable ones.

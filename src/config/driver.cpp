@@ -35,7 +35,7 @@ Parser::symbol_type yylex(Driver& drv) { return drv.next_token(); }
 }  // namespace grammar
 
 bool Driver::fill_line() {
-  LogicalLine line;
+  LogicalLine& line = line_;
   if (!pp_.next(line)) return false;
   lexer_.tokenize(line.text, raw_);
   elems_.clear();
@@ -188,17 +188,17 @@ Parser::symbol_type Driver::classify(Element& e) {
   return Parser::make_KEYWORD(std::move(h), span(e.loc));
 }
 
-Stmt Driver::make_stmt(const Head& h, std::vector<Word> args) const {
+Stmt Driver::make_stmt(Head& h, std::vector<Word> args) {
   Stmt s;
-  s.head = h.word;
+  s.head = std::move(h.word);
   s.args = std::move(args);
   s.loc = h.loc;
   return s;
 }
 
-void Driver::leaf(const Head& h, std::vector<Word> args) { builder_.statement(h.kw, make_stmt(h, std::move(args))); }
-void Driver::unknown(const Head& h, std::vector<Word> args) { builder_.unknown(make_stmt(h, std::move(args))); }
-void Driver::open_block(const Head& h, std::vector<Word> args) { builder_.open_block(h.kw, make_stmt(h, std::move(args))); }
+void Driver::leaf(Head h, std::vector<Word> args) { builder_.statement(h.kw, make_stmt(h, std::move(args))); }
+void Driver::unknown(Head h, std::vector<Word> args) { builder_.unknown(make_stmt(h, std::move(args))); }
+void Driver::open_block(Head h, std::vector<Word> args) { builder_.open_block(h.kw, make_stmt(h, std::move(args))); }
 void Driver::missing_brace(const Span& at) { builder_.missing_brace(at.begin); }
 void Driver::close_block(const Span& at, bool at_eof) { builder_.close_block(at.begin, at_eof); }
 void Driver::stray_lbrace(const Span& at) { builder_.stray_lbrace(at.begin); }

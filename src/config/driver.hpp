@@ -30,9 +30,9 @@ class Driver {
   grammar::Parser::symbol_type next_token();
 
   // Grammar actions.
-  void leaf(const Head& h, std::vector<Word> args);
-  void unknown(const Head& h, std::vector<Word> args);
-  void open_block(const Head& h, std::vector<Word> args);
+  void leaf(Head h, std::vector<Word> args);
+  void unknown(Head h, std::vector<Word> args);
+  void open_block(Head h, std::vector<Word> args);
   void missing_brace(const Span& at);
   void close_block(const Span& at, bool at_eof);
   void stray_lbrace(const Span& at);
@@ -48,7 +48,7 @@ class Driver {
   };
   bool next_element(Element& e);
   bool fill_line();
-  Stmt make_stmt(const Head& h, std::vector<Word> args) const;
+  static Stmt make_stmt(Head& h, std::vector<Word> args);
   grammar::Parser::symbol_type classify(Element& e);
   void skip_block(std::uint32_t depth);
   grammar::Parser::symbol_type end_of_input();
@@ -58,6 +58,7 @@ class Driver {
   DiagSink& diags_;
   const Limits& limits_;
   Lexer lexer_;
+  LogicalLine line_;  // the line being split; kept so that its buffer serves every line
   std::vector<RawToken> raw_;
   std::vector<Element> elems_;
   std::size_t elem_index_ = 0;
