@@ -166,12 +166,8 @@ Parser::symbol_type Driver::classify(Element& e) {
   Head h;
   h.loc = e.loc;
   h.word = std::move(e.words.front());
-  for (std::size_t i = 1; i < e.words.size(); ++i) {
-    Loc l = e.loc;
-    l.column = e.words[i].column;
-    queue_.push_back(Parser::make_WORD(std::move(e.words[i]), span(l)));
-  }
-  queue_.push_back(Parser::make_EOS(span(e.loc)));
+  e.words.erase(e.words.begin());
+  h.args = std::move(e.words);
   if (const KeywordDef* item = list_item(ctx)) {
     h.kw = item;
     return Parser::make_ITEM(std::move(h), span(e.loc));
@@ -188,17 +184,17 @@ Parser::symbol_type Driver::classify(Element& e) {
   return Parser::make_KEYWORD(std::move(h), span(e.loc));
 }
 
-Stmt Driver::make_stmt(Head& h, std::vector<Word> args) {
+Stmt Driver::make_stmt(Head& h) {
   Stmt s;
   s.head = std::move(h.word);
-  s.args = std::move(args);
+  s.args = std::move(h.args);
   s.loc = h.loc;
   return s;
 }
 
-void Driver::leaf(Head h, std::vector<Word> args) { builder_.statement(h.kw, make_stmt(h, std::move(args))); }
-void Driver::unknown(Head h, std::vector<Word> args) { builder_.unknown(make_stmt(h, std::move(args))); }
-void Driver::open_block(Head h, std::vector<Word> args) { builder_.open_block(h.kw, make_stmt(h, std::move(args))); }
+void Driver::leaf(Head h) { builder_.statement(h.kw, make_stmt(h)); }
+void Driver::unknown(Head h) { builder_.unknown(make_stmt(h)); }
+void Driver::open_block(Head h) { builder_.open_block(h.kw, make_stmt(h)); }
 void Driver::missing_brace(const Span& at) { builder_.missing_brace(at.begin); }
 void Driver::close_block(const Span& at, bool at_eof) { builder_.close_block(at.begin, at_eof); }
 void Driver::stray_lbrace(const Span& at) { builder_.stray_lbrace(at.begin); }

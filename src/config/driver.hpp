@@ -30,9 +30,9 @@ class Driver {
   grammar::Parser::symbol_type next_token();
 
   // Grammar actions.
-  void leaf(Head h, std::vector<Word> args);
-  void unknown(Head h, std::vector<Word> args);
-  void open_block(Head h, std::vector<Word> args);
+  void leaf(Head h);
+  void unknown(Head h);
+  void open_block(Head h);
   void missing_brace(const Span& at);
   void close_block(const Span& at, bool at_eof);
   void stray_lbrace(const Span& at);
@@ -48,7 +48,7 @@ class Driver {
   };
   bool next_element(Element& e);
   bool fill_line();
-  static Stmt make_stmt(Head& h, std::vector<Word> args);
+  static Stmt make_stmt(Head& h);
   grammar::Parser::symbol_type classify(Element& e);
   void skip_block(std::uint32_t depth);
   grammar::Parser::symbol_type end_of_input();

@@ -1,6 +1,8 @@
 // Internal: the Bison location type (a span of the configuration) and the head token.
 #pragma once
 
+#include <vector>
+
 #include "keywords.hpp"
 #include "stayalived/config/model.hpp"
 
@@ -12,10 +14,12 @@ struct Span {
   Loc end;
 };
 
-/// The first word of a statement and what the keyword tables say about it.
+/// A statement as the parser receives it: its first word, what the keyword tables say
+/// about it, and the words after it.
 struct Head {
   const KeywordDef* kw = nullptr;  ///< keyword or list-item definition; null if unknown
   Word word;
+  std::vector<Word> args;          ///< the rest of the statement (up to a brace or the line's end)
   Loc loc;
 };
 
