@@ -9,11 +9,10 @@
 # one unmeasured warm-up pair, because this machine's speed drifts by 10-30% from one
 # minute to the next: the ratio is taken within each pair and its median printed, beside
 # the median wall time and the median peak RSS of each.
-# keepalived -t forks a VRRP and a checker child that parse the file again; its wall time
-# includes them (the parent waits for both), but GNU time's %M is the largest single
-# process, which is the parent: its children's peaks (each about the same) are not summed.
-# stayalived is one process. Use a release build:
-#   cmake --preset release && cmake --build --preset release
+# Both are single processes here: keepalived 2.2.7's -t parses and exits without forking
+# its VRRP and checker children (strace -f shows no fork or clone), so GNU time's %M, the
+# peak RSS of the process and of any child it waited for, is the whole of each.
+# Use a release build: cmake --preset release && cmake --build --preset release
 set -euo pipefail
 rounds=7
 if [ "${1:-}" = "-r" ]; then rounds=$2; shift 2; fi
@@ -63,4 +62,4 @@ for spec in 100k:2000: 259k:2000:long 1M:7700:long; do
     "$(cat "$dir/ours.rc")" "$(cat "$dir/ka.rc")"
   rm -rf "$cfg"
 done
-echo "median of $rounds alternating pairs; wall time of the whole process; ratio = keepalived/ours per pair; RSS = peak of the largest single process (keepalived's parent)"
+echo "median of $rounds alternating pairs; wall time of the whole process; ratio = keepalived/ours per pair; RSS = peak resident set of the process"

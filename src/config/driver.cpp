@@ -60,7 +60,10 @@ bool Driver::fill_line() {
         [[fallthrough]];
       case RawToken::Word:
       case RawToken::Quoted:
-        if (cur.words.empty()) cur.loc = l;
+        if (cur.words.empty()) {
+          cur.loc = l;
+          cur.words.reserve(4);  // a keyword and up to three arguments: one allocation
+        }
         cur.words.push_back(Word{std::move(t.text), t.kind != RawToken::Word, l.column});
         break;
     }
