@@ -43,7 +43,7 @@ Parser::symbol_type yylex(Driver& drv);
 }
 
 %token END 0 "end of input"
-%token <stayalived::config::detail::Head> KEYWORD "keyword" BLOCK "block keyword" UNKNOWN "unknown word" ITEM "list item"
+%token <stayalived::config::detail::Head*> KEYWORD "keyword" BLOCK "block keyword" UNKNOWN "unknown word" ITEM "list item"
 %token LBRACE "{" MISSING_LBRACE "missing {" STRAY_LBRACE "unexpected {" STRAY_RBRACE "unexpected }"
 %token <bool> RBRACE "}"
 
@@ -55,10 +55,10 @@ items: %empty
      | items item
      ;
 
-item: KEYWORD                 { drv.leaf(std::move($1)); }
-    | ITEM                    { drv.leaf(std::move($1)); }
-    | UNKNOWN                 { drv.unknown(std::move($1)); }
-    | BLOCK                   { drv.open_block(std::move($1)); }
+item: KEYWORD                 { drv.leaf(*$1); }      
+    | ITEM                    { drv.leaf(*$1); }      
+    | UNKNOWN                 { drv.unknown(*$1); }      
+    | BLOCK                   { drv.open_block(*$1); }      
       body
     | STRAY_LBRACE            { drv.stray_lbrace(@1); }
     | STRAY_RBRACE            { drv.stray_rbrace(@1); }
