@@ -20,7 +20,7 @@ struct RawToken {
     RBrace,        ///< }
   };
   Kind kind = Word;
-  std::string text;
+  std::string_view text;     ///< into the lexer's copy of the line: valid until the next tokenize()
   std::uint32_t column = 0;  ///< 1-based, in the line
 };
 

@@ -64,7 +64,7 @@ bool Driver::fill_line() {
           cur.loc = l;
           cur.words.reserve(4);  // a keyword and up to three arguments: one allocation
         }
-        cur.words.push_back(Word{std::move(t.text), t.kind != RawToken::Word, l.column});
+        cur.words.push_back(Word{std::string(t.text), t.kind != RawToken::Word, l.column});
         break;
     }
   }
