@@ -20,7 +20,7 @@ struct RawToken {
     RBrace,        ///< }
   };
   Kind kind = Word;
-  std::string text;
+  std::string_view text;     ///< into the lexer's copy of the line: valid until the next tokenize()
   std::uint32_t column = 0;  ///< 1-based, in the line
 };
 
@@ -44,6 +44,7 @@ class Lexer {
  private:
   void* scanner_ = nullptr;
   LexOutput out_;
+  std::string buf_;  // the line being scanned, with Flex's two terminating NULs
 };
 
 }  // namespace stayalived::config::detail

@@ -14,26 +14,60 @@ namespace stayalived::config::detail {
 
 /// Reading order of source lines: lines of an included file come where the include was.
 /// The preprocessor records each (file, line) as it reads it.
+///
+/// A file's lines are read one after the other, interrupted only where an include (or a
+/// multi-line expansion) reads other lines in between, so the order is kept as runs of
+/// consecutive lines with consecutive positions: memory in proportion to the includes, not
+/// to the lines (a table of every line cost 4-8 MB at a million lines).
 class LineOrder {
  public:
   /// Records that (file, line) is read now (the first reading wins).
   void record(std::uint32_t file, std::uint32_t line) {
-    if (file >= order_.size()) order_.resize(file + 1);
-    auto& v = order_[file];
-    if (line >= v.size()) v.resize(std::max<std::size_t>(line + 1, v.size() * 2), kUnread);
-    if (v[line] == kUnread) v[line] = next_++;
+    if (file >= runs_.size()) runs_.resize(file + 1);
+    auto& v = runs_[file];
+    if (!v.empty()) {
+      Run& last = v.back();
+      if (line >= last.first_line && line < last.first_line + last.count) return;  // read before
+      if (line == last.first_line + last.count && next_ == last.first_pos + last.count) {
+        ++last.count;
+        ++next_;
+        return;
+      }
+      if (line < last.first_line && of_run(v, line) != kUnread) return;
+    }
+    if (!v.empty() && line < v.back().first_line) {
+      // Out of order (not seen in practice: a file is read from its first line on); kept
+      // sorted by line for the lookup.
+      const auto it = std::upper_bound(v.begin(), v.end(), line,
+                                       [](std::uint32_t l, const Run& r) { return l < r.first_line; });
+      v.insert(it, Run{line, next_++, 1});
+      return;
+    }
+    v.push_back(Run{line, next_++, 1});
   }
   /// The reading position of (file, line); lines never read sort last.
   std::uint64_t of(const Loc& loc) const {
     if (loc.line == 0) return UINT64_MAX;
-    if (loc.file >= order_.size() || loc.line >= order_[loc.file].size()) return UINT64_MAX - 1;
-    const auto o = order_[loc.file][loc.line];
+    if (loc.file >= runs_.size()) return UINT64_MAX - 1;
+    const auto o = of_run(runs_[loc.file], loc.line);
     return o == kUnread ? UINT64_MAX - 1 : o;
   }
 
  private:
   static constexpr std::uint64_t kUnread = UINT64_MAX;
-  std::vector<std::vector<std::uint64_t>> order_;  // [file][line]
+  struct Run {
+    std::uint32_t first_line;  // the run's first line
+    std::uint64_t first_pos;   // its reading position
+    std::uint32_t count;       // lines in the run
+  };
+  static std::uint64_t of_run(const std::vector<Run>& v, std::uint32_t line) {
+    // The last run starting at or before `line`.
+    auto it = std::upper_bound(v.begin(), v.end(), line, [](std::uint32_t l, const Run& r) { return l < r.first_line; });
+    if (it == v.begin()) return kUnread;
+    --it;
+    return line < it->first_line + it->count ? it->first_pos + (line - it->first_line) : kUnread;
+  }
+  std::vector<std::vector<Run>> runs_;  // [file], sorted by first_line, not overlapping
   std::uint64_t next_ = 0;
 };
 

@@ -4,6 +4,7 @@
 // tokens to the parser; grammar actions call back into it to build the model.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <optional>
 #include <string>
@@ -30,9 +31,9 @@ class Driver {
   grammar::Parser::symbol_type next_token();
 
   // Grammar actions.
-  void leaf(const Head& h, std::vector<Word> args);
-  void unknown(const Head& h, std::vector<Word> args);
-  void open_block(const Head& h, std::vector<Word> args);
+  void leaf(Head& h);
+  void unknown(Head& h);
+  void open_block(Head& h);
   void missing_brace(const Span& at);
   void close_block(const Span& at, bool at_eof);
   void stray_lbrace(const Span& at);
@@ -47,8 +48,8 @@ class Driver {
     Loc loc;
   };
   bool next_element(Element& e);
+  static void release(Head& h);
   bool fill_line();
-  Stmt make_stmt(const Head& h, std::vector<Word> args) const;
   grammar::Parser::symbol_type classify(Element& e);
   void skip_block(std::uint32_t depth);
   grammar::Parser::symbol_type end_of_input();
@@ -58,8 +59,14 @@ class Driver {
   DiagSink& diags_;
   const Limits& limits_;
   Lexer lexer_;
+  LogicalLine line_;  // the line being split; kept so that its buffer serves every line
   std::vector<RawToken> raw_;
   std::vector<Element> elems_;
+  // The statements the parser's tokens point to. Its action on a statement runs (a default
+  // reduction) before it asks for the next token, so one would do; the second covers a
+  // parser that reads one token ahead first.
+  std::array<Head, 2> heads_;
+  std::size_t next_head_ = 0;
   std::size_t elem_index_ = 0;
   std::optional<Element> pushed_back_;
   std::deque<grammar::Parser::symbol_type> queue_;

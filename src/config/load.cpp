@@ -183,9 +183,10 @@ LoadResult load(const LoadOptions& in, Open open) {
                    });
   if (!r.has_errors()) {
     // The config lives as long as it runs: the slack that vector growth left in the large
-    // lists (real servers by the thousand) is given back.
-    cfg->virtual_servers.shrink_to_fit();
-    for (VirtualServer& vs : cfg->virtual_servers) vs.real_servers.shrink_to_fit();
+    // lists is given back. Not the virtual servers' own vector: shrinking it copies it
+    // while the whole model is built, the highest point of the load's memory (5.5 MB more
+    // at 7,700 virtual servers), and the copy's space stays with the process anyway. The
+    // real servers' vectors were shrunk as each virtual server closed (Builder).
     cfg->virtual_server_groups.shrink_to_fit();
     cfg->vrrp_instances.shrink_to_fit();
     r.config = std::move(cfg);

@@ -4,6 +4,7 @@
 #include "no_effect.hpp"
 
 #include <array>
+#include <vector>
 
 namespace stayalived::config::detail {
 
@@ -97,8 +98,16 @@ constexpr std::array kList = {
 }  // namespace
 
 const NoEffect* no_effect(Ctx ctx, const Stmt& s) {
-  for (const auto& e : kList)
-    if (e.ctx == ctx && e.keyword == s.head.text) return &e;
+  // Asked for every statement of the configuration: the entries are grouped by block once,
+  // so that a real_server's lines (a block no entry names) cost one look at an empty group
+  // rather than a scan of the whole list.
+  static const auto by_ctx = [] {
+    std::array<std::vector<const NoEffect*>, static_cast<std::size_t>(Ctx::Url) + 1> r;
+    for (const auto& e : kList) r[static_cast<std::size_t>(e.ctx)].push_back(&e);
+    return r;
+  }();
+  for (const NoEffect* e : by_ctx[static_cast<std::size_t>(ctx)])
+    if (e->keyword == s.head.text) return e;
   return nullptr;
 }
 

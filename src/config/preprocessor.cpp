@@ -290,21 +290,20 @@ bool Preprocessor::count_line(const Loc& loc) {
 
 bool Preprocessor::next(LogicalLine& out) {
   while (!limit_hit_ && !frames_.empty()) {
-    Raw raw;
-    if (!pull(frames_.back(), raw)) {
+    if (!pull(frames_.back(), raw_)) {
       pop_frame();
       continue;
     }
-    if (handle(std::move(raw), out)) return true;
+    if (handle(raw_, out)) return true;
   }
   return false;
 }
 
-bool Preprocessor::handle(Raw raw, LogicalLine& out) {
+bool Preprocessor::handle(Raw& raw, LogicalLine& out) {
   // Every line read or produced counts towards the limit, also those that only define a
   // parameter or are conditioned out: a loop of definitions must end too.
   if (!count_line(raw.loc)) return false;
-  std::string text = std::move(raw.text);
+  std::string& text = raw.text;
   for (;;) {
     if (text.size() > opts_.limits.max_line_bytes) {
       diags_.error(raw.loc, fmt::format("line longer than {} bytes after expansion; ignored",

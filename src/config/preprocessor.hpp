@@ -93,7 +93,7 @@ class Preprocessor {
 
   bool pull(Frame& f, Raw& out);
   void pop_frame();
-  bool handle(Raw raw, LogicalLine& out);
+  bool handle(Raw& raw, LogicalLine& out);
   bool handle_definition(std::string_view line, const Raw& raw);
   bool handle_include(std::string_view keyword, std::string_view rest, const Raw& raw);
   bool handle_loop(std::string_view line, const Raw& raw);
@@ -111,6 +111,7 @@ class Preprocessor {
   SourceFiles& files_;
   LineOrder& order_;
   std::vector<Frame> frames_;
+  Raw raw_;  // the line being handled; kept so that its text's buffer serves every line
   std::map<std::string, std::string, std::less<>> params_;
   std::string config_id_;
   std::string cwd_;

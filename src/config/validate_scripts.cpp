@@ -101,6 +101,13 @@ void validate_scripts(VCtx& c) {
     if (vs.quorum_up) refs.push_back({&*vs.quorum_up, "quorum_up of " + who, Side::Checker, false, 0});
     if (vs.quorum_down) refs.push_back({&*vs.quorum_down, "quorum_down of " + who, Side::Checker, false, 0});
     for (auto& rs : vs.real_servers) {
+      // Named only when it has a script: most real servers have none, and formatting the
+      // label of each was a measurable part of loading 20,000 of them.
+      const bool has_misc = std::any_of(rs.checkers.begin(), rs.checkers.end(), [](const Checker& ck) {
+        const auto* m = std::get_if<MiscCheck>(&ck.spec);
+        return m && !m->path.argv.empty();
+      });
+      if (!rs.notify_up && !rs.notify_down && !has_misc) continue;
       const std::string rwho = fmt::format("real_server {} of {}", rs.address.to_string(), who);
       if (rs.notify_up) refs.push_back({&*rs.notify_up, "notify_up of " + rwho, Side::Checker, false, 0});
       if (rs.notify_down) refs.push_back({&*rs.notify_down, "notify_down of " + rwho, Side::Checker, false, 0});

@@ -196,6 +196,25 @@ TEST_CASE("include: relative to the including file, nested, globs sorted, brace 
   CHECK(has(q, 3, "Config files missing '\"x1.conf\"'"));
 }
 
+TEST_CASE("diagnostics come in reading order: an included file's lines where the include is, the including file's after it") {
+  // The reading order is kept as runs of lines (a file read on, interrupted by includes);
+  // a validator diagnostic (the missing interface), reported after all parsing, still
+  // sorts to its line's place.
+  auto fs = files();
+  fs->add("/etc/keepalived/a.conf", "bogus_a1\ninclude b.conf\nbogus_a3\ninclude c.conf\nbogus_a5\n");
+  fs->add("/etc/keepalived/b.conf", "bogus_b1\nbogus_b2\n");
+  fs->add("/etc/keepalived/c.conf",
+          "vrrp_instance V {\n interface nosuch\n virtual_router_id 1\n virtual_ipaddress {\n  192.0.2.1\n }\n}\nbogus_c8\n");
+  const auto r = load("bogus_m1\ninclude a.conf\nbogus_m3\ninclude b.conf\nbogus_m5\n", testcfg::options(fs));
+  std::vector<std::string> got;
+  for (const auto& d : r.diagnostics)
+    got.push_back(d.loc.file.substr(d.loc.file.rfind('/') + 1) + ":" + std::to_string(d.loc.line));
+  INFO(fmt_list(got));
+  CHECK(got == std::vector<std::string>{"keepalived.conf:1", "a.conf:1", "b.conf:1", "b.conf:2", "a.conf:3",
+                                        "c.conf:2", "c.conf:8", "a.conf:5", "keepalived.conf:3", "b.conf:1",
+                                        "b.conf:2", "keepalived.conf:5"});
+}
+
 TEST_CASE("include of nothing: a note for plain include, an error with -e and includer/m/w/b/a") {
   const auto plain = load("include /nonexistent/*.conf\ninclude /nonexistent/x.conf\n");
   CHECK(plain.config);
