@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -65,33 +66,56 @@ std::uint64_t Histogram::cumulative(std::size_t i) const {
   return n;
 }
 
-std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  // Integral values (counters, states) without exponent or fraction, up to 2^53 where a
-  // double holds every integer.
-  if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0) return fmt::format("{}", static_cast<std::int64_t>(v));
-  return fmt::format("{}", v);  // shortest round-trip form (Go's ParseFloat reads it)
+namespace {
+// Appends a value (format_value's text) to `out` without a temporary string: a scrape
+// writes tens of thousands of them.
+void append_value(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += "NaN";
+  } else if (std::isinf(v)) {
+    out += v > 0 ? "+Inf" : "-Inf";
+  } else if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0) {
+    // Integral values (counters, states) without exponent or fraction, up to 2^53 where a
+    // double holds every integer.
+    fmt::format_to(std::back_inserter(out), "{}", static_cast<std::int64_t>(v));
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", v);  // shortest round-trip form (Go's ParseFloat reads it)
+  }
 }
 
-namespace {
-// The format's escapes: backslash and line feed everywhere, double quote in label values.
-std::string escape(std::string_view v, bool quotes) {
-  std::string out;
-  out.reserve(v.size());
+// The format's escapes, appended: backslash and line feed everywhere, double quote in
+// label values. The common case, nothing to escape, is one append.
+void append_escaped(std::string& out, std::string_view v, bool quotes) {
+  if (v.find_first_of(quotes ? std::string_view("\\\n\"") : std::string_view("\\\n")) == std::string_view::npos) {
+    out += v;
+    return;
+  }
   for (const char c : v) {
     if (c == '\\') out += "\\\\";
     else if (c == '\n') out += "\\n";
     else if (c == '"' && quotes) out += "\\\"";
     else out += c;
   }
-  return out;
 }
 }  // namespace
 
-std::string escape_label_value(std::string_view v) { return escape(v, true); }
+std::string format_value(double v) {
+  std::string out;
+  append_value(out, v);
+  return out;
+}
 
-std::string escape_help(std::string_view v) { return escape(v, false); }
+std::string escape_label_value(std::string_view v) {
+  std::string out;
+  append_escaped(out, v, true);
+  return out;
+}
+
+std::string escape_help(std::string_view v) {
+  std::string out;
+  append_escaped(out, v, false);
+  return out;
+}
 
 bool valid_metric_name(std::string_view name) { return valid_name(name, true); }
 
@@ -115,7 +139,7 @@ void Exposition::sample(std::string& out, std::string_view name, Labels labels, 
       first = false;
       out += l.name;
       out += "=\"";
-      out += escape_label_value(l.value);
+      append_escaped(out, l.value, true);
       out += '"';
     };
     for (const auto& l : labels) add(l);
@@ -123,7 +147,7 @@ void Exposition::sample(std::string& out, std::string_view name, Labels labels, 
     out += '}';
   }
   out += ' ';
-  out += format_value(value);
+  append_value(out, value);
   out += '\n';
 }
 
@@ -164,6 +188,9 @@ void Exposition::histogram(std::string_view name, std::string_view help, Labels 
 
 std::string Exposition::text() const {
   std::string out;
+  std::size_t size = 0;
+  for (const auto& f : families_) size += f.samples.size() + 2 * f.name.size() + f.help.size() + 32;
+  out.reserve(size);
   for (const auto& f : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", f.name, escape_help(f.help), f.name, type_name(f.type));
     out += f.samples;
