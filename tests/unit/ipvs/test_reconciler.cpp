@@ -402,3 +402,25 @@ TEST_CASE("reconciler: a start-up dump missing a service adopts it after EEXIST 
   CHECK(r.dump_misses() == 1);
   CHECK(f.kernel.table == want);
 }
+
+TEST_CASE("fake kernel: stats reports every service and, where asked, its destinations with their counters") {
+  FakeBackend kernel;
+  kernel.table = one_service({dest("192.168.1.1", 80, 2), dest("192.168.1.2", 80, 3)});
+  kernel.table.put(service(tcp("10.0.0.2", 443)));
+  const auto k = tcp("10.0.0.1", 80);
+  kernel.service_traffic[k] = TrafficStats{9, 90, 80, 9000, 8000};
+  kernel.dest_traffic[{k, dest("192.168.1.2", 80, 3).key}] = TrafficStats{4, 40, 30, 4000, 3000};
+  auto s = kernel.stats([&](const ServiceKey& x) { return x == k; });
+  REQUIRE(s);
+  REQUIRE(s->size() == 2);
+  const auto& mine = (*s)[0].key == k ? (*s)[0] : (*s)[1];
+  const auto& other = (*s)[0].key == k ? (*s)[1] : (*s)[0];
+  CHECK(mine.traffic.connections == 9);
+  REQUIRE(mine.dests.size() == 2);
+  CHECK(mine.dests[0].weight == 2);
+  CHECK(mine.dests[0].traffic == TrafficStats{});
+  CHECK(mine.dests[1].traffic == TrafficStats{4, 40, 30, 4000, 3000});
+  CHECK(other.dests.empty());  // not asked for
+  kernel.dump_error = stayalived::Error{"gone", EIO};
+  CHECK_FALSE(kernel.stats(nullptr));
+}
