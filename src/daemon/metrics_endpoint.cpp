@@ -98,7 +98,8 @@ std::string MetricsEndpoint::scrape() const {
   x.gauge("stayalived_build_info", "Version of stayalived", {{"version", kVersion}, {"keepalived", kKeepalivedCompat}}, 1);
   auto& hub = app_.notify_hub();
   for (const auto& [cls, runner] : {std::pair<std::string_view, const notify::ScriptRunner*>{"notify", &hub.notify_runner()},
-                                    {"vrrp_script", &hub.track_runner()}}) {
+                                    {"vrrp_script", &hub.track_runner()},
+                                    {"misc_check", &hub.check_runner()}}) {
     const auto& s = runner->stats();
     x.counter("stayalived_script_runs_total", "Scripts started, by class", {{"class", cls}}, static_cast<double>(s.started));
     x.counter("stayalived_script_timeouts_total", "Scripts ended by their timeout, by class", {{"class", cls}},

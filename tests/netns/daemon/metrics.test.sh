@@ -60,6 +60,9 @@ conf h1 200 "virtual_server $VIP 80 {
       connect_timeout 1
       retry 0
     }
+    MISC_CHECK {
+      misc_path /bin/true
+    }
   }
 }"
 # h2 tracks a script that succeeds and one that fails (weight -10: it stays BACKUP). Its
@@ -133,6 +136,8 @@ sa_check 'grep -q "^stayalived_checks_total{result=\"failure\"} [1-9]" $SA_TMP/h
 sa_check 'grep -q "^stayalived_check_results_total{outcome=\"connection refused\"} [1-9]" $SA_TMP/h1.metrics' \
   "check results by outcome (connection refused)"
 sa_check 'grep -q "^stayalived_check_duration_seconds_count [1-9]" $SA_TMP/h1.metrics' "the check duration histogram has observations"
+sa_check 'grep -q "^stayalived_script_runs_total{class=\"misc_check\"} [1-9]" $SA_TMP/h1.metrics' \
+  "MISC_CHECK programs are counted as scripts (class misc_check)"
 lint=$(promtool check metrics <"$SA_TMP/h1.metrics" 2>&1); rc=$?
 sa_check '[ "$rc" -eq 0 ] && [ -z "$lint" ]' "promtool check metrics is clean (rc $rc${lint:+: $lint})"
 # Probes and errors.
