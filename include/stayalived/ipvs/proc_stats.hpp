@@ -44,15 +44,9 @@ std::vector<ProcService> parse_proc_ip_vs_table(std::string_view text);
 /// The same summed by destination over every service it serves.
 std::map<DestKey, DestConnections> parse_proc_ip_vs(std::string_view text);
 
-/// /proc/net/ip_vs_stats: the namespace's totals since ip_vs loaded.
-struct ProcTotals {
-  std::uint64_t connections = 0;
-  std::uint64_t incoming_packets = 0;
-  std::uint64_t outgoing_packets = 0;
-  std::uint64_t incoming_bytes = 0;
-  std::uint64_t outgoing_bytes = 0;
-  friend bool operator==(const ProcTotals&, const ProcTotals&) = default;
-};
+/// /proc/net/ip_vs_stats: the namespace's totals since ip_vs loaded (the counters a
+/// service or destination has over netlink, model.hpp).
+using ProcTotals = TrafficStats;
 std::optional<ProcTotals> parse_proc_ip_vs_stats(std::string_view text);
 
 }  // namespace stayalived::ipvs
