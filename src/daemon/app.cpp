@@ -294,8 +294,8 @@ void App::finish_reload(config::LoadResult result) {
     const auto& ng = config_->global;
     if (og.metrics_listen != ng.metrics_listen || og.control_socket != ng.control_socket ||
         og.control_group != ng.control_group || og.control_admin_group != ng.control_admin_group)
-      log_.warning("Reload: metrics_listen and control_socket/control_group/control_admin_group take effect at the next "
-                "start; the running endpoints are kept");
+      log_.warning("Reload: metrics_listen and control_socket/control_group/control_admin_group take effect at the "
+                   "next start; the running endpoints are kept");
     // The hub first: subsystems take the FIFOs and script users of the new configuration.
     apply_global_runtime(*config_);
     for (auto& s : subsystems_) s->reload(old, config_);

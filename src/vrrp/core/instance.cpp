@@ -267,7 +267,10 @@ void Instance::on_timer(Out& out, TimerId id, TimePoint now) {
           transition(out, State::Master, Reason::MasterDown, now);
         }
       } else if (state_ == State::Master && handing_over_) {
-        transition(out, State::Backup, Reason::Maintenance, now);  // nobody took over
+        // Nobody took over (our priority 0 may have been lost): the VIPs go, with another
+        // priority 0 so that a Backup takes over after its Skew_Time.
+        handing_over_ = false;
+        transition(out, State::Backup, Reason::Maintenance, now);
       } else if (state_ == State::Master) {
         ++stats_.adverts_sent;
         out.push(SendAdvert{priority_});

@@ -45,7 +45,8 @@ TEST_CASE("maintenance: with nobody to take over, the VIPs go after a Master_Dow
   REQUIRE(transition_of(t));
   CHECK(*transition_of(t) == Transition{State::Master, State::Backup, Reason::Maintenance});
   CHECK(has<RemoveAddresses>(t));
-  CHECK_FALSE(first<SendAdvert>(t));  // no adverts of ours during the hand-over
+  REQUIRE(first<SendAdvert>(t));  // priority 0 again: the first may have been lost
+  CHECK(first<SendAdvert>(t)->priority == 0);
 }
 
 TEST_CASE("maintenance: resume during the hand-over makes it a master again, advertising its priority") {
