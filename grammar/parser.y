@@ -55,15 +55,18 @@ items: %empty
      | items item
      ;
 
-item: KEYWORD                 { drv.leaf(*$1); }      
-    | ITEM                    { drv.leaf(*$1); }      
-    | UNKNOWN                 { drv.unknown(*$1); }      
-    | BLOCK                   { drv.open_block(*$1); }      
+item: KEYWORD                 { drv.leaf(*$1); }
+    | ITEM                    { drv.leaf(*$1); }
+    | UNKNOWN                 { drv.unknown(*$1); }
+    | BLOCK                   { drv.open_block(*$1); }
       body
     | STRAY_LBRACE            { drv.stray_lbrace(@1); }
     | STRAY_RBRACE            { drv.stray_rbrace(@1); }
-    | error                   { yyerrok; }
+    | error
     ;
+/* No yyerrok after a bare 'error': Bison discards a lookahead that fails again only while
+ * it is still recovering, so resetting that state here would retry the same token forever.
+ * (The driver sends no invalid sequence; this is the net under it.) */
 
 body: LBRACE items RBRACE                       { drv.close_block(@3, $3); }
     | MISSING_LBRACE { drv.missing_brace(@1); } items RBRACE  { drv.close_block(@4, $4); }
