@@ -116,7 +116,9 @@ void LvsSubsystem::write_traffic_metrics(metrics::Exposition& x, const std::vect
     const std::string service = s.key.to_string();
     traffic("service", {{"virtual_server", vs}, {"service", service}}, s.traffic);
     for (const auto& d : s.dests) {
-      const metrics::Labels l{{"virtual_server", vs}, {"service", service}, {"real_server", d.key.to_string()}};
+      // Labels hold views: the strings they name must outlive them.
+      const std::string rs = d.key.to_string();
+      const metrics::Labels l{{"virtual_server", vs}, {"service", service}, {"real_server", rs}};
       traffic("real_server", l, d.traffic);
       x.gauge("stayalived_ipvs_real_server_persistent_connections", "Persistence templates of the real server", l,
               static_cast<double>(d.persistent_connections));
