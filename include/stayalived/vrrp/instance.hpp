@@ -312,6 +312,7 @@ class Instance {
   void transition(Out& out, State to, Reason why, TimePoint now);
   void enter_master(Out& out, TimePoint now);
   void leave_master(Out& out, bool send_priority_zero);
+  void send_priority_zero(Out& out);
   void arm(Out& out, TimerId id, TimePoint at);
   void cancel(Out& out, TimerId id);
   void arm_master_down(Out& out, TimePoint now, Duration extra = Duration{0});

@@ -163,18 +163,23 @@ void Instance::enter_master(Out& out, TimePoint now) {
   preempt_until_.reset();
 }
 
+// RFC 5798 section 6.4.3 "Shutdown": an advert with priority 0 lets a Backup take over
+// after Skew_Time (keepalived sends one when it goes to FAULT too). Gratuitous ARPs stop:
+// the addresses are being handed over.
+void Instance::send_priority_zero(Out& out) {
+  cancel(out, TimerId::GarpDelayed);
+  cancel(out, TimerId::GarpRefresh);
+  ++stats_.adverts_sent;
+  ++stats_.priority_zero_sent;
+  out.push(SendAdvert{kPriorityStop});
+  out.push(Note{Note::Kind::PriorityZeroSent, source_, 0, priority_});
+}
+
 void Instance::leave_master(Out& out, bool send_priority_zero) {
   cancel(out, TimerId::GarpDelayed);
   cancel(out, TimerId::GarpRefresh);
   cancel(out, TimerId::Protocol);
-  if (send_priority_zero) {
-    // RFC 5798 section 6.4.3 "Shutdown": an advert with priority 0 lets a Backup take over
-    // after Skew_Time. keepalived does the same when it goes to FAULT.
-    ++stats_.adverts_sent;
-    ++stats_.priority_zero_sent;
-    out.push(SendAdvert{kPriorityStop});
-    out.push(Note{Note::Kind::PriorityZeroSent, source_, 0, priority_});
-  }
+  if (send_priority_zero) this->send_priority_zero(out);
   ++stats_.released_master;
   out.push(RemoveAddresses{});
 }
@@ -224,12 +229,7 @@ void Instance::on_maintenance(Out& out, bool on, TimePoint now) {
       // the new master's gratuitous ARPs. No adverts of ours meanwhile; if nobody takes
       // over within a Master_Down_Interval the VIPs go anyway.
       handing_over_ = true;
-      cancel(out, TimerId::GarpDelayed);
-      cancel(out, TimerId::GarpRefresh);
-      ++stats_.adverts_sent;
-      ++stats_.priority_zero_sent;
-      out.push(SendAdvert{kPriorityStop});
-      out.push(Note{Note::Kind::PriorityZeroSent, source_, 0, priority_});
+      send_priority_zero(out);
       arm_master_down(out, now);
     }
   } else if (handing_over_) {
