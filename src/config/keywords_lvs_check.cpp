@@ -259,8 +259,15 @@ void h_file_weight(Builder& b, const Stmt& s) {
   auto* f = cur<FileCheck>(b);
   if (!f) return;
   if (s.args.empty()) return b.warn(s, 0, "FILE_CHECK: 'weight' needs a number; ignored");
-  if (auto v = b.integer(s, 0, -2147483647, 2147483647)) f->weight = static_cast<int>(*v);
-  if (s.args.size() > 1 && s.args[1].text == "reverse") f->reverse = true;
+  // As keepalived: a weight that does not read leaves the whole line unused (its 'reverse'
+  // too); 'noreverse' is the default spelled out; any other option is reported.
+  const auto v = b.integer(s, 0, -2147483647, 2147483647);
+  if (!v) return;
+  f->weight = static_cast<int>(*v);
+  if (s.args.size() < 2) return;
+  if (s.args[1].text == "reverse") f->reverse = true;
+  else if (s.args[1].text == "noreverse") f->reverse = false;
+  else b.warn(s, 1, fmt::format("FILE_CHECK: unknown weight option '{}' (only 'reverse' or 'noreverse'); ignored", s.args[1].text));
 }
 void h_bfd_name(Builder& b, const Stmt& s) {
   if (auto* f = cur<BfdCheck>(b)) f->name = s.args[0].text;

@@ -95,4 +95,15 @@ TEST_CASE("dump round trip: the gaps the config fuzzer found stay closed") {
   REQUIRE(words.config);
   CHECK(words.config->global.notification_email == std::vector<std::string>{"$I=", "@x", "include"});
   check_round_trip(*words.config, "list entries that look like preprocessor lines");
+  // FILE_CHECK's 'weight . reverse': as keepalived, a weight that does not read drops the
+  // line, its 'reverse' with it (the model kept 'reverse' with no weight, which the dump
+  // cannot say).
+  const auto bad_weight = testcfg::load(
+      "track_file tf {\n file /run/tf\n}\nvirtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 192.0.2.8 80 {\n"
+      "  FILE_CHECK {\n   track_file tf\n   weight . reverse\n  }\n }\n}\n");
+  REQUIRE(bad_weight.config);
+  const auto& fc = std::get<stayalived::config::FileCheck>(bad_weight.config->virtual_servers.at(0).real_servers.at(0).checkers.at(0).spec);
+  CHECK_FALSE(fc.weight.has_value());
+  CHECK_FALSE(fc.reverse);
+  check_round_trip(*bad_weight.config, "FILE_CHECK weight that does not read, with reverse");
 }
