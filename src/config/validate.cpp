@@ -45,7 +45,7 @@ void validate_tracking(VCtx& c, Tracking& t, const std::string& who, const Loc& 
       it = t.interfaces.erase(it);
       continue;
     }
-    if (!c.iface_exists(it->name))
+    if (!c.vrrp_iface_exists(it->name))
       c.diags.warn(it->loc, fmt::format("{}: tracked interface {} does not exist", who, it->name));
     ++it;
   }
@@ -104,7 +104,7 @@ void validate_tracking(VCtx& c, Tracking& t, const std::string& who, const Loc& 
 }
 
 void check_address_dev(VCtx& c, const VirtualAddress& a) {
-  if (a.dev && !c.iface_exists(*a.dev))
+  if (a.dev && !c.vrrp_iface_exists(*a.dev))
     c.diags.warn(a.loc, fmt::format("interface {} for address {} does not exist", *a.dev, a.address.to_string()));
 }
 
@@ -115,7 +115,7 @@ void check_interface(VCtx& c, const VrrpInstance& v) {
   if (v.interface) {
     if (*v.interface == "lo") {
       c.diags.warn(v.interface_loc, fmt::format("{}: the loopback interface lo cannot be used for VRRP; choose another interface", who));
-    } else if (!c.iface_exists(*v.interface)) {
+    } else if (!c.vrrp_iface_exists(*v.interface)) {
       c.diags.warn(v.interface_loc, fmt::format("{}: interface {} does not exist", who, *v.interface));
     }
   }
@@ -154,10 +154,10 @@ void validate_instance(VCtx& c, VrrpInstance& v, bool& drop) {
     ++it;
   }
   for (const auto& r : v.virtual_routes)
-    if (r.dev && !c.iface_exists(*r.dev)) c.diags.warn(r.loc, fmt::format("{}: interface {} of a virtual route does not exist", who, *r.dev));
+    if (r.dev && !c.vrrp_iface_exists(*r.dev)) c.diags.warn(r.loc, fmt::format("{}: interface {} of a virtual route does not exist", who, *r.dev));
   for (const auto& r : v.virtual_routes)
     for (const auto& nh : r.nexthops)
-      if (nh.dev && !c.iface_exists(*nh.dev))
+      if (nh.dev && !c.vrrp_iface_exists(*nh.dev))
         c.diags.warn(r.loc, fmt::format("{}: interface {} of a route nexthop does not exist", who, *nh.dev));
 
   // VRRP version: IPv6 needs VRRPv3 (RFC 5798); keepalived switches silently.
@@ -349,7 +349,7 @@ void prune_sync_groups(VCtx& c) {
 
 void validate_static(VCtx& c) {
   for (const auto& l : c.cfg.linkbeat_interfaces)
-    if (!c.iface_exists(l.name)) c.diags.warn(l.loc, fmt::format("linkbeat interface {} does not exist", l.name));
+    if (!c.vrrp_iface_exists(l.name)) c.diags.warn(l.loc, fmt::format("linkbeat interface {} does not exist", l.name));
   for (const auto& a : c.cfg.static_ipaddresses) check_address_dev(c, a);
   // keepalived 2.2.7 (measured): a static route without 'dev' (whatever its nexthops say)
   // "cannot track route ... with no interface specified, not tracking"; a missing interface
@@ -360,10 +360,10 @@ void validate_static(VCtx& c) {
       c.diags.warn(r.loc, fmt::format("static route {}: no 'dev'; keepalived cannot track (restore) a route without an "
                                       "interface",
                                       dest));
-    else if (!c.iface_exists(*r.dev))
+    else if (!c.vrrp_iface_exists(*r.dev))
       c.diags.warn(r.loc, fmt::format("static route {}: interface {} does not exist", dest, *r.dev));
     for (const auto& nh : r.nexthops)
-      if (nh.dev && !c.iface_exists(*nh.dev))
+      if (nh.dev && !c.vrrp_iface_exists(*nh.dev))
         c.diags.warn(r.loc, fmt::format("static route {}: interface {} of a nexthop does not exist", dest, *nh.dev));
   }
   if (c.cfg.global.lvs_sync_daemon && c.cfg.global.lvs_sync_daemon->vrrp_instance &&
@@ -416,6 +416,7 @@ void validate(Config& cfg, const LoadOptions& opts, DiagSink& diags, const LineO
   validate_lvs(c);      // may remove virtual servers (and their scripts)
   validate_scripts(c);  // may remove vrrp_scripts that instances reference
   validate_vrrp(c);     // tracking references are resolved last
+  vrrp_script_security_summary(c);
 }
 
 }  // namespace stayalived::config::detail

@@ -27,6 +27,19 @@ struct VCtx {
     return cfg.global.dynamic_interfaces || !opts.interface_exists || opts.interface_exists(name);
   }
   bool before(const Loc& a, const Loc& b) const { return order.of(a) < order.of(b); }
+
+  // An interface the VRRP side names (an instance's, a tracked one, an address's or a
+  // route's dev, a linkbeat interface): keepalived's VRRP process reports each missing one,
+  // then stops with "Non-existent interface specified in configuration" before it checks
+  // its scripts' security (measured with keepalived 2.2.7 -t: exit 5, where the same config
+  // with the interface present exits 6 for a root script).
+  bool vrrp_iface_exists(const std::string& name) {
+    const bool ok = iface_exists(name);
+    if (!ok) missing_vrrp_interface = true;
+    return ok;
+  }
+  bool missing_vrrp_interface = false;
+  bool vrrp_scripts_as_root = false;  // set by validate_scripts; the summary waits for the interfaces
 };
 
 /// "virtual_server ADDRESS PORT", "virtual_server fwmark N" or "virtual_server group NAME".
@@ -42,5 +55,8 @@ void validate_lvs(VCtx& c);
 /// Scripts: found on the search path, run as an existing user, and safe under
 /// enable_script_security; may remove vrrp_scripts. Defined in validate_scripts.cpp.
 void validate_scripts(VCtx& c);
+/// After the VRRP rules: keepalived's summary of a missing interface, else the VRRP
+/// scripts' security summary. Defined in validate_scripts.cpp.
+void vrrp_script_security_summary(VCtx& c);
 
 }  // namespace stayalived::config::detail

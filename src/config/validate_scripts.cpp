@@ -247,11 +247,9 @@ void validate_scripts(VCtx& c) {
 
   if (!g.enable_script_security) {
     // keepalived 2.2.7: "SECURITY VIOLATION - scripts are being executed but
-    // script_security not enabled" (-t exit status 6).
-    if (vrrp_root)
-      c.diags.add(Severity::Warning, DiagClass::ScriptSecurity, Loc{},
-                  "scripts run as root but enable_script_security is not set (set it in global_defs, or set script_user "
-                  "to a non-root user)");
+    // script_security not enabled" (-t exit status 6). The VRRP side's is said by
+    // vrrp_script_security_summary, once the interfaces are checked.
+    c.vrrp_scripts_as_root = vrrp_root;
     if (checker_root)
       c.diags.add(Severity::Warning, DiagClass::ScriptSecurity, Loc{},
                   "checker scripts run as root but enable_script_security is not set (set it in global_defs, or set "
@@ -261,6 +259,16 @@ void validate_scripts(VCtx& c) {
                   "startup/shutdown scripts run as root but enable_script_security is not set (set it in global_defs, or "
                   "set script_user to a non-root user)");
   }
+}
+
+void vrrp_script_security_summary(VCtx& c) {
+  if (c.missing_vrrp_interface)
+    c.diags.warn(Loc{}, "Non-existent interface specified in configuration (keepalived's VRRP process stops here, before it "
+                        "checks its scripts; set dynamic_interfaces if the interface appears later)");
+  else if (c.vrrp_scripts_as_root)
+    c.diags.add(Severity::Warning, DiagClass::ScriptSecurity, Loc{},
+                "scripts run as root but enable_script_security is not set (set it in global_defs, or set script_user "
+                "to a non-root user)");
 }
 
 }  // namespace stayalived::config::detail

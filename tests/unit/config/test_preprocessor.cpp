@@ -199,7 +199,7 @@ TEST_CASE("include: relative to the including file, nested, globs sorted, brace 
 TEST_CASE("diagnostics come in reading order: an included file's lines where the include is, the including file's after it") {
   // The reading order is kept as runs of lines (a file read on, interrupted by includes);
   // a validator diagnostic (the missing interface), reported after all parsing, still
-  // sorts to its line's place.
+  // sorts to its line's place; keepalived's summary of it, which has no line, comes last.
   auto fs = files();
   fs->add("/etc/keepalived/a.conf", "bogus_a1\ninclude b.conf\nbogus_a3\ninclude c.conf\nbogus_a5\n");
   fs->add("/etc/keepalived/b.conf", "bogus_b1\nbogus_b2\n");
@@ -212,7 +212,7 @@ TEST_CASE("diagnostics come in reading order: an included file's lines where the
   INFO(fmt_list(got));
   CHECK(got == std::vector<std::string>{"keepalived.conf:1", "a.conf:1", "b.conf:1", "b.conf:2", "a.conf:3",
                                         "c.conf:2", "c.conf:8", "a.conf:5", "keepalived.conf:3", "b.conf:1",
-                                        "b.conf:2", "keepalived.conf:5"});
+                                        "b.conf:2", "keepalived.conf:5", "keepalived.conf:0"});  // the summary last
 }
 
 TEST_CASE("include of nothing: a note for plain include, an error with -e and includer/m/w/b/a") {

@@ -188,6 +188,47 @@ TEST_CASE("scripts: root without enable_script_security is exit 6, missing scrip
   CHECK(unsafe.config_test_exit_code() == 6);
 }
 
+TEST_CASE("a missing interface ends the VRRP side's checks before its script-security summary, as keepalived's does") {
+  // keepalived 2.2.7, measured with keepalived -t: a root vrrp_script tracked by an instance
+  // on eth0 is exit 6 ("SECURITY VIOLATION"); the same with any interface the VRRP side
+  // names missing (the instance's, a tracked one, an address's dev, a static address's) is
+  // "Non-existent interface specified in configuration" and exit 5, but the checker
+  // side's scripts are still counted; with dynamic_interfaces nothing is missing.
+  auto fs = std::make_shared<testcfg::MemFiles>();
+  fs->add("/usr/bin/true", "", 0755);
+  auto opts = testcfg::options(fs);
+  const std::string script = "vrrp_script chk {\n script /usr/bin/true\n}\n";
+  const std::string track = " track_script {\n  chk\n }\n";
+  const auto present = load(script + instance("A", 1, track), opts);
+  CHECK(has(present, "scripts run as root but enable_script_security is not set"));
+  CHECK_FALSE(has(present, "Non-existent interface"));
+  CHECK(present.config_test_exit_code() == 6);
+  const auto on_eth9 = [&](const std::string& text) {
+    const auto r = load(text, opts);
+    INFO(testcfg::all(r));
+    CHECK(has(r, "Non-existent interface specified in configuration"));
+    CHECK_FALSE(has(r, "scripts run as root"));
+    CHECK(r.config_test_exit_code() == 5);
+  };
+  std::string own = instance("A", 1, track);
+  own.replace(own.find("eth0"), 4, "eth9");
+  on_eth9(script + own);
+  on_eth9(script + instance("A", 1, track + " track_interface {\n  eth9\n }\n"));
+  on_eth9(script + instance("A", 1, track, "192.0.2.1 dev eth9"));
+  on_eth9("static_ipaddress {\n 192.0.2.77 dev eth9\n}\n" + script + instance("A", 1, track));
+  const auto dynamic = load("global_defs {\n dynamic_interfaces\n}\n" + script + own, opts);
+  CHECK_FALSE(has(dynamic, "Non-existent interface"));
+  CHECK(dynamic.config_test_exit_code() == 6);
+  // The checker side is another process: its MISC_CHECK as root still counts.
+  const auto misc = load(script + own +
+                             "virtual_server 192.0.2.9 80 {\n protocol TCP\n real_server 192.0.2.10 80 {\n  MISC_CHECK {\n"
+                             "   misc_path /usr/bin/true\n  }\n }\n}\n",
+                         opts);
+  CHECK(has(misc, "Non-existent interface specified in configuration"));
+  CHECK(has(misc, "checker scripts run as root but enable_script_security is not set"));
+  CHECK(misc.config_test_exit_code() == 6);
+}
+
 TEST_CASE("scripts: FIFO and startup/shutdown scripts count towards keepalived's script-security summary") {
   // keepalived 2.2.7, measured with keepalived -t: a FIFO's script counts in the process that
   // runs it (VRRP with an instance, checkers with a virtual server), FIFO or not; startup and
