@@ -48,11 +48,11 @@ std::string words_from(const Stmt& s, std::size_t from) {
 }
 }  // namespace
 
-bool Builder::repeated(const Stmt& s, bool already_set) {
+bool Builder::repeated(const Stmt& s, bool already_set, bool note) {
   if (!already_set) return false;
   const std::string words = words_from(s, 0);
   const std::string label = block_label();
-  warn(s, 0, fmt::format("{}{}'{}' already specified; {} ignored (the first is kept, as keepalived does)",
+  diags.add(note ? Severity::Note : Severity::Warning, DiagClass::General, s.arg_loc(0), fmt::format("{}{}'{}' already specified; {} ignored (the first is kept, as keepalived does)",
                          label.empty() ? "" : label, label.empty() ? "" : ": ", s.head.text,
                          words.empty() ? std::string("this one") : fmt::format("'{}'", words)));
   return true;

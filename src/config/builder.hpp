@@ -105,6 +105,8 @@ class Builder {
   VrrpScript* vscript = nullptr;
   TrackFile* tfile = nullptr;
   TrackProcess* tproc = nullptr;
+  bool tproc_weight_set = false;
+  bool lvs_sync_from_instance = false;  ///< global lvs_sync_daemon came from an instance's lvs_sync_daemon_interface  ///< the open vrrp_track_process had a non-zero `weight` line
   BfdInstance* bfd = nullptr;
   GarpGroup* garp = nullptr;
   TrackGroup* tgroup = nullptr;
@@ -139,9 +141,10 @@ class Builder {
   void warn(const Stmt& s, std::size_t i, std::string msg);
   /// Warning about extra words after what a keyword takes.
   void extra_args(const Stmt& s, std::size_t used);
-  /// keepalived keeps the first of a script or FIFO keyword given twice in one block, and
+  /// keepalived keeps the first of many single-valued keywords given twice in one block, and
   /// says "already specified - ignoring": true (and the warning) when `s` is such a repeat.
-  bool repeated(const Stmt& s, bool already_set);
+  /// `note`: keepalived only logs it (net_namespace), which does not change the exit code.
+  bool repeated(const Stmt& s, bool already_set, bool note = false);
 
   struct RsDefaults {
     std::optional<microseconds> connect_timeout, delay_before_retry, warmup, delay_loop;

@@ -76,6 +76,13 @@ template <std::optional<std::string> G::*M>
 void opt_string_required(Builder& b, const Stmt& s) {
   b.cfg.global.*M = s.args[0].text;
 }
+// The same, for a keyword whose repeat keepalived ignores ("already specified - ignoring").
+template <std::optional<std::string> G::*M>
+void opt_string_first(Builder& b, const Stmt& s) {
+  if (b.repeated(s, (b.cfg.global.*M).has_value())) return;
+  if (s.args.empty()) return b.warn(s, 0, fmt::format("'{}' needs a value; ignored", s.head.text));
+  b.cfg.global.*M = s.args[0].text;
+}
 template <std::optional<std::string> G::*M>
 void opt_string_or_empty(Builder& b, const Stmt& s) {
   b.cfg.global.*M = s.args.empty() ? std::string() : s.args[0].text;
@@ -153,6 +160,10 @@ void h_lvs_flush_on_stop(Builder& b, const Stmt& s) {
 }
 void h_lvs_sync_daemon(Builder& b, const Stmt& s) {
   if (s.args.empty()) return b.warn(s, 0, "'lvs_sync_daemon' needs an interface; ignored");
+  // keepalived reads an instance's lvs_sync_daemon_interface after global_defs: the global
+  // one replaces it; a second global one is a repeat.
+  if (b.repeated(s, b.cfg.global.lvs_sync_daemon.has_value() && !b.lvs_sync_from_instance)) return;
+  b.lvs_sync_from_instance = false;
   LvsSyncDaemon d;
   d.interface = s.args[0].text;
   d.loc = s.loc;
@@ -318,9 +329,11 @@ void h_down_timer_adverts(Builder& b, const Stmt& s) {
   if (auto v = b.integer(s, 0, 1, 100)) b.cfg.global.vrrp_down_timer_adverts = static_cast<std::uint32_t>(*v);
 }
 void h_nftables(Builder& b, const Stmt& s) {
+  if (b.repeated(s, b.cfg.global.nftables.has_value())) return;
   b.cfg.global.nftables = s.args.empty() ? std::string("keepalived") : s.args[0].text;
 }
 void h_nftables_ipvs(Builder& b, const Stmt& s) {
+  if (b.repeated(s, b.cfg.global.nftables_ipvs.has_value())) return;
   b.cfg.global.nftables_ipvs = s.args.empty() ? std::string("keepalived_ipvs") : s.args[0].text;
 }
 void h_nftables_priority(Builder& b, const Stmt& s) {
@@ -333,6 +346,7 @@ void h_nftables_start_fwmark(Builder& b, const Stmt& s) {
 }
 void h_snmp_socket(Builder& b, const Stmt& s) {
   if (s.args.empty()) return b.warn(s, 0, "'snmp_socket' needs a socket name; ignored");
+  if (b.repeated(s, b.cfg.global.snmp_socket.has_value())) return;
   b.cfg.global.snmp_socket = s.args[0].text;
 }
 void h_enable_snmp_rfc(Builder& b, const Stmt&) { b.cfg.global.enable_snmp_rfcv2 = b.cfg.global.enable_snmp_rfcv3 = true; }
@@ -398,7 +412,7 @@ void h_control_socket(Builder& b, const Stmt& s) {
 }
 
 const KeywordDef kGlobal[] = {
-    {"tmp_config_directory", KwKind::Leaf, Ctx::Top, opt_string_warn<&G::tmp_config_directory>, 0},
+    {"tmp_config_directory", KwKind::Leaf, Ctx::Top, opt_string_first<&G::tmp_config_directory>, 0},
     {"config_save_dir", KwKind::Leaf, Ctx::Top, opt_string_required<&G::config_save_dir>, 1},
     {"metrics_listen", KwKind::Leaf, Ctx::Top, h_metrics_listen, 1},
     {"control_socket", KwKind::Leaf, Ctx::Top, h_control_socket, 1},
@@ -518,8 +532,8 @@ const KeywordDef kGlobal[] = {
     {"umask", KwKind::Leaf, Ctx::Top, h_umask, 0},
     {"vrrp_startup_delay", KwKind::Leaf, Ctx::Top, h_vrrp_startup_delay, 1},
     {"log_unknown_vrids", KwKind::Leaf, Ctx::Top, flag<&G::log_unknown_vrids>, 0},
-    {"vmac_prefix", KwKind::Leaf, Ctx::Top, opt_string_required<&G::vmac_prefix>, 1},
-    {"vmac_addr_prefix", KwKind::Leaf, Ctx::Top, opt_string_required<&G::vmac_addr_prefix>, 1},
+    {"vmac_prefix", KwKind::Leaf, Ctx::Top, opt_string_first<&G::vmac_prefix>, 1},
+    {"vmac_addr_prefix", KwKind::Leaf, Ctx::Top, opt_string_first<&G::vmac_addr_prefix>, 1},
     {"random_seed", KwKind::Leaf, Ctx::Top, h_random_seed, 1},
     {"reload_check_config", KwKind::Leaf, Ctx::Top, opt_string_or_empty<&G::reload_check_config>, 0},
     {"include_check", KwKind::Leaf, Ctx::Top, h_include_check, 0},

@@ -407,11 +407,10 @@ void h_ssl_field(Builder& b, const Stmt& s) {
   if (!b.ssl) return;
   if (s.args.empty()) return b.warn(s, 0, fmt::format("SSL: '{}' needs a value; ignored", s.head.text));
   const auto& k = s.head.text;
-  const auto& v = s.args[0].text;
-  if (k == "password") b.ssl->password = v;
-  else if (k == "ca") b.ssl->ca = v;
-  else if (k == "certificate") b.ssl->certificate = v;
-  else b.ssl->key = v;
+  auto& field = k == "password" ? b.ssl->password : k == "ca" ? b.ssl->ca : k == "certificate" ? b.ssl->certificate : b.ssl->key;
+  // keepalived 2.2.7 (measured): "SSL password already specified - replacing", the last wins.
+  if (field) b.warn(s, 0, fmt::format("SSL: '{}' already specified ('{}'); replaced by '{}'", k, *field, s.args[0].text));
+  field = s.args[0].text;
 }
 
 const KeywordDef kTop[] = {

@@ -137,6 +137,9 @@ void h_url_path(Builder& b, const Stmt& s) {
 void h_url_digest(Builder& b, const Stmt& s) {
   if (!b.url) return;
   const auto& d = s.args[0].text;
+  // A url has one digest: keepalived 2.2.7 (measured) reports any later one as "Digest
+  // 'HEX' is a duplicate" and keeps the first.
+  if (b.url->digest) return b.warn(s, 0, fmt::format("url: a digest is already given; '{}' ignored (a url has one)", d));
   if (d.size() != 32)
     return b.warn(s, 0, fmt::format("url digest '{}' must be 32 hex characters (an MD5), not {}; ignored", d, d.size()));
   std::array<std::uint8_t, 16> md{};
@@ -222,6 +225,9 @@ void h_dns_name(Builder& b, const Stmt& s) {
   auto* d = cur<DnsCheck>(b);
   if (!d) return;
   const auto& n = s.args[0].text;
+  // keepalived 2.2.7 (measured): "DNS_CHECK name already specified - ignoring" (a name
+  // other than the default root is taken as given).
+  if (d->name != ".") return b.warn(s, 0, fmt::format("DNS_CHECK: name already specified ('{}'); '{}' ignored", d->name, n));
   if (n != "." && (n.find("..") != std::string::npos || n.front() == '.'))
     return b.warn(s, 0, fmt::format("DNS_CHECK: name '{}' has an empty label; ignored", n));
   d->name = n;
@@ -270,7 +276,12 @@ void h_file_weight(Builder& b, const Stmt& s) {
   else b.warn(s, 1, fmt::format("FILE_CHECK: unknown weight option '{}' (only 'reverse' or 'noreverse'); ignored", s.args[1].text));
 }
 void h_bfd_name(Builder& b, const Stmt& s) {
-  if (auto* f = cur<BfdCheck>(b)) f->name = s.args[0].text;
+  auto* f = cur<BfdCheck>(b);
+  if (!f) return;
+  // keepalived 2.2.7 (measured): "BFD_CHECK - BFD NEW already specified as FIRST".
+  if (!f->name.empty())
+    return b.warn(s, 0, fmt::format("BFD_CHECK: bfd_instance already specified as '{}'; '{}' ignored", f->name, s.args[0].text));
+  f->name = s.args[0].text;
 }
 
 #define SA_CHECK_TIMING                                                          \

@@ -22,11 +22,20 @@ void top_name(Builder& b, const Stmt& s, std::optional<std::string>& field, std:
   }
   field = s.args[0].text;
 }
-void h_net_namespace(Builder& b, const Stmt& s) { top_name(b, s, b.cfg.global.net_namespace, "namespace name"); }
+// Given twice, the first is kept (keepalived 2.2.7: "Duplicate net_namespace definition
+// NAME - ignoring", only logged; for instance and net_namespace_ipvs a config warning).
+void h_net_namespace(Builder& b, const Stmt& s) {
+  if (b.repeated(s, b.cfg.global.net_namespace.has_value(), true)) return;
+  top_name(b, s, b.cfg.global.net_namespace, "namespace name");
+}
 void h_net_namespace_ipvs(Builder& b, const Stmt& s) {
+  if (b.repeated(s, b.cfg.global.net_namespace_ipvs.has_value())) return;
   b.cfg.global.net_namespace_ipvs = s.args.empty() ? std::string() : s.args[0].text;
 }
-void h_instance(Builder& b, const Stmt& s) { top_name(b, s, b.cfg.global.instance, "instance name"); }
+void h_instance(Builder& b, const Stmt& s) {
+  if (b.repeated(s, b.cfg.global.instance.has_value())) return;
+  top_name(b, s, b.cfg.global.instance, "instance name");
+}
 void h_child_wait_time(Builder& b, const Stmt& s) {
   if (auto v = b.integer(s, 0, 0, kU32)) b.cfg.global.child_wait_time = seconds{*v};
 }

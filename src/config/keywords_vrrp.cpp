@@ -144,7 +144,10 @@ std::optional<MacAddress> parse_mac(std::string_view w, bool& five) {
 }
 void h_use_vmac(Builder& b, const Stmt& s) {
   if (!b.vi) return;
-  Vmac v;
+  // Given again, it adds to the first (keepalived 2.2.7: a second name is "VMAC interface
+  // name already specified", the first name is kept).
+  Vmac v = b.vi->use_vmac.value_or(Vmac{});
+  const bool had_name = v.name.has_value();
   for (std::size_t i = 0; i < s.args.size(); ++i) {
     const auto& w = s.args[i].text;
     bool five = false;
@@ -156,6 +159,9 @@ void h_use_vmac(Builder& b, const Stmt& s) {
       }
       v.mac = m;
       v.mac_from_vrid = five;
+    } else if (had_name) {
+      b.warn(s, i, fmt::format("vrrp_instance {}: the VMAC interface name is already specified ('{}'); '{}' ignored",
+                               b.vi->name, *v.name, w));
     } else if (!v.name) {
       v.name = w;
     } else {
@@ -165,7 +171,7 @@ void h_use_vmac(Builder& b, const Stmt& s) {
   b.vi->use_vmac = std::move(v);
 }
 void h_use_ipvlan(Builder& b, const Stmt& s) {
-  if (!b.vi) return;
+  if (!b.vi || b.repeated(s, b.vi->use_ipvlan.has_value())) return;
   Ipvlan v;
   for (std::size_t i = 0; i < s.args.size(); ++i) {
     const auto& w = s.args[i].text;
@@ -325,6 +331,7 @@ void h_lvs_sync_daemon_interface(Builder& b, const Stmt& s) {
     d.vrrp_instance = b.vi->name;
     d.loc = s.loc;
     b.cfg.global.lvs_sync_daemon = std::move(d);
+    b.lvs_sync_from_instance = true;
   }
 }
 void h_authentication(Builder& b, const Stmt& s) {

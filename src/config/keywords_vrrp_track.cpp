@@ -90,6 +90,11 @@ void h_tf_file(Builder& b, const Stmt& s) {
 void h_tf_weight(Builder& b, const Stmt& s) {
   if (!b.tfile) return;
   if (s.args.empty()) return b.warn(s, 0, fmt::format("track_file {}: 'weight' needs a number; ignored", b.tfile->name));
+  // keepalived 2.2.7 (measured): a weight other than the default 1 is kept; a later weight
+  // line is "Weight already set for track file NAME - ignoring VALUE".
+  if (b.tfile->weight != 1)
+    return b.warn(s, 0, fmt::format("track_file {}: weight already set; '{}' ignored (the first is kept, as keepalived does)",
+                                    b.tfile->name, s.args[0].text));
   if (auto v = b.integer(s, 0, -2147483647, 2147483647)) b.tfile->weight = static_cast<int>(*v);
   if (s.args.size() > 1) {
     if (s.args[1].text == "reverse") b.tfile->weight_reverse = true;
@@ -119,6 +124,7 @@ void h_track_process(Builder& b, const Stmt& s) {
   t.loc = s.loc;
   b.cfg.track_processes.push_back(std::move(t));
   b.tproc = &b.cfg.track_processes.back();
+  b.tproc_weight_set = false;
 }
 void h_tp_process(Builder& b, const Stmt& s) {
   if (!b.tproc) return;
@@ -141,7 +147,15 @@ void h_tp_param_match(Builder& b, const Stmt& s) {
 void h_tp_weight(Builder& b, const Stmt& s) {
   if (!b.tproc) return;
   if (s.args.empty()) return b.warn(s, 0, fmt::format("vrrp_track_process {}: 'weight' needs a number; ignored", b.tproc->name));
-  if (auto v = b.integer(s, 0, -254, 254)) b.tproc->weight = static_cast<int>(*v);
+  // keepalived 2.2.7 (measured): once a weight other than 0 is set, a later weight line is
+  // "Weight already set for track process NAME - ignoring VALUE".
+  if (b.tproc_weight_set)
+    return b.warn(s, 0, fmt::format("vrrp_track_process {}: weight already set; '{}' ignored (the first is kept, as keepalived does)",
+                                    b.tproc->name, s.args[0].text));
+  if (auto v = b.integer(s, 0, -254, 254)) {
+    b.tproc->weight = static_cast<int>(*v);
+    b.tproc_weight_set = *v != 0;
+  }
   if (s.args.size() > 1) {
     if (s.args[1].text == "reverse") b.tproc->weight_reverse = true;
     else b.warn(s, 1, fmt::format("unknown weight option '{}' (only 'reverse'); ignored", s.args[1].text));
@@ -225,12 +239,22 @@ void h_garp_interval(Builder& b, const Stmt& s) {
   if (!v) return;
   (s.head.text == "garp_interval" ? b.garp->garp_interval : b.garp->gna_interval) = *v;
 }
+// An interface belongs to one garp_group: keepalived 2.2.7 (measured) says "garp_group
+// already specified for IF - ignoring" for any later mention, in this group or another.
+bool garp_interface_taken(Builder& b, const Stmt& s, const std::string& name) {
+  for (const auto& g : b.cfg.garp_groups)
+    if ((g.interface && *g.interface == name) || std::find(g.interfaces.begin(), g.interfaces.end(), name) != g.interfaces.end()) {
+      b.warn(s, 0, fmt::format("garp_group: interface {} is already in a garp_group; ignored", name));
+      return true;
+    }
+  return false;
+}
 void h_garp_interface(Builder& b, const Stmt& s) {
-  if (b.garp) b.garp->interface = s.args[0].text;
+  if (b.garp && !garp_interface_taken(b, s, s.args[0].text)) b.garp->interface = s.args[0].text;
 }
 void h_garp_interfaces(Builder& b, const Stmt& s) { b.extra_args(s, 0); }
 void h_garp_interfaces_item(Builder& b, const Stmt& s) {
-  if (!b.garp) return;
+  if (!b.garp || garp_interface_taken(b, s, s.head.text)) return;
   b.garp->interfaces.push_back(s.head.text);
 }
 

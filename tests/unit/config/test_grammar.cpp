@@ -168,6 +168,95 @@ TEST_CASE("a script or FIFO keyword given twice in one block: the first is kept,
   CHECK(p.config->vrrp_instances.at(0).priority == 120);
 }
 
+TEST_CASE("the other single-valued keywords keepalived keeps the first of, or replaces with a word, given twice") {
+  // Measured with keepalived 2.2.7 -t, one keyword doubled at a time (and exit codes):
+  // "Duplicate instance definition two - ignoring" (5), "Duplicate net_namespace definition
+  // two - ignoring" (logged only: 0), "tmp_config_directory already specified - ignoring",
+  // "nftables already specified", "SNMP socket already set to X - ignoring", "vmac prefix
+  // has already been specified - ignoring bb", "lvs_sync_daemon has already been specified
+  // as eth0 VI_1 - ignoring", "(VI_1) use_ipvlan already specified", "VMAC interface name
+  // already specified", "garp_group already specified for eth0 - ignoring", "Weight already
+  // set for track file tf - ignoring 7" (after a weight other than 1), "Weight already set
+  // for track process tp - ignoring 20" (after a weight other than 0), "SSL password already
+  // specified - replacing", "BFD_CHECK - BFD b2 already specified as b1", "DNS_CHECK name
+  // already specified - ignoring", "Digest 'fff...' is a duplicate".
+  const auto top = load("instance one\ninstance two\nnet_namespace_ipvs a\nnet_namespace_ipvs b\n");
+  INFO(testcfg::all(top));
+  CHECK(top.config->global.instance == "one");
+  CHECK(has(top, 2, "'instance' already specified; 'two' ignored"));
+  CHECK(top.config->global.net_namespace_ipvs == "a");
+  CHECK(has(top, 4, "'net_namespace_ipvs' already specified"));
+  const auto ns = load("net_namespace one\nnet_namespace two\n");
+  CHECK(ns.config->global.net_namespace == "one");
+  CHECK(has(ns, 2, "'net_namespace' already specified"));
+  CHECK(ns.config_test_exit_code() == 0);  // keepalived only logs it
+
+  const auto g = load("global_defs {\n tmp_config_directory /tmp/a\n tmp_config_directory /tmp/b\n nftables one\n nftables two\n"
+                      " nftables_ipvs three\n nftables_ipvs four\n snmp_socket udp:127.0.0.1:705\n snmp_socket udp:127.0.0.2:705\n"
+                      " vmac_prefix aa\n vmac_prefix bb\n vmac_addr_prefix cc\n vmac_addr_prefix dd\n"
+                      " lvs_sync_daemon eth0 inst VI_1\n lvs_sync_daemon eth0 inst VI_2\n}\n");
+  INFO(testcfg::all(g));
+  REQUIRE(g.config);
+  const auto& gd = g.config->global;
+  CHECK(gd.tmp_config_directory == "/tmp/a");
+  CHECK(gd.nftables == "one");
+  CHECK(gd.nftables_ipvs == "three");
+  CHECK(gd.snmp_socket == "udp:127.0.0.1:705");
+  CHECK(gd.vmac_prefix == "aa");
+  CHECK(gd.vmac_addr_prefix == "cc");
+  CHECK(gd.lvs_sync_daemon->vrrp_instance == "VI_1");
+  for (unsigned line : {3u, 5u, 7u, 9u, 11u, 13u, 15u}) CHECK(has(g, line, "already specified"));
+  // An instance's lvs_sync_daemon_interface is read after global_defs by keepalived: a
+  // global one given later still replaces it, without a word.
+  const auto sync = load("vrrp_instance V {\n interface eth0\n virtual_router_id 1\n lvs_sync_daemon_interface eth0\n"
+                         " virtual_ipaddress {\n  192.0.2.1\n }\n}\nglobal_defs {\n lvs_sync_daemon lo inst V\n}\n");
+  CHECK(sync.config->global.lvs_sync_daemon->interface == "lo");
+  CHECK_FALSE(has(sync, 10, "already specified"));
+
+  const auto vi = load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n use_vmac v1\n use_vmac v2\n"
+                       " use_ipvlan i1\n use_ipvlan i2\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n"
+                       "garp_group {\n garp_interval 1\n interfaces {\n  eth0\n  eth0\n }\n}\n"
+                       "garp_group {\n garp_interval 2\n interface eth0\n}\n"
+                       "track_file tf {\n file /tmp/x\n weight 1\n weight 5\n weight 7\n}\n"
+                       "vrrp_track_process tp {\n process haproxy\n weight 0\n weight 20\n weight 30\n}\n");
+  INFO(testcfg::all(vi));
+  REQUIRE(vi.config);
+  const auto& v = vi.config->vrrp_instances.at(0);
+  CHECK(v.use_vmac->name == "v1");
+  CHECK(has(vi, 5, "the VMAC interface name is already specified ('v1'); 'v2' ignored"));
+  CHECK(v.use_ipvlan->name == "i1");
+  CHECK(has(vi, 7, "'use_ipvlan' already specified"));
+  CHECK(has(vi, 16, "interface eth0 is already in a garp_group"));
+  CHECK(has(vi, 21, "interface eth0 is already in a garp_group"));
+  CHECK(vi.config->garp_groups.at(0).interfaces == std::vector<std::string>{"eth0"});
+  CHECK_FALSE(vi.config->garp_groups.at(1).interface.has_value());
+  CHECK(vi.config->track_files.at(0).weight == 5);  // 1 is the default: 5 replaces it, 7 does not
+  CHECK(has(vi, 27, "track_file tf: weight already set; '7' ignored"));
+  CHECK_FALSE(has(vi, 26, "already set"));
+  CHECK(vi.config->track_processes.at(0).weight == 20);  // 0 counts as not set
+  CHECK(has(vi, 33, "vrrp_track_process tp: weight already set; '30' ignored"));
+  CHECK_FALSE(has(vi, 32, "already set"));
+
+  const auto lvs = load("SSL {\n password a\n password b\n}\n"
+                        "virtual_server 192.0.2.9 53 {\n protocol UDP\n real_server 192.0.2.10 53 {\n"
+                        "  DNS_CHECK {\n   name www.example.com\n   name www.example.org\n  }\n"
+                        "  BFD_CHECK {\n   name b1\n   name b2\n  }\n"
+                        "  HTTP_GET {\n   url {\n    path /\n    digest 00000000000000000000000000000000\n"
+                        "    digest ffffffffffffffffffffffffffffffff\n   }\n  }\n }\n}\n"
+                        "bfd_instance b1 {\n neighbor_ip 192.0.2.10\n}\n");
+  INFO(testcfg::all(lvs));
+  REQUIRE(lvs.config);
+  CHECK(lvs.config->ssl->password == "b");  // replaced, with a word
+  CHECK(has(lvs, 3, "SSL: 'password' already specified ('a'); replaced by 'b'"));
+  CHECK(has(lvs, 10, "DNS_CHECK: name already specified ('www.example.com'); 'www.example.org' ignored"));
+  CHECK(has(lvs, 14, "BFD_CHECK: bfd_instance already specified as 'b1'; 'b2' ignored"));
+  CHECK(has(lvs, 20, "a digest is already given"));
+  const auto& checkers = lvs.config->virtual_servers.at(0).real_servers.at(0).checkers;
+  CHECK(std::get<DnsCheck>(checkers.at(0).spec).name == "www.example.com");
+  CHECK(std::get<BfdCheck>(checkers.at(1).spec).name == "b1");
+  CHECK(std::get<HttpCheck>(checkers.at(2).spec).urls.at(0).digest->at(0) == 0);
+}
+
 TEST_CASE("an address where keepalived takes a socket address: '/prefix' or '-range' is dropped, with a note") {
   // keepalived's inet_stosockaddr cuts the word at the first '-' or '/': unicast_src_ip,
   // mcast_src_ip, unicast_peer, virtual_server, real_server, connect_ip and bindto all take
