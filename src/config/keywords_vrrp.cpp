@@ -325,7 +325,12 @@ void h_lvs_sync_daemon_interface(Builder& b, const Stmt& s) {
   b.vi->lvs_sync_daemon_interface = s.args[0].text;
   // keepalived 2.2.7 still runs the sync daemon on that interface for this instance,
   // unless global_defs says otherwise (a later lvs_sync_daemon replaces this).
-  if (!b.cfg.global.lvs_sync_daemon) {
+  if (const auto& g = b.cfg.global.lvs_sync_daemon) {
+    // keepalived 2.2.7 (measured): "(VI) lvs_sync_daemon_interface has already been
+    // specified as IF - ignoring" (by global_defs, this instance or another one).
+    b.warn(s, 0, fmt::format("vrrp_instance {}: lvs_sync_daemon is already specified as {}{}; this one ignored", b.vi->name,
+                             g->interface, g->vrrp_instance ? " " + *g->vrrp_instance : ""));
+  } else {
     LvsSyncDaemon d;
     d.interface = s.args[0].text;
     d.vrrp_instance = b.vi->name;

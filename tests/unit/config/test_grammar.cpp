@@ -212,6 +212,11 @@ TEST_CASE("the other single-valued keywords keepalived keeps the first of, or re
                          " virtual_ipaddress {\n  192.0.2.1\n }\n}\nglobal_defs {\n lvs_sync_daemon lo inst V\n}\n");
   CHECK(sync.config->global.lvs_sync_daemon->interface == "lo");
   CHECK_FALSE(has(sync, 10, "already specified"));
+  // A second one (in the same instance or another) is ignored with keepalived's warning.
+  const auto twice = load("vrrp_instance V {\n interface eth0\n virtual_router_id 1\n lvs_sync_daemon_interface eth0\n"
+                          " lvs_sync_daemon_interface lo\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n");
+  CHECK(twice.config->global.lvs_sync_daemon->interface == "eth0");
+  CHECK(has(twice, 5, "lvs_sync_daemon is already specified as eth0 V; this one ignored"));
 
   const auto vi = load("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n use_vmac v1\n use_vmac v2\n"
                        " use_ipvlan i1\n use_ipvlan i2\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n"
