@@ -202,6 +202,9 @@ void Builder::unknown(const Stmt& s) {
     hint = " (keepalived accepts nb_get_retry only in HTTP_GET and SSL_GET; use 'retry')";
   else if (s.head.text == "{" || s.head.text == "}")
     hint = "";
+  else if (s.head.text == "<<<<<<<" || s.head.text == "=======" || s.head.text == ">>>>>>>" || s.head.text == "|||||||")
+    // keepalived says "Unknown keyword" too, and reads both sides of the conflict.
+    hint = " (a Git conflict marker: the lines of both sides are read; resolve the conflict)";
   else if (find_keyword(Ctx::Top, s.head.text) || find_keyword(Ctx::GlobalDefs, s.head.text))
     hint = ctx == Ctx::Top ? "" : " (it belongs to another block: is a '}' missing above?)";
   diags.warn(s.loc, fmt::format("unknown keyword '{}' in {}; line ignored{}", s.head.text,

@@ -37,6 +37,19 @@ TEST_CASE("a '{' after a word that opens no block is ignored, and '}' closes the
   CHECK(r.config->vrrp_instances.at(0).priority == 100);  // the priority line was outside
 }
 
+TEST_CASE("Git conflict markers are unknown keywords, as in keepalived, named as such") {
+  // keepalived 2.2.7 -t: "(Line 2) Unknown keyword '<<<<<<<'" for each marker, exit 5; the
+  // lines of both sides are read (here router_id B, the later one, wins).
+  const auto r = load("global_defs {\n<<<<<<< HEAD\n router_id A\n=======\n router_id B\n>>>>>>> branch\n}\n");
+  INFO(testcfg::all(r));
+  CHECK(has(r, 2, "unknown keyword '<<<<<<<' in global_defs; line ignored (a Git conflict marker"));
+  CHECK(has(r, 4, "'=======' in global_defs; line ignored (a Git conflict marker"));
+  CHECK(has(r, 6, "'>>>>>>>' in global_defs; line ignored (a Git conflict marker"));
+  REQUIRE(r.config);
+  CHECK(r.config->global.router_id == "B");
+  CHECK(r.config_test_exit_code() == 5);
+}
+
 TEST_CASE("${VAR:-default} (shell syntax, not keepalived's) splits at the braces as in keepalived") {
   const auto r = load("vrrp_script chk {\n script /bin/true\n interval ${CHECK_INTERVAL:-2}\n weight -1\n}\n");
   CHECK(has(r, 3, "not a whole number"));        // interval $
