@@ -68,7 +68,6 @@ constexpr std::array kList = {
     NoEffect{Ctx::VrrpInstance, "use_ipvlan", kVmac},
 
     // --- firewall
-    NoEffect{Ctx::GlobalDefs, "nftables_ifindex", "link-local IPv6 VIPs are not filtered, by name or index"},
     NoEffect{Ctx::GlobalDefs, "nftables_ipvs", kNftIpvs},
     NoEffect{Ctx::GlobalDefs, "nftables_ipvs_priority", kNftIpvs},
     NoEffect{Ctx::GlobalDefs, "nftables_ipvs_start_fwmark", kNftIpvs},

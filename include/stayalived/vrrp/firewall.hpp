@@ -9,7 +9,12 @@
 //     chain in  { hook input  priority filter - 1: ip daddr @vips drop }
 //   }
 // IPv6 also lets neighbour discovery through and sends link-local traffic to two chains of
-// its own (empty here: link-local VIPs are not filtered). A family's table is created the
+// its own, which drop it by address and interface:
+//     set vips_link_local { type ipv6_addr . iface_index; }   fe80::100 . "eth0"
+//     chain in_link_local  { ip6 daddr . iif @vips_link_local drop }
+//     chain out_link_local { ip6 saddr . oif @vips_link_local drop }
+// (keepalived 2.2.7 uses the interface index with or without `nftables_ifindex`, measured;
+// nft resolves the name given here to it). A family's table is created the
 // first time one of its addresses is dropped, keeps its empty set when no master needs it,
 // and is deleted at stop. Options: `nftables [TABLE]`, `nftables_priority`,
 // `nftables_counters` (a counter on each rule).
@@ -34,6 +39,15 @@ struct FirewallOptions {
   friend bool operator==(const FirewallOptions&, const FirewallOptions&) = default;
 };
 
+/// One address to drop: a link-local one only on its interface (the VIP's `dev`, else the
+/// instance's interface), the others on every interface.
+struct DroppedAddress {
+  IpAddress address;
+  std::string ifname;  ///< for a link-local address; "" for the others
+  friend auto operator<=>(const DroppedAddress&, const DroppedAddress&) = default;
+  friend bool operator==(const DroppedAddress&, const DroppedAddress&) = default;
+};
+
 /// The options global_defs gives.
 FirewallOptions firewall_options(const config::GlobalDefs& g);
 
@@ -44,8 +58,9 @@ bool firewalled(const config::VrrpInstance& v);
 /// from a daemon that did not stop cleanly, is deleted first), with its empty set.
 std::string nft_create_table(Family family, const FirewallOptions& o);
 
-/// nft command that adds (or deletes) `addresses` to (from) the table's set; "" if empty.
-std::string nft_elements(Family family, const FirewallOptions& o, bool add, const std::vector<IpAddress>& addresses);
+/// nft commands that add (or delete) `addresses` to (from) the table's sets (vips, and
+/// vips_link_local for IPv6 link-local addresses); "" if empty.
+std::string nft_elements(Family family, const FirewallOptions& o, bool add, const std::vector<DroppedAddress>& addresses);
 
 /// nft command that deletes the table of `family`.
 std::string nft_delete_table(Family family, const FirewallOptions& o);

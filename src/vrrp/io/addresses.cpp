@@ -152,10 +152,13 @@ void Runtime::Impl::set_addresses(Inst& in, bool add) {
 }
 
 void Runtime::Impl::firewall(const Inst& in, const config::VrrpInstance& conf, bool master) {
-  std::vector<IpAddress> dropped;
+  std::vector<DroppedAddress> dropped;
   if (master && firewalled(conf))
     for (const auto* list : {&conf.virtual_ipaddress, &conf.virtual_ipaddress_excluded})
-      for (const auto& va : *list) dropped.push_back(va.address.address);
+      for (const auto& va : *list) {
+        const auto& ip = va.address.address;
+        dropped.push_back({ip, ip.is_v6() && ip.is_link_local() ? va.dev.value_or(in.ifname()) : std::string()});
+      }
   if (dropped.empty()) {
     if (fw_dropped.erase(in.name()) == 0) return;
   } else {
@@ -171,9 +174,9 @@ void Runtime::Impl::sync_firewall() {
     fw->close();  // a reload changed the table's name, priority or counters
     fw.reset();
   }
-  std::map<Family, std::vector<IpAddress>> want{{Family::Inet, {}}, {Family::Inet6, {}}};
+  std::map<Family, std::vector<DroppedAddress>> want{{Family::Inet, {}}, {Family::Inet6, {}}};
   for (const auto& [name, list] : fw_dropped)
-    for (const auto& a : list) want[a.family].push_back(a);
+    for (const auto& a : list) want[a.address.family].push_back(a);
   if (!fw) {
     if (want[Family::Inet].empty() && want[Family::Inet6].empty()) return;
     if (cfg) fw_options = firewall_options(cfg->global);

@@ -32,15 +32,15 @@ Result<> Nftables::run(const std::string& commands) {
   return {};
 }
 
-Result<> Nftables::sync(Family family, const std::vector<IpAddress>& addresses) {
-  const std::set<IpAddress> want(addresses.begin(), addresses.end());
+Result<> Nftables::sync(Family family, const std::vector<DroppedAddress>& addresses) {
+  const std::set<DroppedAddress> want(addresses.begin(), addresses.end());
   auto it = tables_.find(family);
   if (it == tables_.end()) {
     if (want.empty()) return {};
     if (auto r = run(nft_create_table(family, options_)); !r) return r;
-    it = tables_.emplace(family, std::set<IpAddress>{}).first;
+    it = tables_.emplace(family, std::set<DroppedAddress>{}).first;
   }
-  std::vector<IpAddress> gone, added;
+  std::vector<DroppedAddress> gone, added;
   for (const auto& a : it->second)
     if (!want.count(a)) gone.push_back(a);
   for (const auto& a : want)

@@ -19,7 +19,7 @@ class Nftables final : public FirewallPort {
   Nftables(const Nftables&) = delete;
   Nftables& operator=(const Nftables&) = delete;
 
-  Result<> sync(Family family, const std::vector<IpAddress>& addresses) override;
+  Result<> sync(Family family, const std::vector<DroppedAddress>& addresses) override;
   void close() override;
 
  private:
@@ -28,7 +28,7 @@ class Nftables final : public FirewallPort {
 
   FirewallOptions options_;
   nft_ctx* ctx_ = nullptr;
-  std::map<Family, std::set<IpAddress>> tables_;  // the tables created, and their set's elements
+  std::map<Family, std::set<DroppedAddress>> tables_;  // the tables created, and their set's elements
 };
 
 }  // namespace stayalived::vrrp

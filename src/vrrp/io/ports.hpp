@@ -151,7 +151,7 @@ class FirewallPort {
   virtual ~FirewallPort() = default;
   /// Makes the set of dropped addresses of `family` exactly `addresses` (the family's table
   /// is created the first time it is not empty).
-  virtual Result<> sync(Family family, const std::vector<IpAddress>& addresses) = 0;
+  virtual Result<> sync(Family family, const std::vector<DroppedAddress>& addresses) = 0;
   /// Deletes the tables created (at stop).
   virtual void close() = 0;
 };

@@ -131,7 +131,11 @@ Result<RtAddrH> make_addr(const AddressSpec& s) {
   if (va.scope) rtnl_addr_set_scope(a.get(), *va.scope);
   if (va.label) rtnl_addr_set_label(a.get(), va.label->c_str());
   unsigned flags = 0;
-  if (va.nodad) flags |= IFA_F_NODAD;
+  // keepalived 2.2.7 adds every IPv6 address with nodad, -nodad or not (measured: `ip addr`
+  // shows it on VIPs and static addresses). Duplicate address detection would hold a VIP
+  // tentative, unusable, for a second after each take-over, and fail it for good if the
+  // old master still has it.
+  if (va.nodad || va.address.address.is_v6()) flags |= IFA_F_NODAD;
   if (va.home) flags |= IFA_F_HOMEADDRESS;
   if (va.mngtmpaddr) flags |= IFA_F_MANAGETEMPADDR;
   if (va.noprefixroute) flags |= IFA_F_NOPREFIXROUTE;

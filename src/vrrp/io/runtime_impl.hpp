@@ -116,7 +116,7 @@ struct Runtime::Impl {
   std::map<std::string, LinkDelay> link_delays;
   std::unique_ptr<FirewallPort> fw;
   FirewallOptions fw_options;
-  std::map<std::string, std::vector<IpAddress>> fw_dropped;
+  std::map<std::string, std::vector<DroppedAddress>> fw_dropped;
   std::map<std::string, ScriptState> scripts;
   std::unique_ptr<TrackFiles> files;
   std::map<std::string, std::int64_t> file_values;

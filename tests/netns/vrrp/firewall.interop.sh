@@ -3,8 +3,9 @@
 # config runs under each daemon in turn on the same director namespace, and the nftables
 # ruleset is captured while master, in FAULT and after the stop. The captures must be equal
 # (counter values aside), and the traffic must match: a client's pings to the VIPs of the
-# non-accepting instances (IPv4, excluded VIP, IPv6) go unanswered while the VIP of the
-# instance in accept mode answers.
+# non-accepting instances (IPv4, excluded VIP, IPv6, IPv6 link-local) go unanswered while
+# the VIP of the instance in accept mode answers. IPv6 VIPs are added without duplicate
+# address detection ('nodad'), as keepalived adds them.
 set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 . "$(dirname "$0")/lib/vrrp.sh"
@@ -42,6 +43,7 @@ vrrp_instance V6 {
   advert_int 1
   virtual_ipaddress {
     2001:db8::100/64
+    fe80::100/64
   }
 }
 vrrp_instance VA {
@@ -73,6 +75,9 @@ run() {  # run NAME START_FUNCTION
   sa_check '! answers 192.0.2.100' "$name: the strict master's VIP does not answer"
   sa_check '! answers 192.0.2.102' "$name: nor its excluded VIP"
   sa_check '! answers 2001:db8::100' "$name: nor the IPv6 VIP"
+  sa_check '! answers fe80::100%eth0' "$name: nor the IPv6 link-local VIP"
+  sa_check 'sa_in d ip -o addr show dev eth0 | grep -q "2001:db8::100/64 scope global nodad"' \
+    "$name: the IPv6 VIP is added without duplicate address detection"
   sa_check 'answers 192.0.2.110' "$name: the VIP of the instance in accept mode answers"
   sa_check 'answers 192.0.2.1' "$name: the director's own address answers"
   sa_link_down d
@@ -98,6 +103,8 @@ done
 sa_check 'grep -q "elements = { 192.0.2.100, 192.0.2.101," "$SA_TMP/stayalived.master" && grep -q "192.0.2.102 }" "$SA_TMP/stayalived.master"' \
   "master: the set holds the VIPs and the excluded VIP, not the accept-mode VIP"
 sa_check 'grep -q "elements = { 2001:db8::100 }" "$SA_TMP/stayalived.master"' "master: the IPv6 set holds the IPv6 VIP"
+sa_check 'grep -q "elements = { fe80::100 . \"eth0\" }" "$SA_TMP/stayalived.master"' \
+  "master: the link-local set holds the link-local VIP on its interface"
 sa_check '! grep -q "elements = { 192" "$SA_TMP/stayalived.fault" && grep -q "table ip keepalived" "$SA_TMP/stayalived.fault"' \
   "FAULT: the tables stay, their sets are empty"
 sa_check '[ ! -s "$SA_TMP/stayalived.stopped" ]' "stop: the tables are gone"

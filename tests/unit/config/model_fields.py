@@ -36,6 +36,8 @@ LOADING = {
     "IncludeCheck.brace_match": "preprocessor: include checks",
     "GlobalDefs.include_check": "preprocessor: include checks",
     "GlobalDefs.random_seed": "preprocessor: seeds ${_RANDOM} (load.cpp hooks.seed_random)",
+    "GlobalDefs.nftables_ifindex": "none needed: keepalived 2.2.7 keys vips_link_local on the interface index with or "
+                                   "without it (measured), as the firewall always does",
     "GlobalDefs.vrrp_garp_master_delay": "builder: instance defaults",
     "GlobalDefs.vrrp_garp_master_repeat": "builder: instance defaults",
     "GlobalDefs.vrrp_garp_lower_prio_delay": "builder: instance defaults",
@@ -76,7 +78,6 @@ NO_EFFECT = {
     "GlobalDefs.vmac_prefix": "vmac_prefix",
     "GlobalDefs.vmac_addr_prefix": "vmac_addr_prefix",
     "GlobalDefs.disable_local_igmp": "disable_local_igmp",
-    "GlobalDefs.nftables_ifindex": "nftables_ifindex",
     "GlobalDefs.nftables_ipvs": "nftables_ipvs",
     "GlobalDefs.nftables_ipvs_priority": "nftables_ipvs_priority",
     "GlobalDefs.nftables_ipvs_start_fwmark": "nftables_ipvs_start_fwmark",

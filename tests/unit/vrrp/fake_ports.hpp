@@ -38,13 +38,14 @@ struct FakeWorld {
   std::pair<std::uint32_t, std::uint32_t> netlink_bufs{};  ///< command, monitor (0: unset)
   std::map<int, std::uint32_t> advert_bufs;                 ///< by ifindex: the last SO_RCVBUF
   /// The firewall: addresses dropped by family ("" when none), times opened, tables open.
-  std::map<Family, std::vector<IpAddress>> firewall;
+  std::map<Family, std::vector<DroppedAddress>> firewall;
   std::vector<FirewallOptions> firewall_opened;
   bool firewall_open = false;
   std::string dropped(Family f = Family::Inet) const {
     std::string out;
     if (auto it = firewall.find(f); it != firewall.end())
-      for (const auto& a : it->second) out += (out.empty() ? "" : " ") + a.to_string();
+      for (const auto& a : it->second)
+        out += (out.empty() ? "" : " ") + a.address.to_string() + (a.ifname.empty() ? "" : "%" + a.ifname);
     return out;
   }
 
@@ -156,7 +157,7 @@ class FakeGarp final : public GarpPort {
 class FakeFirewall final : public FirewallPort {
  public:
   explicit FakeFirewall(FakeWorld& w) : w_(w) { w_.firewall_open = true; }
-  Result<> sync(Family family, const std::vector<IpAddress>& addresses) override {
+  Result<> sync(Family family, const std::vector<DroppedAddress>& addresses) override {
     auto sorted = addresses;
     std::sort(sorted.begin(), sorted.end());
     w_.firewall[family] = sorted;

@@ -29,15 +29,25 @@ TEST_CASE("firewall: the IPv6 table lets neighbour discovery through and sends l
   CHECK(s.find("add rule ip6 ka2 in icmpv6 type @neighbor-discovery counter accept\n"
                "add rule ip6 ka2 in ip6 daddr fe80::/10 counter goto in_link_local\n"
                "add rule ip6 ka2 in ip6 daddr @vips counter drop\n") != std::string::npos);
-  // The link-local chains exist before the rules that jump to them.
+  // The link-local chains exist before the rules that jump to them, and drop the link-local
+  // VIPs by address and interface index (keepalived 2.2.7's vips_link_local, measured).
   CHECK(s.find("add chain ip6 ka2 out_link_local") < s.find("goto out_link_local"));
+  CHECK(s.find("add set ip6 ka2 vips_link_local { type ipv6_addr . iface_index; }\n") != std::string::npos);
+  CHECK(s.find("add rule ip6 ka2 in_link_local ip6 daddr . iif @vips_link_local counter drop\n") != std::string::npos);
+  CHECK(s.find("add rule ip6 ka2 out_link_local ip6 saddr . oif @vips_link_local counter drop\n") != std::string::npos);
 }
 
 TEST_CASE("firewall: elements are added and deleted in one command, and nothing for no address") {
-  const std::vector<IpAddress> a{*IpAddress::parse("192.0.2.1"), *IpAddress::parse("192.0.2.2")};
+  const std::vector<DroppedAddress> a{{*IpAddress::parse("192.0.2.1"), ""}, {*IpAddress::parse("192.0.2.2"), ""}};
   CHECK(nft_elements(Family::Inet, FirewallOptions{}, true, a) == "add element ip keepalived vips { 192.0.2.1, 192.0.2.2 }\n");
-  CHECK(nft_elements(Family::Inet6, FirewallOptions{}, false, {*IpAddress::parse("2001:db8::1")}) ==
+  CHECK(nft_elements(Family::Inet6, FirewallOptions{}, false, {{*IpAddress::parse("2001:db8::1"), ""}}) ==
         "delete element ip6 keepalived vips { 2001:db8::1 }\n");
+  // A link-local address goes to the set of address . interface, in the same batch.
+  CHECK(nft_elements(Family::Inet6, FirewallOptions{}, true,
+                     {{*IpAddress::parse("2001:db8::1"), ""}, {*IpAddress::parse("fe80::100"), "eth0"},
+                      {*IpAddress::parse("fe80::101"), "eth1"}}) ==
+        "add element ip6 keepalived vips { 2001:db8::1 }\n"
+        "add element ip6 keepalived vips_link_local { fe80::100 . \"eth0\", fe80::101 . \"eth1\" }\n");
   CHECK(nft_elements(Family::Inet, FirewallOptions{}, true, {}).empty());
   CHECK(nft_delete_table(Family::Inet6, FirewallOptions{.table = "x"}) == "delete table ip6 x\n");
 }
