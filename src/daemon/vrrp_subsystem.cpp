@@ -83,7 +83,7 @@ VrrpSubsystem::VrrpSubsystem(boost::asio::io_context& io, log::Logger& logger, c
       log_(logger, log::Source::Vrrp),
       hub_(hub),
       host_(hub.notify_runner(), hub.track_runner(), logger, &fifos_),
-      runtime_(io, logger, host_, bus, vrrp::Runtime::Options{opts.dont_release_vrrp, opts.release_vips}) {
+      runtime_(io, logger, host_, bus, vrrp::Runtime::Options{opts.dont_release_vrrp, opts.release_vips, opts.address_monitoring}) {
   // The VRRP subscribers of the event stream: keepalived's log lines, notify scripts and
   // FIFO lines, and the dumps' time of each instance's last transition.
   vrrp::log_transitions(bus, log_);

@@ -106,6 +106,9 @@ class Runtime {
   struct Options {
     bool dont_release_vrrp = false;  ///< -V: leave VIPs, routes and rules on stop
     bool release_vips = false;       ///< -X: on stop, remove every configured VIP, master or not
+    /// -a: log every address the kernel reports added or removed (keepalived's "Netlink
+    /// reflector reports IP ADDR added to IF"), those present at start too, but not our VIPs.
+    bool log_address_changes = false;
   };
 
   /// On the system's sockets and rtnetlink; `bus` receives the state changes.

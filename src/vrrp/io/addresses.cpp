@@ -25,6 +25,14 @@ bool Runtime::Impl::is_our_vip(const IpAddress& a) const {
   return false;
 }
 
+// -a, in keepalived 2.2.7's words (measured); its own VIPs are not reported.
+void Runtime::Impl::log_address_change(const AddrInfo& a, bool added) {
+  if (is_our_vip(a.address)) return;
+  const auto l = links.find(a.index);
+  const std::string ifname = l != links.end() ? l->second.name : std::to_string(a.index);
+  log.info("Netlink reflector reports IP {} {} {}", a.address.to_string(), added ? "added to" : "removed from", ifname);
+}
+
 // keepalived: the interface's primary IPv4 address, or its IPv6 link-local address.
 std::optional<IpAddress> Runtime::Impl::primary_address(int ifindex, Family f) const {
   for (const auto& a : addrs) {
@@ -316,6 +324,7 @@ void Runtime::Impl::net_event(const NetEvent& ev) {
     }
     case NetEvent::Kind::AddressAdded:
     case NetEvent::Kind::AddressRemoved: {
+      if (opts.log_address_changes) log_address_change(ev.addr, ev.kind == NetEvent::Kind::AddressAdded);
       std::erase_if(addrs, [&](const AddrInfo& a) { return a.index == ev.addr.index && a.address == ev.addr.address; });
       if (ev.kind == NetEvent::Kind::AddressAdded) addrs.push_back(ev.addr);
       if (ev.kind == NetEvent::Kind::AddressRemoved) {

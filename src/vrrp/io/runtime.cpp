@@ -199,6 +199,8 @@ Result<> Runtime::Impl::start(std::shared_ptr<const config::Config> c) {
     return Unexpected(l.error());
   }
   if (auto a = nl->dump_addresses()) addrs = std::move(*a);
+  if (opts.log_address_changes)
+    for (const auto& a : addrs) log_address_change(a, true);
   if (auto r = nl->watch([this](const NetEvent& ev) { net_event(ev); }); !r) return r;
   install_statics(nullptr);
 

@@ -178,6 +178,7 @@ struct Runtime::Impl {
   void sync_firewall();
   Result<> remove_address(Inst& in, const AddressSpec& s);
   void address_removed(const AddrInfo& ai);
+  void log_address_change(const AddrInfo& a, bool added);
   void gratuitous(Inst& in, unsigned repeat);
   void ensure_garp(int ifindex);
   void net_event(const NetEvent& ev);

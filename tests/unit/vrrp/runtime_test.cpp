@@ -35,14 +35,15 @@ struct Rig {
   std::vector<events::VrrpInstanceTransition> transitions;
   std::unique_ptr<Runtime> rt;
 
-  explicit Rig(bool detail = false) : logger(log::Options{.to_syslog = false, .detail = detail}) {
+  explicit Rig(bool detail = false, Runtime::Options options = {})
+      : logger(log::Options{.to_syslog = false, .detail = detail}) {
     auto s = std::make_unique<log::MemorySink>();
     sink = s.get();
     logger.add_sink(std::move(s));
     world.links.push_back(LinkInfo{.index = 2, .name = "eth0", .up = true, .running = true, .mac = {}, .has_mac = true});
     world.addrs.push_back(AddrInfo{.index = 2, .address = *IpAddress::parse("192.0.2.1"), .prefix = 24, .scope = 0, .flags = 0});
     bus.on<events::VrrpInstanceTransition>([this](const events::VrrpInstanceTransition& t) { transitions.push_back(t); });
-    rt = std::make_unique<Runtime>(io, logger, scripts, bus, Runtime::Options{}, std::make_unique<FakePorts>(world));
+    rt = std::make_unique<Runtime>(io, logger, scripts, bus, options, std::make_unique<FakePorts>(world));
     log_transitions(bus, log::Channel(logger, log::Source::Vrrp));
     run_notify_scripts(bus, scripts,
                        NotifyLookup{[this](std::string_view n) { return rt->instance_config(n); },
@@ -317,6 +318,32 @@ TEST_CASE("runtime: a stop sends priority 0 and publishes the shutdown after it"
   CHECK(r.world.sent_priorities() == std::vector<int>{0});
   CHECK(adverts_when_published == 1);  // the network work came first
   CHECK(r.transitions.back().cause == events::VrrpCause::Shutdown);
+}
+
+TEST_CASE("runtime: -a logs the addresses the kernel reports, at start and as they come and go, but not our VIPs") {
+  // keepalived 2.2.7 -a (measured in a namespace): "Netlink reflector reports IP 192.0.2.1
+  // added to eth0" for each address at start, then for each one added or removed; its own
+  // VIPs are not reported.
+  Rig r(false, Runtime::Options{.log_address_changes = true});
+  REQUIRE(r.rt->start(parse(conf())));
+  CHECK(r.logged("Netlink reflector reports IP 192.0.2.1 added to eth0"));
+  REQUIRE(r.run_until([&] { return r.state() == State::Master; }));
+  const AddrInfo vip{.index = 2, .address = *IpAddress::parse("192.0.2.100"), .prefix = 24, .scope = 0, .flags = 0};
+  r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressAdded, {}, vip});
+  const AddrInfo other{.index = 2, .address = *IpAddress::parse("198.51.100.7"), .prefix = 24, .scope = 0, .flags = 0};
+  r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressAdded, {}, other});
+  r.world.netlink_watch(NetEvent{NetEvent::Kind::AddressRemoved, {}, other});
+  r.io.poll();
+  r.io.restart();
+  CHECK(r.logged("Netlink reflector reports IP 198.51.100.7 added to eth0"));
+  CHECK(r.logged("Netlink reflector reports IP 198.51.100.7 removed from eth0"));
+  CHECK_FALSE(r.logged("reports IP 192.0.2.100"));
+  // Without -a, nothing of the kind.
+  Rig quiet;
+  REQUIRE(quiet.rt->start(parse(conf())));
+  quiet.world.netlink_watch(NetEvent{NetEvent::Kind::AddressAdded, {}, other});
+  quiet.io.poll();
+  CHECK_FALSE(quiet.logged("Netlink reflector reports"));
 }
 
 TEST_CASE("runtime: the firewall drops a non-accepting master's VIPs and E-VIPs, and only while it is master") {
