@@ -251,6 +251,32 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", pid_file.error().message.c_str());
     return 1;
   }
+  // -M: keepalived writes the pattern to /proc/sys/kernel/core_pattern while it runs and
+  // puts the previous one back when it stops (measured with keepalived 2.2.7).
+  struct CorePattern {
+    std::optional<std::string> saved;
+    const char* const path = "/proc/sys/kernel/core_pattern";
+    bool write(const std::string& text) const {
+      const int fd = ::open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+      if (fd < 0) return false;
+      const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+      ::close(fd);
+      return ok;
+    }
+    ~CorePattern() {
+      if (saved) (void)write(*saved);
+    }
+  } core_pattern;
+  if (opts.core_dump_pattern) {
+    char buf[256];  // the kernel's limit for the pattern is 128 bytes
+    const int fd = ::open(core_pattern.path, O_RDONLY | O_CLOEXEC);
+    const ssize_t n = fd >= 0 ? ::read(fd, buf, sizeof buf) : -1;
+    if (fd >= 0) ::close(fd);
+    if (n >= 0 && core_pattern.write(*opts.core_dump_pattern))
+      core_pattern.saved = std::string(buf, static_cast<std::size_t>(n));
+    else
+      log.error("cannot set {} to '{}': {}", core_pattern.path, *opts.core_dump_pattern, std::strerror(errno));
+  }
   // keepalived's monitoring scripts also look at the subsystems' pid files; we are one
   // process, so they all name us. Only those of the subsystems that run, as keepalived: a
   // -P daemon and a -C daemon (two instances) each take their own, and keepalived starts

@@ -2,10 +2,11 @@
 # keepalived's process settings on stayalived's one process: a nice value, real-time
 # scheduling with its RLIMIT_RTTIME, locked memory and a CPU affinity, read back from /proc
 # and with chrt/taskset/prlimit; the scripts it runs do not inherit the real-time policy.
+# -M writes the core pattern while the daemon runs and puts the previous one back at stop.
 set -u
 . "$(dirname "$0")/../../lib/netns.sh"
 sa_require_root
-sa_need chrt taskset prlimit
+sa_need chrt taskset prlimit unshare
 sa_setup
 sa_ns_add d
 bin="$SA_BIN_DIR/stayalived"
@@ -60,4 +61,23 @@ sa_check '! kill -0 $dpid 2>/dev/null' "TERM: the daemon exits"
 sa_check 'grep -q "SCHED_OTHER" "$SA_TMP/script.policy" 2>/dev/null' \
   "its shutdown script does not inherit the real-time policy ($(head -1 "$SA_TMP/script.policy" 2>/dev/null))"
 sa_stop_pid "$dpid"
+
+# -M PATTERN, as keepalived 2.2.7 does it (measured): /proc/sys/kernel/core_pattern holds
+# PATTERN while the daemon runs, the previous pattern after it stops. A file bound over it
+# in the daemon's own mount namespace stands in for the system's, which is not touched.
+host_pattern=$(cat /proc/sys/kernel/core_pattern)
+printf 'orig|pattern %%e\n' >"$SA_TMP/core_pattern"
+printf 'global_defs {\n  router_id CORE\n}\n' >"$SA_TMP/core.conf"
+sa_start d unshare -m sh -c "mount --bind '$SA_TMP/core_pattern' /proc/sys/kernel/core_pattern && exec '$bin' -n -l -G \
+  -f '$SA_TMP/core.conf' -p '$SA_TMP/k2.pid' -r '$SA_TMP/v2.pid' -c '$SA_TMP/c2.pid' --core-dump-pattern=sa-core.%p" \
+  2>"$SA_TMP/core.log"
+cpid=$SA_LAST_PID
+sa_check 'sa_wait 10 grep -q "Startup complete" "$SA_TMP/core.log"' "-M: the daemon starts"
+sa_check '[ "$(cat "$SA_TMP/core_pattern")" = "sa-core.%p" ]' \
+  "-M: the core pattern is the one given while the daemon runs ($(cat "$SA_TMP/core_pattern"))"
+sa_term "$cpid" 20
+sa_check 'sa_wait 10 bash -c "[ \"\$(cat $SA_TMP/core_pattern)\" = \"orig|pattern %e\" ]"' \
+  "-M: the previous pattern is back after the stop ($(cat "$SA_TMP/core_pattern"))"
+sa_check '[ "$(cat /proc/sys/kernel/core_pattern)" = "$host_pattern" ]' "-M: the system's own pattern was not touched"
+sa_stop_pid "$cpid"
 exit $fail
