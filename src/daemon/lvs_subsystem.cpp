@@ -113,6 +113,7 @@ void LvsSubsystem::reload(const ConfigPtr& /*old_cfg*/, const ConfigPtr& new_ptr
   // Every pool as the checkers now see it (unchanged ones are not published again, and the
   // indexes may have moved).
   for (const auto& p : checks_->pools()) take_pool(p);
+  if (reconciler_) reconciler_->reload_timeouts(ipvs_cfg_.options.timeouts);
   if (!ipvs_cfg_.virtual_servers.empty() && open_backend() && reconciler_->desired().services.empty() &&
       reconciler_->observed().services.empty()) {
     auto r = reconciler_->start(desired());

@@ -86,6 +86,11 @@ class Reconciler {
   /// Re-reads the table, logs every difference in what we own ("changed outside
   /// stayalived") and re-plans; returns the number of differences.
   [[nodiscard]] Result<std::size_t> resync();
+  /// A reload's lvs_timeouts, as keepalived 2.2.7 applies them (measured in the VM): the
+  /// timeouts found before the first lvs_timeouts come back, with the new ones over them
+  /// (a reload to `tcp 200` alone gives tcp 200 and the original tcp_fin and udp; a reload
+  /// without lvs_timeouts gives the originals).
+  void reload_timeouts(const std::optional<Timeouts>& timeouts);
   /// Removes what we own as `stop_mode` says, unless release_on_stop is false; puts back
   /// the connection timeouts that lvs_timeouts replaced.
   [[nodiscard]] Progress shutdown();

@@ -30,7 +30,7 @@ Reconciler::Reconciler(Backend& backend, log::Channel log, ReconcilerOptions opt
 }
 
 Result<void> Reconciler::start(State desired) {
-  if (opts_.timeouts) {
+  if (opts_.timeouts && !saved_timeouts_) {  // (a reload that set them already keeps the originals)
     // keepalived puts the previous timeouts back when it stops (even with -I).
     if (auto before = backend_.timeouts(); before)
       saved_timeouts_ = *before;
@@ -251,6 +251,26 @@ Result<std::size_t> Reconciler::resync() {
   round_failures_.clear();
   replan();
   return n;
+}
+
+void Reconciler::reload_timeouts(const std::optional<Timeouts>& timeouts) {
+  opts_.timeouts = timeouts;
+  if (!saved_timeouts_) {
+    if (!timeouts) return;  // never set, nothing to put back
+    if (auto before = backend_.timeouts(); before) {
+      saved_timeouts_ = *before;
+    } else {
+      log_.error("IPVS: cannot read the connection timeouts: {}", before.error().message);
+      return;
+    }
+  }
+  Timeouts t = *saved_timeouts_;
+  if (timeouts) {
+    if (timeouts->tcp) t.tcp = timeouts->tcp;
+    if (timeouts->tcp_fin) t.tcp_fin = timeouts->tcp_fin;
+    if (timeouts->udp) t.udp = timeouts->udp;
+  }
+  if (auto r = backend_.set_timeouts(t); !r) log_.error("IPVS: cannot set lvs_timeouts: {}", r.error().message);
 }
 
 Progress Reconciler::shutdown() {

@@ -144,6 +144,34 @@ TEST_CASE("reconciler: lvs_timeouts are set at start and restored at stop, even 
   }
 }
 
+TEST_CASE("reconciler: a reload's lvs_timeouts go over the original timeouts, as keepalived's do") {
+  // keepalived 2.2.7 in the VM (tests/vm/scenarios/lvs_timeouts.sh): start with tcp 100
+  // tcpfin 11 udp 12, reload to tcp 200 alone: 200 120 300 (the kernel's own values back
+  // under it); reload without lvs_timeouts: the originals; stop: the originals.
+  Fixture f;
+  f.kernel.current_timeouts = Timeouts{900, 120, 300};
+  Reconciler r(f.kernel, f.channel(), ReconcilerOptions{.timeouts = Timeouts{.tcp = 100, .tcp_fin = 11, .udp = 12}});
+  REQUIRE(r.start(State{}));
+  CHECK(f.kernel.current_timeouts == Timeouts{100, 11, 12});
+  r.reload_timeouts(Timeouts{.tcp = 200, .tcp_fin = 0, .udp = 0});
+  CHECK(f.kernel.current_timeouts == Timeouts{200, 120, 300});
+  r.reload_timeouts(std::nullopt);
+  CHECK(f.kernel.current_timeouts == Timeouts{900, 120, 300});
+  (void)r.shutdown();
+  CHECK(f.kernel.current_timeouts == Timeouts{900, 120, 300});
+  // First given by a reload: the values found then are the originals.
+  Fixture g;
+  g.kernel.current_timeouts = Timeouts{900, 120, 300};
+  Reconciler q(g.kernel, g.channel());
+  REQUIRE(q.start(State{}));
+  q.reload_timeouts(std::nullopt);  // nothing to do, nothing written
+  CHECK(g.kernel.current_timeouts == Timeouts{900, 120, 300});
+  q.reload_timeouts(Timeouts{.tcp = 0, .tcp_fin = 0, .udp = 30});
+  CHECK(g.kernel.current_timeouts == Timeouts{900, 120, 30});
+  (void)q.shutdown();
+  CHECK(g.kernel.current_timeouts == Timeouts{900, 120, 300});
+}
+
 TEST_CASE("reconciler: a missing scheduler is named once, the rest continues") {
   Fixture f;
   Reconciler r(f.kernel, f.channel());
