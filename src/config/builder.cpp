@@ -52,9 +52,10 @@ bool Builder::repeated(const Stmt& s, bool already_set, bool note) {
   if (!already_set) return false;
   const std::string words = words_from(s, 0);
   const std::string label = block_label();
-  diags.add(note ? Severity::Note : Severity::Warning, DiagClass::General, s.arg_loc(0), fmt::format("{}{}'{}' already specified; {} ignored (the first is kept, as keepalived does)",
-                         label.empty() ? "" : label, label.empty() ? "" : ": ", s.head.text,
-                         words.empty() ? std::string("this one") : fmt::format("'{}'", words)));
+  diags.add(note ? Severity::Note : Severity::Warning, DiagClass::General, s.arg_loc(0),
+            fmt::format("{}{}'{}' already specified; {} ignored (the first is kept, as keepalived does)",
+                        label.empty() ? "" : label, label.empty() ? "" : ": ", s.head.text,
+                        words.empty() ? std::string("this one") : fmt::format("'{}'", words)));
   return true;
 }
 

@@ -105,8 +105,8 @@ class Builder {
   VrrpScript* vscript = nullptr;
   TrackFile* tfile = nullptr;
   TrackProcess* tproc = nullptr;
-  bool tproc_weight_set = false;
-  bool lvs_sync_from_instance = false;  ///< global lvs_sync_daemon came from an instance's lvs_sync_daemon_interface  ///< the open vrrp_track_process had a non-zero `weight` line
+  bool tproc_weight_set = false;        ///< the open vrrp_track_process had a non-zero `weight` line
+  bool lvs_sync_from_instance = false;  ///< lvs_sync_daemon came from an instance's lvs_sync_daemon_interface
   BfdInstance* bfd = nullptr;
   GarpGroup* garp = nullptr;
   TrackGroup* tgroup = nullptr;

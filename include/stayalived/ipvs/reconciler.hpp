@@ -127,6 +127,7 @@ class Reconciler {
   std::vector<Failure> round_failures_{};
   std::vector<Failure> unresolved_{};
   std::optional<Timeouts> saved_timeouts_;
+  std::optional<Timeouts> applied_timeouts_;  // what lvs_timeouts last set (reloads skip an equal write)
   std::uint64_t dump_misses_ = 0;
 };
 

@@ -9,6 +9,16 @@
 
 namespace stayalived::ipvs {
 
+namespace {
+// lvs_timeouts over `base`: the timeouts given (non-zero) replace base's.
+Timeouts over(Timeouts base, const Timeouts& given) {
+  if (given.tcp) base.tcp = given.tcp;
+  if (given.tcp_fin) base.tcp_fin = given.tcp_fin;
+  if (given.udp) base.udp = given.udp;
+  return base;
+}
+}  // namespace
+
 std::string Failure::message() const {
   std::string reason = error == kLost ? std::string("acknowledgement lost") : std::string(std::strerror(error));
   std::string m = fmt::format("{}: {}", op.object(), reason);
@@ -36,8 +46,11 @@ Result<void> Reconciler::start(State desired) {
       saved_timeouts_ = *before;
     else
       log_.error("IPVS: cannot read the connection timeouts: {}", before.error().message);
-    if (auto r = backend_.set_timeouts(*opts_.timeouts); !r)
+    if (auto r = backend_.set_timeouts(*opts_.timeouts); !r) {
       log_.error("IPVS: cannot set lvs_timeouts: {}", r.error().message);
+    } else if (saved_timeouts_) {
+      applied_timeouts_ = over(*saved_timeouts_, *opts_.timeouts);  // what the kernel now holds
+    }
   }
   if (opts_.flush_at_start) {
     if (auto r = backend_.flush(); !r) return Unexpected(Error{"IPVS: flush failed: " + r.error().message, r.error().code});
@@ -264,13 +277,12 @@ void Reconciler::reload_timeouts(const std::optional<Timeouts>& timeouts) {
       return;
     }
   }
-  Timeouts t = *saved_timeouts_;
-  if (timeouts) {
-    if (timeouts->tcp) t.tcp = timeouts->tcp;
-    if (timeouts->tcp_fin) t.tcp_fin = timeouts->tcp_fin;
-    if (timeouts->udp) t.udp = timeouts->udp;
-  }
-  if (auto r = backend_.set_timeouts(t); !r) log_.error("IPVS: cannot set lvs_timeouts: {}", r.error().message);
+  const Timeouts t = timeouts ? over(*saved_timeouts_, *timeouts) : *saved_timeouts_;
+  if (t == applied_timeouts_) return;  // a reload that leaves them alone writes nothing
+  if (auto r = backend_.set_timeouts(t); !r)
+    log_.error("IPVS: cannot set lvs_timeouts: {}", r.error().message);
+  else
+    applied_timeouts_ = t;
 }
 
 Progress Reconciler::shutdown() {
@@ -281,6 +293,7 @@ Progress Reconciler::shutdown() {
     if (auto r = backend_.set_timeouts(*saved_timeouts_); !r)
       log_.error("IPVS: cannot restore the connection timeouts: {}", r.error().message);
     saved_timeouts_.reset();
+    applied_timeouts_.reset();
   }
   if (!opts_.release_on_stop) {
     log_.info("IPVS: leaving the rules in place (--dont-release-ipvs)");

@@ -153,8 +153,12 @@ TEST_CASE("reconciler: a reload's lvs_timeouts go over the original timeouts, as
   Reconciler r(f.kernel, f.channel(), ReconcilerOptions{.timeouts = Timeouts{.tcp = 100, .tcp_fin = 11, .udp = 12}});
   REQUIRE(r.start(State{}));
   CHECK(f.kernel.current_timeouts == Timeouts{100, 11, 12});
+  const auto writes = f.kernel.counters().writes;
+  r.reload_timeouts(Timeouts{.tcp = 100, .tcp_fin = 11, .udp = 12});  // unchanged: nothing written
+  CHECK(f.kernel.counters().writes == writes);
   r.reload_timeouts(Timeouts{.tcp = 200, .tcp_fin = 0, .udp = 0});
   CHECK(f.kernel.current_timeouts == Timeouts{200, 120, 300});
+  CHECK(f.kernel.counters().writes == writes + 1);
   r.reload_timeouts(std::nullopt);
   CHECK(f.kernel.current_timeouts == Timeouts{900, 120, 300});
   (void)r.shutdown();
