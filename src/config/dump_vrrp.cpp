@@ -130,6 +130,10 @@ std::string rule_line(const Rule& r) {
   if (r.from) l += "from " + r.from->to_string() + " ";
   if (r.to) l += "to " + r.to->to_string() + " ";
   if (r.family == Family::Inet6 && !r.from && !r.to) l += "inet6 ";
+  // A table or goto target given beside another action stays in the model (and in the
+  // netlink message), so it is written too, before the words of the rule's own action.
+  if (r.goto_target && r.action != RuleAction::Goto) l += fmt::format("goto {} ", *r.goto_target);
+  if (r.table && r.action != RuleAction::Table) l += fmt::format("table {} ", *r.table);
   switch (r.action) {
     case RuleAction::Table:
       if (r.table) l += fmt::format("table {} ", *r.table);

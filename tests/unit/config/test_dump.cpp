@@ -106,4 +106,12 @@ TEST_CASE("dump round trip: the gaps the config fuzzer found stay closed") {
   CHECK_FALSE(fc.weight.has_value());
   CHECK_FALSE(fc.reverse);
   check_round_trip(*bad_weight.config, "FILE_CHECK weight that does not read, with reverse");
+  // A rule's table (or goto target) given beside another action: the model keeps it, so the
+  // dump must say it ("table 1 unreachable" was dumped as "unreachable").
+  const auto rule = testcfg::load("static_rules {\n from 192.0.2.0/24 table 1 unreachable\n from 192.0.2.0/24 goto 7 table 2\n}\n");
+  REQUIRE(rule.config);
+  const std::string d = dump(*rule.config);
+  CHECK(d.find("table 1 unreachable") != std::string::npos);
+  CHECK(d.find("goto 7 table 2") != std::string::npos);
+  check_round_trip(*rule.config, "a rule's table beside another action");
 }
